@@ -1,0 +1,128 @@
+package dev.kobj.elf;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.zip.DataFormatException;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import org.tukaani.xz.XZInputStream;
+
+/** Decompression of whole module files and of SHF_COMPRESSED sections, bounded by {@link Limits}. */
+final class Decompress {
+    private Decompress() {
+    }
+
+    static Compression detect(byte[] head, int n) {
+        if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+            return Compression.GZIP;
+        }
+        if (n >= 6 && (head[0] & 0xff) == 0xfd && head[1] == '7' && head[2] == 'z' && head[3] == 'X'
+                && head[4] == 'Z' && head[5] == 0) {
+            return Compression.XZ;
+        }
+        if (n >= 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f
+                && (head[3] & 0xff) == 0xfd) {
+            return Compression.ZSTD;
+        }
+        return Compression.NONE;
+    }
+
+    /** Decompresses a whole file held in {@code data}. */
+    static byte[] file(String name, Compression kind, byte[] data) throws ElfFormatException {
+        long limit = Limits.maxDecompressed(data.length);
+        try (InputStream in = switch (kind) {
+            case GZIP -> new GZIPInputStream(new ByteArrayInputStream(data), 65536);
+            // A memory limit in KiB keeps a hostile xz header from asking for a huge dictionary.
+            case XZ -> new XZInputStream(new ByteArrayInputStream(data), 256 * 1024);
+            case ZSTD -> new ZstdInputStream(new ByteArrayInputStream(data));
+            case NONE -> throw new IllegalArgumentException("not compressed");
+        }) {
+            return readBounded(name, kind, in, limit, data.length);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException iae && "not compressed".equals(iae.getMessage())) {
+                throw iae;
+            }
+            throw new ElfFormatException(name, 0, kind.name().toLowerCase() + " stream", data.length,
+                    "cannot be decompressed: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readBounded(String name, Compression kind, InputStream in, long limit, long inputSize)
+            throws IOException, ElfFormatException {
+        byte[] buf = new byte[(int) Math.min(limit, Math.max(65536, Math.min(inputSize * 4, 1 << 26)))];
+        int n = 0;
+        while (true) {
+            if (n == buf.length) {
+                if (n >= limit) {
+                    if (in.read() < 0) {
+                        break;
+                    }
+                    throw new ElfFormatException(name, 0, kind.name().toLowerCase() + " stream", inputSize,
+                            "decompresses to more than " + limit + " bytes (" + Limits.MAX_EXPANSION
+                                    + " times its size)");
+                }
+                buf = Arrays.copyOf(buf, (int) Math.min(limit, (long) buf.length * 2));
+            }
+            int r = in.read(buf, n, buf.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    }
+
+    /** Decompresses an SHF_COMPRESSED section's payload into exactly {@code size} bytes. */
+    static byte[] section(Bytes bytes, SectionHeader sh, int type, long payloadOffset, long payloadSize,
+            long size) throws ElfFormatException {
+        String where = "section " + sh.name() + " [" + sh.index() + "]";
+        if (size < 0 || size > Limits.maxDecompressed(payloadSize)) {
+            throw bytes.error(sh.offset(), "ch_size", size, where + ": larger than " + Limits.MAX_EXPANSION
+                    + " times its " + payloadSize + " compressed bytes");
+        }
+        byte[] src = new byte[(int) payloadSize];
+        java.lang.foreign.MemorySegment.copy(bytes.seg, java.lang.foreign.ValueLayout.JAVA_BYTE, payloadOffset,
+                src, 0, src.length);
+        byte[] out = new byte[(int) size];
+        if (type == ElfConstants.ELFCOMPRESS_ZLIB) {
+            Inflater inf = new Inflater();
+            try {
+                inf.setInput(src);
+                int n = 0;
+                while (n < out.length && !inf.finished()) {
+                    int r = inf.inflate(out, n, out.length - n);
+                    if (r == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                        break;
+                    }
+                    n += r;
+                }
+                if (n != out.length) {
+                    throw bytes.error(sh.offset(), "ch_size", size, where + ": zlib data ends after " + n + " bytes");
+                }
+            } catch (DataFormatException e) {
+                throw bytes.error(payloadOffset, "compressed data", payloadSize, where + ": bad zlib data: "
+                        + e.getMessage());
+            } finally {
+                inf.end();
+            }
+        } else if (type == ElfConstants.ELFCOMPRESS_ZSTD) {
+            long n;
+            try {
+                n = Zstd.decompressByteArray(out, 0, out.length, src, 0, src.length);
+            } catch (RuntimeException e) {
+                throw bytes.error(payloadOffset, "compressed data", payloadSize, where + ": bad zstd data: "
+                        + e.getMessage());
+            }
+            if (n != out.length) {
+                throw bytes.error(sh.offset(), "ch_size", size, where + ": zstd data holds " + n + " bytes");
+            }
+        } else {
+            throw bytes.error(sh.offset(), "ch_type", type, where + ": unknown compression type");
+        }
+        return out;
+    }
+}

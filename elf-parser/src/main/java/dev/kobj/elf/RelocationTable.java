@@ -1,0 +1,109 @@
+package dev.kobj.elf;
+
+/**
+ * A view of an SHT_REL or SHT_RELA section. Entries are decoded on demand from the bytes;
+ * the table's extent was checked when the view was made.
+ *
+ * <p>Layouts (gABI "Relocation"): Elf32_Rel is offset u32, info u32 (sym = info &gt;&gt; 8,
+ * type = info &amp; 0xff); Elf32_Rela adds a signed 32-bit addend; Elf64_Rel is offset u64,
+ * info u64 (sym = info &gt;&gt; 32, type = info &amp; 0xffffffff); Elf64_Rela adds a signed
+ * 64-bit addend.
+ */
+public final class RelocationTable {
+    private final Bytes bytes;
+    private final boolean is64;
+    private final SectionHeader section;
+    private final SectionHeader target;
+    private final boolean rela;
+    private final int entrySize;
+    private final long count;
+
+    RelocationTable(Bytes bytes, boolean is64, SectionHeader section, SectionHeader target) {
+        this.bytes = bytes;
+        this.is64 = is64;
+        this.section = section;
+        this.target = target;
+        this.rela = section.type() == ElfConstants.SHT_RELA;
+        this.entrySize = entrySize(is64, rela);
+        this.count = section.size() / entrySize;
+    }
+
+    static int entrySize(boolean is64, boolean rela) {
+        return is64 ? (rela ? 24 : 16) : (rela ? 12 : 8);
+    }
+
+    /** {@return the SHT_REL/SHT_RELA section} */
+    public SectionHeader section() {
+        return section;
+    }
+
+    /** {@return the section the entries apply to (sh_info), or null when sh_info is 0} */
+    public SectionHeader target() {
+        return target;
+    }
+
+    /** {@return the symbol table the entries refer to (sh_link)} */
+    public long symbolTableIndex() {
+        return section.link();
+    }
+
+    /** {@return true for SHT_RELA} */
+    public boolean isRela() {
+        return rela;
+    }
+
+    /** {@return the number of entries} */
+    public long size() {
+        return count;
+    }
+
+    private long at(long i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("relocation " + i + " of " + count);
+        }
+        return section.offset() + i * entrySize;
+    }
+
+    /** {@return r_offset of entry {@code i}} */
+    public long offset(long i) {
+        return bytes.word(is64, at(i));
+    }
+
+    /** {@return r_info of entry {@code i}} */
+    public long rawInfo(long i) {
+        long p = at(i);
+        return bytes.word(is64, p + (is64 ? 8 : 4));
+    }
+
+    /** {@return the relocation type of entry {@code i}} */
+    public long type(long i) {
+        long info = rawInfo(i);
+        return is64 ? info & 0xffffffffL : info & 0xff;
+    }
+
+    /** {@return the symbol index of entry {@code i}} */
+    public long symbol(long i) {
+        long info = rawInfo(i);
+        return is64 ? info >>> 32 : info >>> 8;
+    }
+
+    /** {@return r_addend of entry {@code i}, sign-extended; 0 for REL} */
+    public long addend(long i) {
+        if (!rela) {
+            return 0;
+        }
+        long p = at(i);
+        return is64 ? bytes.u64(p + 16) : (int) bytes.u32(p + 8);
+    }
+
+    /** {@return entry {@code i}, decoded} */
+    public Relocation get(long i) {
+        long p = at(i);
+        long off = bytes.word(is64, p);
+        long info = bytes.word(is64, p + (is64 ? 8 : 4));
+        long type = is64 ? info & 0xffffffffL : info & 0xff;
+        long sym = is64 ? info >>> 32 : info >>> 8;
+        long addend = rela ? (is64 ? bytes.u64(p + 16) : (int) bytes.u32(p + 8)) : 0;
+        return new Relocation(i, off, type, sym, addend, rela);
+    }
+}

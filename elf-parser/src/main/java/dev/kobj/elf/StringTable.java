@@ -1,0 +1,65 @@
+package dev.kobj.elf;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A view of an SHT_STRTAB section: NUL-terminated strings addressed by their byte offset.
+ * Strings are decoded as ISO-8859-1 so that every byte maps to one char and no input can
+ * fail to decode.
+ */
+public final class StringTable {
+    private final Bytes bytes;
+    private final SectionHeader section;
+    private final long start;
+    private final long size;
+
+    StringTable(Bytes bytes, SectionHeader section) {
+        this.bytes = bytes;
+        this.section = section;
+        this.start = section.offset();
+        this.size = section.size();
+    }
+
+    /** {@return the section this table lives in} */
+    public SectionHeader section() {
+        return section;
+    }
+
+    /**
+     * {@return the string starting at {@code offset}}
+     *
+     * @param field the field that holds the offset, for the error message
+     * @throws ElfFormatException if the offset is outside the table or the string is not
+     *                            terminated inside it
+     */
+    public String get(long offset, String field) throws ElfFormatException {
+        if (offset < 0 || offset >= size) {
+            if (offset == 0 && size == 0) {
+                return "";
+            }
+            throw bytes.error(start, field, offset,
+                    "outside string table " + section.name() + " [" + section.index() + "] of "
+                            + size + " bytes");
+        }
+        MemorySegment seg = bytes.seg;
+        long p = start + offset;
+        long end = start + size;
+        long q = p;
+        while (q < end && seg.get(ValueLayout.JAVA_BYTE, q) != 0) {
+            q++;
+        }
+        if (q == end) {
+            throw bytes.error(start, field, offset, "string not terminated inside string table "
+                    + section.name() + " [" + section.index() + "]");
+        }
+        int n = (int) (q - p);
+        if (n == 0) {
+            return "";
+        }
+        byte[] b = new byte[n];
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, p, b, 0, n);
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+}

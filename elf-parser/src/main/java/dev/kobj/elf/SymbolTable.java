@@ -1,0 +1,141 @@
+package dev.kobj.elf;
+
+import java.util.AbstractList;
+import java.util.List;
+
+/**
+ * A view of an SHT_SYMTAB (or SHT_DYNSYM) section. Entries are decoded on demand; the
+ * table's extent, its string table and its SHT_SYMTAB_SHNDX companion were checked when the
+ * view was made.
+ *
+ * <p>Layouts (gABI "Symbol Table"): Elf32_Sym is name u32, value u32, size u32, info u8,
+ * other u8, shndx u16 (16 bytes); Elf64_Sym is name u32, info u8, other u8, shndx u16,
+ * value u64, size u64 (24 bytes).
+ */
+public final class SymbolTable {
+    private final Bytes bytes;
+    private final boolean is64;
+    private final SectionHeader section;
+    private final StringTable strings;
+    private final SectionHeader shndxSection; // may be null
+    private final long count;
+
+    SymbolTable(Bytes bytes, boolean is64, SectionHeader section, StringTable strings,
+            SectionHeader shndxSection) {
+        this.bytes = bytes;
+        this.is64 = is64;
+        this.section = section;
+        this.strings = strings;
+        this.shndxSection = shndxSection;
+        this.count = section.size() / entrySize(is64);
+    }
+
+    static int entrySize(boolean is64) {
+        return is64 ? 24 : 16;
+    }
+
+    /** {@return the symbol-table section} */
+    public SectionHeader section() {
+        return section;
+    }
+
+    /** {@return the linked string table} */
+    public StringTable strings() {
+        return strings;
+    }
+
+    /** {@return the number of entries, the null symbol 0 included} */
+    public int size() {
+        return (int) count;
+    }
+
+    private long at(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("symbol " + i + " of " + count);
+        }
+        return section.offset() + (long) i * entrySize(is64);
+    }
+
+    /** {@return st_name of entry {@code i}} */
+    public long nameOffset(int i) {
+        return bytes.u32(at(i));
+    }
+
+    /** {@return st_value of entry {@code i}} */
+    public long value(int i) {
+        long p = at(i);
+        return is64 ? bytes.u64(p + 8) : bytes.u32(p + 4);
+    }
+
+    /** {@return st_size of entry {@code i}} */
+    public long symbolSize(int i) {
+        long p = at(i);
+        return is64 ? bytes.u64(p + 16) : bytes.u32(p + 8);
+    }
+
+    /** {@return st_info of entry {@code i}} */
+    public int info(int i) {
+        long p = at(i);
+        return bytes.u8(is64 ? p + 4 : p + 12);
+    }
+
+    /** {@return st_other of entry {@code i}} */
+    public int other(int i) {
+        long p = at(i);
+        return bytes.u8(is64 ? p + 5 : p + 13);
+    }
+
+    /** {@return st_shndx of entry {@code i} as stored} */
+    public int rawShndx(int i) {
+        long p = at(i);
+        return bytes.u16(is64 ? p + 6 : p + 14);
+    }
+
+    /** {@return the section index of entry {@code i}, SHN_XINDEX resolved} */
+    public long shndx(int i) throws ElfFormatException {
+        int raw = rawShndx(i);
+        if (raw != ElfConstants.SHN_XINDEX) {
+            return raw;
+        }
+        if (shndxSection == null) {
+            throw bytes.error(at(i) + (is64 ? 6 : 14), "st_shndx", raw,
+                    "symbol " + i + " uses SHN_XINDEX but the file has no SHT_SYMTAB_SHNDX section for "
+                            + section.name());
+        }
+        return bytes.u32(shndxSection.offset() + 4L * i);
+    }
+
+    /** {@return the name of entry {@code i}} */
+    public String name(int i) throws ElfFormatException {
+        return strings.get(nameOffset(i), "st_name of symbol " + i);
+    }
+
+    /**
+     * {@return entry {@code i}, decoded}
+     *
+     * @throws IndexOutOfBoundsException if {@code i} is not in [0, size())
+     * @throws ElfFormatException         if its name or extended index is bad
+     */
+    public ElfSymbol get(int i) throws ElfFormatException {
+        return new ElfSymbol(i, name(i), value(i), symbolSize(i), info(i), other(i), rawShndx(i), shndx(i));
+    }
+
+    /** {@return every entry, decoded eagerly} */
+    public List<ElfSymbol> all() throws ElfFormatException {
+        ElfSymbol[] out = new ElfSymbol[(int) count];
+        for (int i = 0; i < count; i++) {
+            out[i] = get(i);
+        }
+        return new AbstractList<>() {
+            @Override
+            public ElfSymbol get(int index) {
+                return out[index];
+            }
+
+            @Override
+            public int size() {
+                return out.length;
+            }
+        };
+    }
+}

@@ -1,0 +1,25 @@
+package dev.kobj.registry;
+
+import dev.kobj.elf.KobjException;
+
+/** A registry operation refused, with the errno a kernel would return. */
+public class ModuleException extends KobjException {
+    private static final long serialVersionUID = 1L;
+
+    /** The errno-like codes kernel people recognise. */
+    public enum Errno {
+        EEXIST, EBUSY, ENOENT, EPERM, EDEADLK, EMLINK, ENOEXEC, EKEYREJECTED
+    }
+
+    private final Errno errno;
+
+    public ModuleException(Errno errno, String message) {
+        super(errno + ": " + message);
+        this.errno = errno;
+    }
+
+    /** {@return the errno-like code} */
+    public Errno errno() {
+        return errno;
+    }
+}

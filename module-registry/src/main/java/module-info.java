@@ -1,0 +1,5 @@
+/** The module registry: load, unload, dependencies, refcounts and policy, as the classic kernel loaders promise. */
+module dev.kobj.registry {
+    requires transitive dev.kobj.link;
+    exports dev.kobj.registry;
+}

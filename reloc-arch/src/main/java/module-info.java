@@ -1,0 +1,5 @@
+/** Relocation engines for x86_64, AArch64 and RISC-V: the psABI formulas, range checks, instruction encoders and stub needs. */
+module dev.kobj.reloc {
+
+    exports dev.kobj.reloc;
+}
