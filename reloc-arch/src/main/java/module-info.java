@@ -1,5 +1,6 @@
 /** Relocation engines for x86_64, AArch64 and RISC-V: the psABI formulas, range checks, instruction encoders and stub needs. */
 module dev.kobj.reloc {
+    requires transitive dev.kobj.elf;
 
     exports dev.kobj.reloc;
 }

@@ -1,6 +1,13 @@
 /**
- * Relocation engines for x86_64, AArch64 and RISC-V: the psABI formulas, range checks, instruction encoders and stub needs.
+ * Relocation engines: one per architecture ({@code .x86_64}, {@code .aarch64}, {@code .riscv}),
+ * each knowing its relocation kinds (psABI formula, field, width, range, alignment), its
+ * instruction encoders, and the GOT/PLT/veneer stubs its relocations may need.
  *
- * <p>Filled by a later issue; the module exists so that the layers build in their final shape.
+ * <p>The contract every engine keeps: <em>check, then write</em>. A relocation whose value
+ * does not fit its field, is misaligned, or meets an instruction of the wrong class throws
+ * {@link dev.kobj.reloc.RelocationException} and changes no byte.
+ *
+ * <p>Engines are found through {@link dev.kobj.reloc.RelocationEngines#forMachine}, the one
+ * place where an ELF machine turns into code.
  */
 package dev.kobj.reloc;

@@ -1,0 +1,64 @@
+package dev.kobj.reloc;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The relocation engine of one architecture.
+ *
+ * <p>{@link #applyAll} is the linker's entry point: it receives every fixup of one section
+ * (in relocation-table order) and applies them with the architecture's semantics: RISC-V
+ * {@code PCREL_LO12_*} find their {@code *_HI20} partner by the auipc's address whatever
+ * the order, ADD/SUB/SET/ULEB128 at one place accumulate and are encoded once, RELAX is a
+ * no-op, ALIGN is checked. It is all or nothing: when any fixup fails, no byte of the section
+ * has changed.
+ */
+public interface RelocationEngine {
+
+    /** {@return the architecture} */
+    Arch arch();
+
+    /** {@return what relocation type {@code type} is, if the architecture defines it} */
+    Optional<RelocationKind> kind(int type);
+
+    /** {@return every relocation type this engine knows (appliable or not)} */
+    List<RelocationKind> kinds();
+
+    /**
+     * Applies one fixup to {@code section} (the bytes of the section being relocated, in the
+     * object's byte order {@code order}). Checks first, then writes: on any exception no byte
+     * has changed.
+     */
+    void apply(MemorySegment section, ByteOrder order, Fixup fixup) throws RelocationException;
+
+    /**
+     * Applies every fixup of one section, with pairing and accumulation as the psABI says.
+     * All or nothing: on any exception no byte of {@code section} has changed.
+     */
+    void applyAll(MemorySegment section, ByteOrder order, List<Fixup> fixups) throws RelocationException;
+
+    /**
+     * Pre-scan: the GOT entries and PLT entries/veneers an object's relocations may need,
+     * deduplicated by symbol and addend.
+     *
+     * @param relocations (type, symbol index, addend) of every relocation of the object
+     */
+    StubNeeds scan(List<RawRelocation> relocations);
+
+    /** A relocation as the pre-scan sees it. */
+    record RawRelocation(int type, long symbolIndex, long addend) {
+    }
+
+    /** Writes a GOT entry holding {@code value} at {@code offset} of {@code got}. */
+    void writeGotEntry(MemorySegment got, long offset, ByteOrder order, long value);
+
+    /**
+     * Writes a PLT entry / branch veneer at {@code offset} of {@code plt} (whose entry will be at
+     * address {@code stubAddress}) that jumps to {@code target}; {@code gotSlot} is the address
+     * of a GOT entry holding {@code target} for architectures whose stubs load it (0 otherwise).
+     */
+    void writeStub(MemorySegment plt, long offset, ByteOrder order, long stubAddress, long target, long gotSlot)
+            throws RelocationException;
+}
