@@ -191,7 +191,10 @@ public final class ElfFile implements AutoCloseable {
                 throw b.error(base + 6, "e_shentsize", shentsize,
                         "smaller than an ELF" + (is64 ? "64" : "32") + " section header (" + shdrSize + ")");
             }
-            b.check(shoff, shentsize, "e_shoff (section header 0)");
+            if (shoff < 0 || shoff > b.size || shentsize > b.size - shoff) {
+                throw b.error(is64 ? 40 : 32, "e_shoff", shoff, "section header 0 (" + shentsize
+                        + " bytes) extends past the end of the file (" + b.size + " bytes)");
+            }
             // Extended numbering (gABI "Sections"): the escape values send us to section 0.
             if (shnum == 0) {
                 realShnum = b.word(is64, shoff + (is64 ? 32 : 20));

@@ -39,17 +39,6 @@ public final class ElfNames {
             case 0x6ffffffe: return "VERNEED";
             case 0x6fffffff: return "VERSYM";
             case 0x6ffffff5: return "GNU_ATTRIBUTES";
-            case 0x6fff4c00: return "LLVM_ODRTAB";
-            case 0x6fff4c01: return "LLVM_LINKER_OPTIONS";
-            case 0x6fff4c02: return "LLVM_CALL_GRAPH_PROFILE";
-            case 0x6fff4c03: return "LLVM_ADDRSIG";
-            case 0x6fff4c04: return "LLVM_DEPENDENT_LIBRARIES";
-            case 0x6fff4c05: return "LLVM_SYMPART";
-            case 0x6fff4c06: return "LLVM_PART_EHDR";
-            case 0x6fff4c07: return "LLVM_PART_PHDR";
-            case 0x6fff4c08: return "LLVM_BB_ADDR_MAP_V0";
-            case 0x6fff4c09: return "LLVM_CALL_GRAPH_PROFILE";
-            case 0x6fff4c0a: return "LLVM_BB_ADDR_MAP";
             default: break;
         }
         if (machine == EM_X86_64 && type == 0x70000001) {

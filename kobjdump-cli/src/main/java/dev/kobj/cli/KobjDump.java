@@ -1,0 +1,142 @@
+package dev.kobj.cli;
+
+import dev.kobj.elf.KobjException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * kobjdump: readelf-like views of ELF relocatable objects and Linux kernel modules, read
+ * with kobj's own parser, as text or JSON.
+ *
+ * <p>{@link #run} is the whole program: it parses the arguments, runs one command and
+ * returns the exit status (0 success, 1 a file could not be read or parsed, 2 usage error);
+ * it never calls {@link System#exit}.
+ */
+@Command(name = "kobjdump", mixinStandardHelpOptions = true, versionProvider = KobjDump.Version.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "Displays ELF relocatable objects and Linux kernel modules (.o, .ko, .ko.gz, .ko.xz, "
+                + ".ko.zst) the way readelf does, as text or --json, using kobj's parser.",
+        footer = {"", "Exit status: 0 success, 1 a file could not be read or parsed, 2 usage error."})
+public final class KobjDump implements Callable<Integer> {
+    /** The version printed by --version when the jar's manifest does not carry one. */
+    static final String VERSION = "0.1.0-SNAPSHOT";
+
+    @Spec
+    CommandSpec spec;
+
+    KobjDump() {
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing required command");
+    }
+
+    /** Supplies --version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = KobjDump.class.getPackage() == null ? null : KobjDump.class.getPackage().getImplementationVersion();
+            return new String[] {"kobjdump " + (v == null ? VERSION : v)};
+        }
+    }
+
+    /** The streams the commands write to. */
+    record Context(PrintStream out, PrintStream err) {
+        /** {@return true when output goes to the process's stdout and that is a terminal} */
+        boolean stdoutIsTerminal() {
+            if (out != System.out) {
+                return false;
+            }
+            java.io.Console c = System.console();
+            return c != null && c.isTerminal();
+        }
+
+        /** Prints the one-line error {@code kobjdump: <message>}. */
+        void error(String message) {
+            err.println("kobjdump: " + Fmt.oneLine(message));
+            err.flush();
+        }
+    }
+
+    /**
+     * Runs kobjdump.
+     *
+     * @param args the command line, without the program name
+     * @param out  where results go
+     * @param err  where errors, usage messages and the progress bar go
+     * @return 0 on success, 1 when a file failed, 2 on a usage error
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Context ctx = new Context(out, err);
+        CommandLine cl = new CommandLine(new KobjDump());
+        cl.addSubcommand(new HeadersCommand(ctx));
+        cl.addSubcommand(new SectionsCommand(ctx));
+        cl.addSubcommand(new SymbolsCommand(ctx));
+        cl.addSubcommand(new RelocsCommand(ctx));
+        cl.addSubcommand(new ModinfoCommand(ctx));
+        cl.addSubcommand(new GroupsCommand(ctx));
+        cl.addSubcommand(new StatsCommand(ctx));
+        PrintWriter pout = new PrintWriter(out, true, out.charset());
+        PrintWriter perr = new PrintWriter(err, true, err.charset());
+        cl.setOut(pout);
+        cl.setErr(perr);
+        boolean console = out == System.out && err == System.err;
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(console ? CommandLine.Help.Ansi.AUTO
+                : CommandLine.Help.Ansi.OFF));
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            ctx.error("internal error: " + ex);
+            return 1;
+        });
+        int rc;
+        try {
+            rc = cl.execute(args == null ? new String[0] : args);
+        } finally {
+            pout.flush();
+            perr.flush();
+            out.flush();
+            err.flush();
+        }
+        return rc;
+    }
+
+    /**
+     * {@return the message for a file that could not be read or parsed}, always of the form
+     * {@code <file>: <what went wrong>}, on one line.
+     */
+    static String errorMessage(String file, Throwable e) {
+        String msg = e.getMessage();
+        String text;
+        if (e instanceof KobjException) {
+            text = msg == null ? e.getClass().getSimpleName() : msg;
+            // ElfFormatException's message starts with the file name already.
+            if (text.startsWith(file + ": ")) {
+                return Fmt.oneLine(text);
+            }
+        } else if (e instanceof NoSuchFileException) {
+            text = "No such file or directory";
+        } else if (e instanceof AccessDeniedException) {
+            text = "Permission denied";
+        } else if (e instanceof NotDirectoryException) {
+            text = "Not a directory";
+        } else if (e instanceof FileSystemException fse) {
+            text = fse.getReason() != null ? fse.getReason() : e.getClass().getSimpleName();
+        } else if (e instanceof IOException) {
+            text = msg != null ? msg : e.getClass().getSimpleName();
+        } else {
+            text = "internal error: " + e.getClass().getName() + (msg != null ? ": " + msg : "");
+        }
+        return Fmt.oneLine(file + ": " + text);
+    }
+}

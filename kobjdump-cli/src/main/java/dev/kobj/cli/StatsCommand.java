@@ -1,0 +1,461 @@
+package dev.kobj.cli;
+
+import static dev.kobj.elf.ElfConstants.*;
+
+import dev.kobj.elf.ElfFile;
+import dev.kobj.elf.ElfHeader;
+import dev.kobj.elf.ElfNames;
+import dev.kobj.elf.Relocation;
+import dev.kobj.elf.RelocationTable;
+import dev.kobj.elf.RelocationTypes;
+import dev.kobj.elf.SectionHeader;
+import dev.kobj.elf.SymbolTable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kobjdump stats}: parses every object under some directories (sections, symbols,
+ * relocations, groups and module metadata) in parallel and reports counts and throughput.
+ */
+@Command(name = "stats", description = {
+    "Parse every object under some directories and report counts and speed.",
+    "",
+    "Walks each DIR for .ko, .ko.xz, .ko.zst, .ko.gz and .o files, parses every section, symbol and "
+            + "relocation of each (in parallel) and prints: files, files that failed to parse (with "
+            + "their errors), sections, symbols, relocations, relocations by type per machine, bytes "
+            + "read, elapsed wall time, files/s and relocations/s. A progress bar is drawn on stderr "
+            + "when stdout is a terminal. Exit status 1 when a file failed to parse."})
+final class StatsCommand implements Callable<Integer> {
+    /** How many failures the text output lists. */
+    static final int SHOWN_FAILURES = 20;
+
+    @Parameters(paramLabel = "DIR", arity = "1..*",
+            description = "Directory trees to walk (a regular file is taken as it is).")
+    List<Path> dirs;
+
+    @Option(names = "--json", description = "Print JSON: an array with one object per DIR.")
+    boolean json;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Worker threads (default and maximum: the available processors).")
+    int threads;
+
+    @Option(names = "--progress", description = "Draw the progress bar even when stdout is not a terminal.")
+    boolean forceProgress;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    private final KobjDump.Context ctx;
+
+    StatsCommand(KobjDump.Context ctx) {
+        this.ctx = ctx;
+    }
+
+    // ------------------------------------------------------------------ results
+
+    /** What one file contributed. */
+    record FileResult(Path path, String error, long diskBytes, long decodedBytes, long sections, long symbols,
+            long relocations, String arch, int machine, Map<Long, Long> types) {
+    }
+
+    /** The figures for one DIR. */
+    static final class Stats {
+        long files;
+        long sections;
+        long symbols;
+        long relocations;
+        long bytesRead;
+        long bytesDecoded;
+        long elapsedNanos;
+        int threads;
+        final List<String[]> failures = new ArrayList<>(); // {file, message}
+        final Map<String, Machine> machines = new TreeMap<>();
+
+        double seconds() {
+            return elapsedNanos / 1e9;
+        }
+
+        double perSecond(long n) {
+            double s = seconds();
+            return s > 0 ? n / s : 0;
+        }
+
+        List<Machine> machinesByCount() {
+            List<Machine> ms = new ArrayList<>(machines.values());
+            ms.sort(Comparator.comparingLong((Machine m) -> m.total).reversed().thenComparing(m -> m.arch));
+            return ms;
+        }
+    }
+
+    /** Relocation counts of one machine. */
+    static final class Machine {
+        final String arch;
+        final int machine;
+        long total;
+        final Map<Long, Long> types = new HashMap<>();
+
+        Machine(String arch, int machine) {
+            this.arch = arch;
+            this.machine = machine;
+        }
+
+        List<Map.Entry<Long, Long>> typesByCount() {
+            List<Map.Entry<Long, Long>> es = new ArrayList<>(types.entrySet());
+            es.sort(Map.Entry.<Long, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+            return es;
+        }
+    }
+
+    // ------------------------------------------------------------------ walking
+
+    static boolean wanted(Path p) {
+        String n = p.getFileName() == null ? "" : p.getFileName().toString();
+        return n.endsWith(".ko") || n.endsWith(".ko.xz") || n.endsWith(".ko.zst") || n.endsWith(".ko.gz")
+                || n.endsWith(".o");
+    }
+
+    /** Collects the files under {@code root}, sorted; unreadable directories become failures. */
+    static List<Path> walk(Path root, List<String[]> failures) throws IOException {
+        if (!Files.exists(root)) {
+            throw new java.nio.file.NoSuchFileException(root.toString());
+        }
+        if (!Files.isDirectory(root)) {
+            return List.of(root);
+        }
+        List<Path> out = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (wanted(file) && (attrs.isRegularFile() || Files.isRegularFile(file))) {
+                    out.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                synchronized (failures) {
+                    failures.add(new String[] {file.toString(), KobjDump.errorMessage(file.toString(), e)});
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    // ------------------------------------------------------------------ parsing
+
+    /** Parses everything kobj reads from one file. */
+    static FileResult parse(Path p) {
+        long disk = 0;
+        try {
+            disk = Files.size(p);
+            try (ElfFile f = ElfFile.open(p)) {
+                ElfHeader h = f.header();
+                long sections = 0;
+                long symbols = 0;
+                long relocations = 0;
+                for (SectionHeader s : f.sections()) {
+                    sections++;
+                    f.rawData(s);
+                    if (s.isCompressed() && s.type() != SHT_NOBITS) {
+                        f.compressionHeader(s);
+                    }
+                    if (s.type() == SHT_SYMTAB || s.type() == SHT_DYNSYM) {
+                        SymbolTable t = f.symbolTable(s);
+                        t.all();
+                        symbols += t.size();
+                    }
+                }
+                Map<Long, Long> types = new HashMap<>();
+                Describe.SymbolTables symtabs = new Describe.SymbolTables(f);
+                for (RelocationTable t : f.relocationTables()) {
+                    SymbolTable symtab = symtabs.of(t);
+                    long nsyms = symtab == null ? 0 : symtab.size();
+                    for (long i = 0; i < t.size(); i++) {
+                        Relocation r = t.get(i);
+                        if (r.symbol() != 0 && r.symbol() >= nsyms) {
+                            Describe.relocationSymbol(f, t, symtab, i, r.symbol()); // throws
+                        }
+                        types.merge(r.type(), 1L, Long::sum);
+                    }
+                    relocations += t.size();
+                }
+                f.groups();
+                f.modinfo();
+                f.modversions();
+                f.thisModule();
+                return new FileResult(p, null, disk, f.fileBytes().byteSize(), sections, symbols, relocations,
+                        ElfNames.arch(h), h.machine(), types);
+            }
+        } catch (Exception | StackOverflowError e) {
+            return new FileResult(p, KobjDump.errorMessage(p.toString(), e), disk, 0, 0, 0, 0, null, 0, Map.of());
+        }
+    }
+
+    // ------------------------------------------------------------------ progress
+
+    /** A one-line progress bar on stderr, redrawn at most ten times a second. */
+    static final class Progress implements AutoCloseable {
+        private final PrintStream err;
+        private final long total;
+        private final long start = System.nanoTime();
+        final AtomicLong done = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+        private final Thread thread;
+        private volatile boolean stop;
+        private int lastWidth;
+
+        Progress(PrintStream err, long total) {
+            this.err = err;
+            this.total = total;
+            this.thread = Thread.ofPlatform().daemon().name("kobjdump-progress").start(this::loop);
+        }
+
+        private void loop() {
+            while (!stop) {
+                draw();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private synchronized void draw() {
+            long d = done.get();
+            int width = 30;
+            int filled = total == 0 ? width : (int) (d * width / total);
+            double secs = (System.nanoTime() - start) / 1e9;
+            String line = "\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] "
+                    + String.format(Locale.ROOT, "%3d%% %d/%d files %.1f MiB %.1f s",
+                            total == 0 ? 100 : d * 100 / total, d, total, bytes.get() / 1048576.0, secs);
+            int len = line.length();
+            if (len < lastWidth) {
+                line = line + " ".repeat(lastWidth - len);
+            }
+            lastWidth = len;
+            err.print(line);
+            err.flush();
+        }
+
+        @Override
+        public void close() {
+            stop = true;
+            thread.interrupt();
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (this) {
+                err.print("\r" + " ".repeat(lastWidth) + "\r");
+                err.flush();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ running
+
+    Stats compute(Path root) throws IOException {
+        long start = System.nanoTime();
+        Stats st = new Stats();
+        List<String[]> walkFailures = new ArrayList<>();
+        List<Path> files = walk(root, walkFailures);
+        int cpus = Runtime.getRuntime().availableProcessors();
+        int n = threads <= 0 ? cpus : Math.min(threads, cpus);
+        st.threads = n;
+        boolean showProgress = forceProgress || ctx.stdoutIsTerminal();
+        List<FileResult> results;
+        try (Progress progress = showProgress ? new Progress(ctx.err(), files.size()) : null;
+                ForkJoinPool pool = new ForkJoinPool(n)) {
+            results = pool.submit(() -> files.parallelStream().map(p -> {
+                FileResult r = parse(p);
+                if (progress != null) {
+                    progress.bytes.addAndGet(r.diskBytes());
+                    progress.done.incrementAndGet();
+                }
+                return r;
+            }).toList()).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IOException("internal error: " + e.getCause(), e.getCause());
+        }
+        st.failures.addAll(walkFailures);
+        st.files = files.size() + walkFailures.size();
+        for (FileResult r : results) {
+            st.bytesRead += r.diskBytes();
+            if (r.error() != null) {
+                st.failures.add(new String[] {r.path().toString(), r.error()});
+                continue;
+            }
+            st.bytesDecoded += r.decodedBytes();
+            st.sections += r.sections();
+            st.symbols += r.symbols();
+            st.relocations += r.relocations();
+            Machine m = st.machines.computeIfAbsent(r.arch(), a -> new Machine(a, r.machine()));
+            for (Map.Entry<Long, Long> e : r.types().entrySet()) {
+                m.types.merge(e.getKey(), e.getValue(), Long::sum);
+                m.total += e.getValue();
+            }
+        }
+        st.elapsedNanos = System.nanoTime() - start;
+        return st;
+    }
+
+    private static String typeName(Machine m, long type) {
+        return RelocationTypes.nameOrUnrecognized(m.machine, type);
+    }
+
+    static void text(Stats st, StringBuilder sb) {
+        line(sb, "Files", Long.toString(st.files));
+        line(sb, "Failed to parse", Long.toString(st.failures.size()));
+        line(sb, "Sections", Long.toString(st.sections));
+        line(sb, "Symbols", Long.toString(st.symbols));
+        line(sb, "Relocations", Long.toString(st.relocations));
+        line(sb, "Bytes read", st.bytesRead + String.format(Locale.ROOT, " (%.1f MiB)", st.bytesRead / 1048576.0));
+        line(sb, "Bytes decoded", st.bytesDecoded
+                + String.format(Locale.ROOT, " (%.1f MiB, after decompression)", st.bytesDecoded / 1048576.0));
+        line(sb, "Elapsed", String.format(Locale.ROOT, "%.3f s (%d threads)", st.seconds(), st.threads));
+        line(sb, "Files/s", String.format(Locale.ROOT, "%.1f", st.perSecond(st.files)));
+        line(sb, "Relocations/s", String.format(Locale.ROOT, "%.1f", st.perSecond(st.relocations)));
+        if (!st.failures.isEmpty()) {
+            sb.append("\nFiles that failed to parse:\n");
+            int shown = 0;
+            for (String[] f : st.failures) {
+                if (shown++ == SHOWN_FAILURES) {
+                    sb.append("  ... and ").append(st.failures.size() - SHOWN_FAILURES).append(" more\n");
+                    break;
+                }
+                sb.append("  ").append(f[1]).append('\n');
+            }
+        }
+        sb.append("\nRelocations by type:\n");
+        if (st.machines.isEmpty()) {
+            sb.append("  (none)\n");
+        }
+        for (Machine m : st.machinesByCount()) {
+            sb.append("  ").append(m.arch).append(" (").append(ElfNames.machine(m.machine)).append("): ")
+                    .append(Fmt.count(m.total, "relocation", "relocations")).append('\n');
+            for (Map.Entry<Long, Long> e : m.typesByCount()) {
+                sb.append("    ").append(Fmt.left(typeName(m, e.getKey()), 34)).append(' ')
+                        .append(Fmt.right(Long.toString(e.getValue()), 12)).append('\n');
+            }
+        }
+    }
+
+    private static void line(StringBuilder sb, String label, String value) {
+        sb.append(Fmt.left(label + ":", 18)).append(value).append('\n');
+    }
+
+    static void json(Stats st, Json j) {
+        j.beginObject()
+                .field("files", st.files)
+                .field("failed", st.failures.size())
+                .name("failures").beginArray();
+        for (String[] f : st.failures) {
+            j.beginCompactObject().field("file", f[0]).field("error", f[1]).endObject();
+        }
+        j.endArray()
+                .field("sections", st.sections)
+                .field("symbols", st.symbols)
+                .field("relocations", st.relocations)
+                .name("relocationsByType").beginArray();
+        for (Machine m : st.machinesByCount()) {
+            j.beginObject()
+                    .field("arch", m.arch)
+                    .field("machine", ElfNames.machine(m.machine))
+                    .field("machineValue", m.machine)
+                    .field("relocations", m.total)
+                    .name("types").beginArray();
+            for (Map.Entry<Long, Long> e : m.typesByCount()) {
+                j.beginCompactObject().field("type", typeName(m, e.getKey())).fieldUnsigned("typeValue", e.getKey())
+                        .field("count", e.getValue()).endObject();
+            }
+            j.endArray().endObject();
+        }
+        j.endArray()
+                .field("bytesRead", st.bytesRead)
+                .field("bytesDecoded", st.bytesDecoded)
+                .field("elapsedSeconds", st.seconds())
+                .field("threads", st.threads)
+                .field("filesPerSecond", st.perSecond(st.files))
+                .field("relocationsPerSecond", st.perSecond(st.relocations))
+                .endObject();
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream out = ctx.out();
+        boolean several = dirs.size() > 1;
+        boolean first = true;
+        int rc = 0;
+        if (json) {
+            out.print('[');
+        }
+        for (Path dir : dirs) {
+            String name = dir.toString();
+            StringBuilder sb = new StringBuilder();
+            try {
+                Stats st = compute(dir);
+                if (!st.failures.isEmpty()) {
+                    rc = 1;
+                    ctx.error(name + ": " + st.failures.size() + " of " + st.files + " files failed to parse");
+                }
+                if (json) {
+                    Json j = new Json(sb, 1);
+                    j.beginObject().field("file", name).name("stats");
+                    json(st, j);
+                    j.endObject();
+                } else {
+                    if (several) {
+                        sb.append("\nFile: ").append(name).append('\n');
+                    }
+                    text(st, sb);
+                }
+            } catch (IOException | RuntimeException e) {
+                rc = 1;
+                String msg = KobjDump.errorMessage(name, e);
+                ctx.error(msg);
+                if (!json) {
+                    continue;
+                }
+                new Json(sb, 1).beginObject().field("file", name).field("error", msg).endObject();
+            }
+            if (json) {
+                out.print(first ? "\n  " : ",\n  ");
+                first = false;
+            }
+            out.print(sb);
+        }
+        if (json) {
+            out.print(first ? "]\n" : "\n]\n");
+        }
+        out.flush();
+        return rc;
+    }
+}
