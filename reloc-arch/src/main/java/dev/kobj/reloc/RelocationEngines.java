@@ -15,7 +15,7 @@ public final class RelocationEngines {
         }
         return Optional.ofNullable(switch (arch) {
             case X86_64 -> new dev.kobj.reloc.x86_64.X86_64Engine();
-            case AARCH64 -> null; // dev.kobj.reloc.aarch64.AArch64Engine
+            case AARCH64 -> new dev.kobj.reloc.aarch64.AArch64Engine();
             case RISCV64, RISCV32 -> null; // dev.kobj.reloc.riscv.RiscvEngine
         });
     }
