@@ -3,4 +3,5 @@ module dev.kobj.reloc {
     requires transitive dev.kobj.elf;
 
     exports dev.kobj.reloc;
+    exports dev.kobj.reloc.riscv;
 }
