@@ -5,4 +5,5 @@ module dev.kobj.reloc {
     exports dev.kobj.reloc;
     exports dev.kobj.reloc.x86_64;
     exports dev.kobj.reloc.aarch64;
+    exports dev.kobj.reloc.riscv;
 }
