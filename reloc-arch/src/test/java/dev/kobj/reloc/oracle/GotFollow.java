@@ -134,7 +134,11 @@ final class GotFollow {
             long off = r.raw().offset();
             String n = shortName(r.typeName());
             boolean wide = n.endsWith("64");
-            mask(r, wide ? 8 : 4);
+            // GNU ld rewrites the instruction of a GOTPCRELX even with --no-relax when the value is
+            // known at link time (weak undefined: mov foo@GOTPCREL(%rip) -> mov $0): opcode and
+            // ModRM (and the REX prefix of REX_GOTPCRELX) are masked with the field.
+            int before = n.equals("REX_GOTPCRELX") ? 3 : n.equals("GOTPCRELX") ? 2 : 0;
+            masks.add(new Mask(r.section().section().index(), r.raw().offset() - before, (wide ? 8 : 4) + before));
             long v = wide ? i64(b, off, link.order) : i32(b, off, link.order);
             switch (n) {
                 case "GOTPCREL", "GOTPCRELX", "REX_GOTPCRELX", "GOTPCREL64" -> {

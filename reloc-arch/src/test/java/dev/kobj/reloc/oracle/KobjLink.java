@@ -145,23 +145,20 @@ final class KobjLink {
     }
 
     /**
-     * What a GOT entry holds, by psABI: x86-64 and RISC-V address the entry of S and add A to
-     * the PC-relative value (G + GOT + A - P), AArch64 has one entry per S+A (G(GDAT(S+A))).
+     * What a GOT entry holds and where a stub jumps: S + key.addend(), the key being the
+     * engine's {@link RelocationEngine#stubTarget} (S+A by default; S on x86-64, whose formulas
+     * add A outside the entry). {@link GotFollow} checks the result against the psABI.
      */
     long gotValue(StubNeeds.Target t) throws ElfFormatException {
-        long s = placement.symbolValue(t.symbolIndex());
-        return arch() == Arch.AARCH64 ? s + t.addend() : s;
+        return placement.symbolValue(t.symbolIndex()) + t.addend();
     }
 
-    /** Where a PLT entry or veneer must jump: S for x86-64 (PLT32's A is the -4 of the field), else S+A. */
     long stubTarget(StubNeeds.Target t) throws ElfFormatException {
-        long s = placement.symbolValue(t.symbolIndex());
-        return arch() == Arch.X86_64 ? s : s + t.addend();
+        return placement.symbolValue(t.symbolIndex()) + t.addend();
     }
 
-    private Long lookup(Map<StubNeeds.Target, Long> m, long sym, long addend) {
-        Long v = m.get(new StubNeeds.Target(sym, addend));
-        return v != null ? v : m.get(new StubNeeds.Target(sym, 0));
+    private StubNeeds.Target key(Relocation r) {
+        return engine.stubTarget(new RelocationEngine.RawRelocation((int) r.type(), r.symbol(), r.addend()));
     }
 
     private Fixup fixup(Placement.Placed sec, Relocation r) throws ElfFormatException {
@@ -169,9 +166,9 @@ final class KobjLink {
         String where = String.format("%s: %s+0x%x", placement.elf.name(), sec.section().name(), r.offset());
         Fixup f = Fixup.of((int) r.type(), r.offset(), sec.address() + r.offset(), placement.symbolValue(r.symbol()),
                 r.addend(), name, where).withSymbolSize(placement.symbolSize(r.symbol()));
-        Long slot = lookup(gotSlots, r.symbol(), r.addend());
+        Long slot = gotSlots.get(key(r));
         f = f.withGot(slot == null ? 0 : slot, gotBase);
-        Long stub = lookup(stubs, r.symbol(), r.addend());
+        Long stub = stubs.get(key(r));
         if (stub != null) {
             f = f.withStub(stub);
         }

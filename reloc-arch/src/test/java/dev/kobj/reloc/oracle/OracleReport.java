@@ -21,6 +21,7 @@ final class OracleReport {
         int tlsRefused;
         int placementsVerified;
         int mergeCleared;
+        int weakDivergences;
         int alignNeutralised;
         final List<String> notes = new ArrayList<>();
         final List<String> skipped = new ArrayList<>();
@@ -44,6 +45,8 @@ final class OracleReport {
                     e.getKey(), t.objectsCompared, t.objectsIdentical, t.sectionsCompared, t.sectionsIdentical,
                     t.sectionsDifferent, t.sectionsRefused, t.relocationsApplied, t.gotFieldsFollowed,
                     t.placementsVerified, t.bothRefused, t.tlsRefused, t.skipped.size()));
+            sb.append(String.format("         calls to undefined weak symbols where ld applies its own rule and kobj's call decodes to S+A: %d%n",
+                    t.weakDivergences));
             sb.append(String.format("         ld input: SHF_MERGE cleared on %d sections, %d R_RISCV_ALIGN made NONE (see LdInput)%n",
                     t.mergeCleared, t.alignNeutralised));
             for (String s : t.notes) {
