@@ -47,6 +47,8 @@ final class GotFollow {
     final List<String> problems = new ArrayList<>();
     final List<Mask> masks = new ArrayList<>();
     int followed;
+    /** PLT entries decoded and followed (x86-64 PLTOFF64 through kobj's stub). */
+    int stubsFollowed;
 
     private final KobjLink link;
 
@@ -177,6 +179,7 @@ final class GotFollow {
                             problem(r, String.format("PLT entry 0x%x jumps to 0x%x, want 0x%x", l, t, f.symbol()));
                         } else {
                             followed++;
+                            stubsFollowed++;
                         }
                     }
                 }

@@ -187,6 +187,7 @@ class LdOracleTest {
             OracleReport.Tally tally, List<String> diffs) throws Exception {
         GotFollow got = new GotFollow(link);
         tally.gotFieldsFollowed += got.followed;
+        tally.stubsFollowed += got.stubsFollowed;
         for (String p : got.problems) {
             diffs.add(tag + ": " + p);
         }

@@ -17,6 +17,7 @@ final class OracleReport {
         int sectionsRefused;
         long relocationsApplied;
         long gotFieldsFollowed;
+        long stubsFollowed;
         int bothRefused;
         int tlsRefused;
         int placementsVerified;
@@ -40,10 +41,10 @@ final class OracleReport {
             Tally t = e.getValue();
             sb.append(String.format(
                     "%-8s objects compared %d (identical %d), sections compared %d: identical %d, different %d, refused by kobj %d;%n"
-                            + "         relocations applied %d, GOT/stub fields followed %d, ld placements verified %d,%n"
+                            + "         relocations applied %d, GOT/stub fields followed %d (through a PLT entry %d), ld placements verified %d,%n"
                             + "         overflow refused by both ld and kobj %d, TLS objects refused %d, skipped %d%n",
                     e.getKey(), t.objectsCompared, t.objectsIdentical, t.sectionsCompared, t.sectionsIdentical,
-                    t.sectionsDifferent, t.sectionsRefused, t.relocationsApplied, t.gotFieldsFollowed,
+                    t.sectionsDifferent, t.sectionsRefused, t.relocationsApplied, t.gotFieldsFollowed, t.stubsFollowed,
                     t.placementsVerified, t.bothRefused, t.tlsRefused, t.skipped.size()));
             sb.append(String.format("         calls to undefined weak symbols where ld applies its own rule and kobj's call decodes to S+A: %d%n",
                     t.weakDivergences));
