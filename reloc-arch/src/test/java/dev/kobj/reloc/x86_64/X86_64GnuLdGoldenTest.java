@@ -8,6 +8,9 @@ import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.elf.SymbolTable;
 import dev.kobj.reloc.Fixup;
+import dev.kobj.reloc.RelocationEngine.RawRelocation;
+import dev.kobj.reloc.RelocationKind;
+import dev.kobj.reloc.RelocationKind.Category;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -15,13 +18,14 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * GNU ld as the oracle: {@code golden.o} (from {@code golden.s}) was linked by ld 2.40 into
- * {@code golden.elf} at fixed addresses ({@code make-golden.sh}). Applying golden.o's
+ * GNU ld as the oracle: {@code golden.o} and {@code golden-got.o} (from their {@code .s}) were
+ * linked by ld 2.40 into {@code .elf} files at fixed addresses ({@code make-golden.sh}). Applying golden.o's
  * relocations with kobj, at the addresses ld gave every section and symbol, must produce
  * exactly the bytes ld wrote.
  */
@@ -37,13 +41,33 @@ class X86_64GnuLdGoldenTest {
 
     @Test
     void kobjWritesTheBytesGnuLdWrote() throws Exception {
-        ElfFile object = ElfFile.of("golden.o", resource("golden.o"));
-        ElfFile linked = ElfFile.of("golden.elf", resource("golden.elf"));
+        assertThat(relocate("golden")).containsExactlyInAnyOrder("R_X86_64_NONE", "R_X86_64_64", "R_X86_64_PC32",
+                "R_X86_64_PLT32", "R_X86_64_32", "R_X86_64_32S", "R_X86_64_16", "R_X86_64_PC16", "R_X86_64_8",
+                "R_X86_64_PC8", "R_X86_64_PC64", "R_X86_64_SIZE32", "R_X86_64_SIZE64");
+    }
+
+    /**
+     * The GOT kinds, linked with {@code --no-relax}: kobj is given the GOT entries ld made
+     * (found in ld's .got by their contents) and ld's {@code _GLOBAL_OFFSET_TABLE_}; every
+     * entry ld made holds S + the addend of the key {@code stubTarget} gives (0: S itself).
+     */
+    @Test
+    void kobjWritesTheGotReferencesGnuLdWrote() throws Exception {
+        assertThat(relocate("golden-got")).containsExactlyInAnyOrder("R_X86_64_GOTPCREL", "R_X86_64_GOTPCRELX",
+                "R_X86_64_REX_GOTPCRELX", "R_X86_64_GOT64", "R_X86_64_GOTPC32", "R_X86_64_GOTOFF64",
+                "R_X86_64_GOTPCREL64", "R_X86_64_GOT32", "R_X86_64_GOTPC64");
+    }
+
+    /** Applies {@code base}.o's relocations, compares with {@code base}.elf, returns the types met. */
+    private static Set<String> relocate(String base) throws Exception {
+        ElfFile object = ElfFile.of(base + ".o", resource(base + ".o"));
+        ElfFile linked = ElfFile.of(base + ".elf", resource(base + ".elf"));
         SymbolTable objectSymbols = object.symbolTable().orElseThrow();
         SymbolTable linkedSymbols = linked.symbolTable().orElseThrow();
+        Optional<SectionHeader> got = linked.section(".got");
+        long gotBase = find(linkedSymbols, "_GLOBAL_OFFSET_TABLE_").map(ElfSymbol::value).orElse(0L);
         X86_64Engine engine = new X86_64Engine();
         Set<String> typesSeen = new TreeSet<>();
-        int sections = 0;
 
         for (RelocationTable table : object.relocationTables()) {
             SectionHeader target = table.target();
@@ -65,31 +89,44 @@ class X86_64GnuLdGoldenTest {
                     z = 0;
                     name = "";
                 } else {
-                    ElfSymbol def = find(linkedSymbols, sym.name());
+                    ElfSymbol def = find(linkedSymbols, sym.name()).orElseThrow();
                     s = def.value();
                     z = def.size();
                     name = sym.name();
                 }
-                typesSeen.add(engine.kind((int) r.type()).orElseThrow().name());
-                fixups.add(new Fixup((int) r.type(), r.offset(), placed.addr() + r.offset(), s, r.addend(), z, 0, 0,
-                        0, name, "golden.o: " + target.name() + "+0x" + Long.toHexString(r.offset())));
+                RelocationKind kind = engine.kind((int) r.type()).orElseThrow();
+                typesSeen.add(kind.name());
+                long entry = 0;
+                if (kind.category() == Category.GOT) {
+                    long key = engine.stubTarget(new RawRelocation((int) r.type(), r.symbol(), r.addend())).addend();
+                    entry = gotEntryHolding(linked, got.orElseThrow(), s + key);
+                }
+                fixups.add(new Fixup((int) r.type(), r.offset(), placed.addr() + r.offset(), s, r.addend(), z, entry,
+                        gotBase, 0, name, base + ".o: " + target.name() + "+0x" + Long.toHexString(r.offset())));
             }
             engine.applyAll(MemorySegment.ofArray(bytes), ByteOrder.LITTLE_ENDIAN, fixups);
-            assertThat(bytes).as("%s as ld wrote it", target.name()).isEqualTo(expected);
-            sections++;
+            assertThat(bytes).as("%s of %s as ld wrote it", target.name(), base).isEqualTo(expected);
         }
-        assertThat(sections).isEqualTo(2);
-        assertThat(typesSeen).containsExactlyInAnyOrder("R_X86_64_NONE", "R_X86_64_64", "R_X86_64_PC32",
-                "R_X86_64_PLT32", "R_X86_64_32", "R_X86_64_32S", "R_X86_64_16", "R_X86_64_PC16", "R_X86_64_8",
-                "R_X86_64_PC8", "R_X86_64_PC64", "R_X86_64_SIZE32", "R_X86_64_SIZE64");
+        return typesSeen;
     }
 
-    private static ElfSymbol find(SymbolTable table, String name) throws Exception {
-        for (ElfSymbol s : table.all()) {
-            if (s.name().equals(name)) {
-                return s;
+    /** {@return the address of the entry of ld's GOT that holds {@code value}} */
+    private static long gotEntryHolding(ElfFile linked, SectionHeader got, long value) throws Exception {
+        MemorySegment entries = linked.contents(got);
+        for (long off = 0; off + 8 <= entries.byteSize(); off += 8) {
+            if (entries.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), off) == value) {
+                return got.addr() + off;
             }
         }
-        throw new AssertionError("golden.elf has no symbol " + name);
+        throw new AssertionError("ld made no GOT entry holding 0x" + Long.toHexString(value));
+    }
+
+    private static Optional<ElfSymbol> find(SymbolTable table, String name) throws Exception {
+        for (ElfSymbol s : table.all()) {
+            if (s.name().equals(name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
 }
