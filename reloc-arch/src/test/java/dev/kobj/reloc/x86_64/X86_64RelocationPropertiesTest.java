@@ -168,6 +168,7 @@ class X86_64RelocationPropertiesTest {
         } else {
             RelocationException e = catchThrowableOfType(RelocationException.class,
                     () -> engine.apply(MemorySegment.ofArray(buf), ByteOrder.LITTLE_ENDIAN, f));
+            assertThat(e).as("out of range through L").isNotNull();
             assertThat(e.reason()).isEqualTo(Reason.OUT_OF_RANGE);
             assertThat(e.value()).isEqualTo(viaStub);
             assertThat(buf).isEqualTo(before);
