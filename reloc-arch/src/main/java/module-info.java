@@ -3,4 +3,7 @@ module dev.kobj.reloc {
     requires transitive dev.kobj.elf;
 
     exports dev.kobj.reloc;
+    exports dev.kobj.reloc.x86_64;
+    exports dev.kobj.reloc.aarch64;
+    exports dev.kobj.reloc.riscv;
 }

@@ -10,10 +10,12 @@ package dev.kobj.reloc;
  * @param symbol     S: the address the symbol resolved to (0 for a weak undefined symbol)
  * @param addend     A: r_addend (RELA), or the addend read from the place for REL objects
  * @param symbolSize Z: st_size of the symbol (SIZE32/SIZE64)
- * @param got        the address of the GOT entry that holds S+A for this symbol, or 0 when
+ * @param got        the address of the GOT entry that holds S + key addend, the key being
+ *                   {@link RelocationEngine#stubTarget} (S+A by default, S on x86-64), or 0 when
  *                   the linker made none (the kinds that need one then fail clearly)
  * @param gotBase    GOT: the address of the GOT itself (x86-64 GOTPC32, GOTOFF64, ...)
- * @param stub       the address of the PLT entry or branch veneer that reaches S+A, or 0
+ * @param stub       the address of the PLT entry or branch veneer that reaches S + key addend
+ *                   ({@link RelocationEngine#stubTarget}: S+A by default, S on x86-64), or 0
  *                   when none was made; used only when S+A itself is out of branch range
  * @param name       the symbol's name, for messages ("" for a section or no symbol)
  * @param where      where the place is, for messages: "file: section+0xoffset"

@@ -41,11 +41,26 @@ public interface RelocationEngine {
 
     /**
      * Pre-scan: the GOT entries and PLT entries/veneers an object's relocations may need,
-     * deduplicated by symbol and addend.
+     * deduplicated by the key {@link #stubTarget} gives (symbol and addend by default).
      *
      * @param relocations (type, symbol index, addend) of every relocation of the object
      */
     StubNeeds scan(List<RawRelocation> relocations);
+
+    /**
+     * {@return the key under which {@link #scan} lists the GOT entry or stub that {@code relocation}
+     * uses: that GOT entry holds, and that stub reaches, S + key.addend()}. The linker finds a
+     * fixup's {@link Fixup#got} and {@link Fixup#stub} under this key and writes S + key.addend()
+     * into the entry (and passes it as the stub's target).
+     *
+     * <p>By default the key is the relocation's own (symbol, addend): the formula takes the entry
+     * or veneer of S+A (AArch64 {@code G(GDAT(S+A))}, a CALL26 veneer to S+A). An engine whose
+     * formulas add A outside the entry or stub (x86-64 {@code G + GOT + A - P} and
+     * {@code L + A - P}, where A is usually -4) keys by (symbol, 0): the entry holds S.
+     */
+    default StubNeeds.Target stubTarget(RawRelocation relocation) {
+        return new StubNeeds.Target(relocation.symbolIndex(), relocation.addend());
+    }
 
     /** A relocation as the pre-scan sees it. */
     record RawRelocation(int type, long symbolIndex, long addend) {

@@ -14,9 +14,10 @@ public final class RelocationEngines {
             return Optional.empty();
         }
         return Optional.ofNullable(switch (arch) {
-            case X86_64 -> null; // dev.kobj.reloc.x86_64.X86_64Engine
-            case AARCH64 -> null; // dev.kobj.reloc.aarch64.AArch64Engine
-            case RISCV64, RISCV32 -> null; // dev.kobj.reloc.riscv.RiscvEngine
+            case X86_64 -> new dev.kobj.reloc.x86_64.X86_64Engine();
+            case AARCH64 -> new dev.kobj.reloc.aarch64.AArch64Engine();
+            case RISCV64 -> dev.kobj.reloc.riscv.RiscvEngine.rv64();
+            case RISCV32 -> dev.kobj.reloc.riscv.RiscvEngine.rv32();
         });
     }
 }
