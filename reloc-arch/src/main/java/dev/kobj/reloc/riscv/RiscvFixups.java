@@ -207,7 +207,6 @@ final class RiscvFixups {
             case RELATIVE, COPY, JUMP_SLOT, IRELATIVE -> "it is a dynamic relocation, which only a dynamic linker applies";
             case RVC_LUI -> "c.lui relocations are not implemented (they only come from linker relaxation)";
             case GPREL_I, GPREL_S -> "gp-relative addressing needs __global_pointer$, which a module does not have";
-            case ABS64, ADD64, SUB64 -> "it writes a 64-bit word, and this is an RV32 (ELFCLASS32) object";
             default -> "thread-local storage is not supported in modules";
         };
         throw notApplicable(f, why);

@@ -23,7 +23,10 @@ public enum RiscvKind {
     NONE(0, "NONE", "", Category.MARKER, Field.NONE),
     /** 1, word32 = S + A; accepted in [-2^31, 2^32-1] (signed or unsigned 32-bit) on RV64. */
     ABS32(1, "32", "S + A", Category.DATA, Field.WORD32),
-    /** 2, word64 = S + A; any value. Refused on RV32 (a 64-bit data word in an ELFCLASS32 object). */
+    /**
+     * 2, word64 = S + A; any value. Applied on RV32 too: gas emits it there for {@code .dword sym}
+     * (the 32-bit address plus the addend, not wrapped).
+     */
     ABS64(2, "64", "S + A", Category.DATA, Field.WORD64),
     /** 3, dynamic (B + A): a module loader never meets it in a relocatable object. */
     RELATIVE(3, "RELATIVE", "B + A", Category.DYNAMIC, Field.NONE),
@@ -96,7 +99,7 @@ public enum RiscvKind {
     ADD16(34, "ADD16", "V + S + A", Category.ARITHMETIC, Field.WORD16),
     /** 35, word32 = V + S + A, modulo 2^32. */
     ADD32(35, "ADD32", "V + S + A", Category.ARITHMETIC, Field.WORD32),
-    /** 36, word64 = V + S + A, modulo 2^64. Refused on RV32. */
+    /** 36, word64 = V + S + A, modulo 2^64; on RV32 too (gas emits it for a {@code .dword} label difference). */
     ADD64(36, "ADD64", "V + S + A", Category.ARITHMETIC, Field.WORD64),
     /** 37, word8 = V - S - A, modulo 2^8. */
     SUB8(37, "SUB8", "V - S - A", Category.ARITHMETIC, Field.WORD8),
@@ -104,7 +107,7 @@ public enum RiscvKind {
     SUB16(38, "SUB16", "V - S - A", Category.ARITHMETIC, Field.WORD16),
     /** 39, word32 = V - S - A, modulo 2^32. */
     SUB32(39, "SUB32", "V - S - A", Category.ARITHMETIC, Field.WORD32),
-    /** 40, word64 = V - S - A, modulo 2^64. Refused on RV32. */
+    /** 40, word64 = V - S - A, modulo 2^64; on RV32 too, as {@link #ADD64}. */
     SUB64(40, "SUB64", "V - S - A", Category.ARITHMETIC, Field.WORD64),
     /**
      * 43, padding of A bytes of nops at P before an instruction that must be aligned to N, the
@@ -230,15 +233,15 @@ public enum RiscvKind {
         return field;
     }
 
-    /** {@return true for the kinds kobj can apply for this XLEN} */
+    /**
+     * {@return true for the kinds kobj can apply; the same set for both XLENs, since the 64-bit
+     * data words (64, ADD64, SUB64) are legitimate in RV32 objects}
+     */
     public boolean appliable(int xlen) {
         if (category == Category.DYNAMIC || category == Category.TLS) {
             return false;
         }
-        if (this == RVC_LUI || this == GPREL_I || this == GPREL_S) {
-            return false;
-        }
-        return xlen == 64 || field != Field.WORD64;
+        return this != RVC_LUI && this != GPREL_I && this != GPREL_S;
     }
 
     /** {@return the contract's description of this kind for XLEN {@code xlen} (32 or 64)} */

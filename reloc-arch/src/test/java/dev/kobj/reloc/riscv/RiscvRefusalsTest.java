@@ -62,13 +62,18 @@ class RiscvRefusalsTest {
         assertThat(RiscvEngine.rv64().kind(type)).isEmpty();
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {2, 36, 40})
-    void sixtyFourBitDataOnRv32(int type) {
-        RelocationException x = refuse(RiscvEngine.rv32(), Fixup.of(type, 8, 0x1008, 0x10, 0, "d", "m.o: .data+0x8"));
-        assertThat(x.reason()).isEqualTo(Reason.NOT_APPLICABLE);
-        assertThat(x.getMessage()).contains("it writes a 64-bit word, and this is an RV32 (ELFCLASS32) object");
-        assertThat(RiscvEngine.rv64().appliable(type)).isTrue();
+    /** gas emits R_RISCV_64 for {@code .dword sym} and ADD64/SUB64 for a {@code .dword} label difference on RV32 too. */
+    @Test
+    void sixtyFourBitDataWordsApplyOnRv32() {
+        Section sec = new Section(16, 0x8000_0000L, 8);
+        sec.putWord(8, 8, LE, 5);
+        List<Fixup> fx = List.of(Fixup.of(2, 0, 0x8000_0000L, 0xffff_fffeL, 4, "foo", "m.o: .data+0x0"),
+                Fixup.of(36, 8, 0x8000_0008L, 0xc000_0100L, 0, ".Lb", "m.o: .data+0x8"),
+                Fixup.of(40, 8, 0x8000_0008L, 0xc000_0010L, 0, ".La", "m.o: .data+0x8"));
+        assertThat(sec.applyAll(RiscvEngine.rv32(), LE, fx)).isNull();
+        assertThat(sec.word(0, 8, LE)).isEqualTo(0x1_0000_0002L);
+        assertThat(sec.word(8, 8, LE)).isEqualTo(5 + 0xf0);
+        assertThat(RiscvEngine.rv32().appliable(2)).isTrue();
     }
 
     @Test
