@@ -140,7 +140,7 @@ public final class AArch64Engine implements RelocationEngine {
         AArch64Stubs.writeVeneer(plt, offset, stubAddress, target);
     }
 
-    /** One checked write: {@code size} bytes at {@code offset}; instructions are 4 bytes little-endian. */
+    /** One checked write at {@code offset}: a data word of the object's order, or a little-endian instruction. */
     private record Write(long offset, Field field, long value) {
         void write(MemorySegment s, ByteOrder order) {
             switch (field) {

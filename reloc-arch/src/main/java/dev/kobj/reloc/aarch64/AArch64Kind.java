@@ -13,7 +13,9 @@ import java.util.Optional;
  * overflow aaelf64 forbids diagnosing; alignment is still checked where aaelf64 says a
  * linker should.
  *
- * <p>The types kobj knows but refuses (dynamic, TLS, ILP32) are in {@link Refusals}.
+ * <p>The types kobj knows but refuses (dynamic, TLS, ILP32) are not constants here; the engine's
+ * {@link AArch64Engine#kinds()} lists them beside these, and applying one throws
+ * {@code NOT_APPLICABLE} with the reason.
  */
 public enum AArch64Kind {
     /** R_AARCH64_NONE (0): no operation. */
