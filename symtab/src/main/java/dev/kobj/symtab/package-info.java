@@ -1,6 +1,6 @@
 /**
- * Kernel symbol tables (System.map, kallsyms, Module.symvers) and module export tables.
- *
- * <p>Filled by a later issue; the module exists so that the layers build in their final shape.
+ * Kernel symbol tables (System.map, /proc/kallsyms, Module.symvers, or synthesized from
+ * Module.symvers) and the export tables of loaded modules: name to symbol in O(1), address to
+ * nearest symbol in O(log n).
  */
 package dev.kobj.symtab;
