@@ -79,19 +79,6 @@ class RiscvInstructionPropertiesTest {
             return v % align != 0 ? Reason.MISALIGNED : null;
         }
 
-        Arbitrary<Integer> insns(int xlen) {
-            return switch (this) {
-                case BRANCH -> Insns.branch();
-                case JAL -> Insns.jal();
-                case RVC_BRANCH -> Insns.cBranch();
-                case RVC_JUMP -> Insns.cJump(xlen);
-                case PCREL_HI20, GOT_HI20, CALL, CALL_PLT -> Insns.auipc();
-                case HI20 -> Insns.lui();
-                case LO12_I -> Insns.iType();
-                case LO12_S -> Insns.sType();
-            };
-        }
-
         /** The value's typical scale, to aim S + A - P at the edges. */
         long edge() {
             return hi20Range() ? (1L << 31) : (this == LO12_I || this == LO12_S) ? (1L << 40) : max + 1;
