@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * <pre>{@code
  * List<String> log = new ArrayList<>();
  * try (NativeBindings b = new NativeBindings()) {
- *     b.libc("memcpy", "memset").libc("kmalloc", "malloc").printk(log::add);
+ *     b.libc("memcpy", "memset").libcAs("kmalloc", "malloc").printk(log::add);
  *     ... link with b.addresses(), call init ...
  * }   // the upcall stubs are freed here: the module must not call them afterwards
  * }</pre>
@@ -49,7 +49,7 @@ public final class NativeBindings implements AutoCloseable {
     /** Binds each name to the libc function of the same name. */
     public NativeBindings libc(String... names) {
         for (String n : names) {
-            libc(n, n);
+            libcAs(n, n);
         }
         return this;
     }
@@ -60,7 +60,7 @@ public final class NativeBindings implements AutoCloseable {
      *
      * @throws IllegalArgumentException when libc has no such function
      */
-    public NativeBindings libc(String name, String function) {
+    public NativeBindings libcAs(String name, String function) {
         MemorySegment fn = LINKER.defaultLookup().find(function)
                 .orElseThrow(() -> new IllegalArgumentException("libc has no function " + function));
         return address(name, fn.address());
