@@ -8,11 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One {@code mmap}-ed region of a {@link NativeMemory}: anonymous, private, page-aligned, readable
  * and writable until {@link #protect} gives its pages their final permissions.
- *
- * <p>Writing to a page that {@code mprotect} made read-only would not raise a Java exception but
- * kill the process, so once any page has been made read-only or executable, {@link #segment()}
- * returns a read-only view (writes throw {@link IllegalArgumentException}); {@link
- * #writableSegment()} still gives the raw view for pages the caller knows are RW.
+ * Page permissions are recorded as well as applied ({@link #permissionsAt}).
  */
 public final class NativeAllocation implements Allocation {
 
@@ -51,28 +47,15 @@ public final class NativeAllocation implements Allocation {
     }
 
     /**
-     * {@return the bytes: writable while every page is still RW, a read-only view afterwards}
+     * {@return the bytes, a view with Java write access whatever the page permissions}: a write
+     * into a page that {@link #protect} made R or RX is not a Java exception but a fault that ends
+     * the process, so callers check {@link #permissionsAt} first (as {@code LoadedImage.write}
+     * checks its region). The view dies with {@link #close()}.
      *
      * @throws IllegalStateException once closed
      */
     @Override
     public MemorySegment segment() {
-        checkOpen();
-        synchronized (pages) {
-            for (Permissions p : pages) {
-                if (p != Permissions.RW) {
-                    return segment.asReadOnly();
-                }
-            }
-        }
-        return segment;
-    }
-
-    /**
-     * {@return the raw writable view whatever the page permissions: writing into a page that is
-     * not RW ends the process}
-     */
-    public MemorySegment writableSegment() {
         checkOpen();
         return segment;
     }

@@ -117,6 +117,7 @@ public final class NativeMemory implements HostMemory {
      *
      * @throws IllegalArgumentException for an address outside this memory's executable pages
      */
+    @Override
     public MethodHandle function(long address, FunctionDescriptor descriptor) {
         NativeAllocation owner = null;
         for (NativeAllocation a : live) {

@@ -1,0 +1,150 @@
+package dev.kobj.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kobj.elf.ElfFile;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * ISSUE 4 item 7, x86_64 in process: testdata/run/x86_64-*-pic/run_module.o is linked by kobj
+ * into {@link NativeMemory}; its undefined symbols are bound to libc (memcpy, memset, strlen)
+ * and to Java upcalls (printk, kmalloc, kfree, kobj_report); its init runs through FFM and must
+ * make exactly the calls and return the values that run_module.c computes ({@link RunModule}).
+ */
+class NativeExecutionTest {
+
+    private static final FunctionDescriptor INT_FN = FunctionDescriptor.of(ValueLayout.JAVA_INT);
+
+    /** The kernel side of the module: records every call as the host program prints it. */
+    static final class Kernel {
+        final List<String> events = Collections.synchronizedList(new ArrayList<>());
+        final Set<Long> live = Collections.synchronizedSet(new HashSet<>());
+        final MethodHandle malloc;
+        final MethodHandle free;
+
+        Kernel() {
+            var l = java.lang.foreign.Linker.nativeLinker();
+            var libc = l.defaultLookup();
+            malloc = l.downcallHandle(libc.find("malloc").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+            free = l.downcallHandle(libc.find("free").orElseThrow(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        }
+
+        MemorySegment kmalloc(long size, int flags) throws Throwable {
+            MemorySegment p = (MemorySegment) malloc.invokeExact(size);
+            events.add("kmalloc " + size + " 0x" + Integer.toHexString(flags) + " -> "
+                    + (p.equals(MemorySegment.NULL) ? "NULL" : "ok"));
+            if (!p.equals(MemorySegment.NULL)) {
+                live.add(p.address());
+            }
+            return p;
+        }
+
+        void kfree(MemorySegment p) throws Throwable {
+            if (p.equals(MemorySegment.NULL)) {
+                return;
+            }
+            // only what kmalloc handed out may come back, once
+            events.add(live.remove(p.address()) ? "kfree ok" : "kfree of a pointer kmalloc never gave");
+            free.invokeExact(p);
+        }
+
+        void report(MemorySegment what, long value) {
+            events.add("report " + NativeBindings.string(what) + "=" + value);
+        }
+
+        NativeBindings bindings() throws ReflectiveOperationException {
+            MethodHandles.Lookup lk = MethodHandles.lookup();
+            return new NativeBindings()
+                    .onError(t -> events.add("upcall threw " + t))
+                    .libc("memcpy", "memset", "strlen")
+                    .printk(s -> events.add("printk: " + s))
+                    .upcall("kmalloc", lk.findVirtual(Kernel.class, "kmalloc",
+                            MethodType.methodType(MemorySegment.class, long.class, int.class)).bindTo(this),
+                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT))
+                    .upcall("kfree", lk.findVirtual(Kernel.class, "kfree",
+                            MethodType.methodType(void.class, MemorySegment.class)).bindTo(this),
+                            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS))
+                    .upcall("kobj_report", lk.findVirtual(Kernel.class, "report",
+                            MethodType.methodType(void.class, MemorySegment.class, long.class)).bindTo(this),
+                            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64-gcc-pic", "x86_64-clang-pic"})
+    void initRunsInThisProcess(String variant) throws Throwable {
+        assumeTrue(System.getProperty("os.arch").equals("amd64"),
+                "skipped: x86_64 code runs in process only on an x86_64 JVM (this is " + System.getProperty("os.arch") + ")");
+        Kernel kernel = new Kernel();
+        try (ElfFile elf = ElfFile.open(RunModule.object(variant)); NativeBindings b = kernel.bindings()) {
+            LinkRequest request = LinkRequest.builder(new NativeMemory())
+                    .policy(LoadPolicy.builder().vermagic(RunModule.VERMAGIC).build())
+                    .bindAll(b.addresses())
+                    .build();
+            try (LoadedImage img = Linker.link(elf, request)) {
+                assertThat(img.name()).isEqualTo("kobj_run");
+                assertThat(img.memory().kind()).isEqualTo("native");
+                // W^X, as /proc/self/maps sees it
+                for (LoadedImage.Region r : img.regions()) {
+                    String expected = switch (r.permissions()) {
+                        case RX -> "r-xp";
+                        case R -> r.part() == LoadedImage.Part.RO_AFTER_INIT ? "rw-p" : "r--p";
+                        case RW -> "rw-p";
+                    };
+                    assertThat(NativeMemoryTest.mapping(r.address())).as(r.name()).isEqualTo(expected);
+                }
+                // undefined symbols resolved to the bindings, the weak one to 0
+                assertThat(img.symbols()).filteredOn(LoadedImage.LinkedSymbol::wasUndefined)
+                        .filteredOn(s -> !s.name().isEmpty() && !s.name().equals("_GLOBAL_OFFSET_TABLE_"))
+                        .allSatisfy(s -> {
+                            if (s.name().equals("run_optional")) {
+                                assertThat(s.source()).isEqualTo(LoadedImage.Source.WEAK_UNDEFINED);
+                                assertThat(s.address()).isZero();
+                            } else {
+                                assertThat(s.source()).as(s.name()).isEqualTo(LoadedImage.Source.BINDING);
+                                assertThat(s.address()).as(s.name()).isEqualTo(b.addresses().get(s.name()));
+                            }
+                        });
+
+                int ret = (int) img.function("init_module", INT_FN).invokeExact();
+                System.out.printf("%s: init_module() = %d, calls:%n  %s%n", variant, ret,
+                        String.join("\n  ", kernel.events).replace("\n\n", "\n"));
+                assertThat(ret).isZero();
+                assertThat(kernel.events).containsExactlyElementsOf(RunModule.initEvents(false));
+                assertThat(kernel.live).as("kmalloc/kfree balanced").isEmpty();
+
+                long initText = img.regions().stream().filter(r -> r.layout() == LoadedImage.Layout.INIT)
+                        .findFirst().orElseThrow().address();
+                img.completeInit();
+                assertThat(NativeMemoryTest.mapping(initText)).as("init region unmapped").isNotEqualTo("r-xp");
+
+                assertThat((int) img.function("run_module_result", INT_FN).invokeExact()).isEqualTo(RunModule.TOTAL);
+                assertThat((int) img.function("run_module_calls", INT_FN).invokeExact()).isEqualTo(RunModule.CALLS);
+                kernel.events.clear();
+                img.function("cleanup_module", FunctionDescriptor.ofVoid()).invokeExact();
+                assertThat(kernel.events).containsExactly(RunModule.exitEvent(false));
+
+                // the data the code wrote is where the image says
+                long total = img.symbol("run_total").orElseThrow();
+                assertThat(img.segment(total, 8).get(ValueLayout.JAVA_LONG_UNALIGNED, 0)).isEqualTo(RunModule.TOTAL);
+                assertThatThrownBy(() -> img.function("run_total", INT_FN))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not RX");
+            }
+        }
+    }
+}
