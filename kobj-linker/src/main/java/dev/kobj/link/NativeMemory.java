@@ -32,6 +32,11 @@ public final class NativeMemory implements HostMemory {
     public NativeMemory() {
     }
 
+    /** {@return the number of allocations not yet closed} */
+    public int liveAllocations() {
+        return live.size();
+    }
+
     /** {@return the system page size, the granularity of addresses, sizes and permissions} */
     public static long pageSize() {
         return Posix.PAGE_SIZE;

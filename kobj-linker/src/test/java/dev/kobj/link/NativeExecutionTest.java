@@ -16,6 +16,8 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -146,5 +148,22 @@ class NativeExecutionTest {
                         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not RX");
             }
         }
+    }
+
+    @Test
+    void kernelModelObjectsAreRefusedAndLeaveNothingMapped() throws Exception {
+        NativeMemory memory = new NativeMemory();
+        Path ko = RunModule.testdata().resolve("obj/x86_64-gcc-kernel/module.o");
+        try (ElfFile elf = ElfFile.open(ko); NativeBindings b = new NativeBindings()) {
+            b.libc("memcpy", "memset").libcAs("kmalloc", "malloc").libcAs("kfree", "free").printk(s -> { })
+                    .libcAs("kobj_ext_array", "environ").libcAs("kobj_ext_value", "environ");
+            LinkRequest request = LinkRequest.builder(memory).bindAll(b.addresses()).build();
+            // R_X86_64_32S needs addresses in the top 2 GiB (or the bottom 2 GiB): not where mmap puts things
+            assertThatThrownBy(() -> Linker.link(elf, request)).isInstanceOf(LinkException.class)
+                    .satisfies(e -> System.out.println("kernel model in native memory: " + e.getMessage()))
+                    .satisfies(e -> assertThat(((LinkException) e).kind()).isEqualTo(LinkException.Kind.RELOCATION))
+                    .hasMessageContaining("R_X86_64_32S");
+        }
+        assertThat(memory.liveAllocations()).isZero();
     }
 }

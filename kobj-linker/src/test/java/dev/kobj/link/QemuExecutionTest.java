@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfSymbol;
 import dev.kobj.symtab.KernelSymbol;
-import dev.kobj.symtab.SymbolLookup;
+import dev.kobj.symtab.KernelSymbolTable;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,11 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,40 +39,19 @@ class QemuExecutionTest {
     /** Where the module goes: a fixed address the host maps, clear of the host program and its heap. */
     static final long BASE = 0x4000_0000L;
 
-    /** The host program's kapi_* functions as a kernel symbol table (an adapter until symtab has an ELF reader). */
-    record HostTable(Map<String, KernelSymbol> byName, TreeMap<Long, KernelSymbol> byAddress) implements SymbolLookup {
+    /** The prefix of the host program's kernel API functions: kapi_printk provides printk. */
+    static final String PREFIX = "kapi_";
 
-        static final String PREFIX = "kapi_";
-
-        static HostTable read(ElfFile host) throws Exception {
-            Map<String, KernelSymbol> byName = new HashMap<>();
-            TreeMap<Long, KernelSymbol> byAddress = new TreeMap<>();
-            for (ElfSymbol s : host.symbolTable().orElseThrow().all()) {
-                if (s.name().startsWith(PREFIX) && s.type() == 2 /* STT_FUNC */ && !s.isUndefined()) {
-                    KernelSymbol k = new KernelSymbol(s.name().substring(PREFIX.length()), s.value(), -1,
-                            "vmlinux", "EXPORT_SYMBOL", "");
-                    byName.put(k.name(), k);
-                    byAddress.put(k.address(), k);
-                }
+    /** {@return the host program's kapi_* functions (its own .symtab) as a kernel symbol table} */
+    static KernelSymbolTable hostTable(ElfFile host) throws Exception {
+        List<KernelSymbol> symbols = new ArrayList<>();
+        for (ElfSymbol s : host.symbolTable().orElseThrow().all()) {
+            if (s.name().startsWith(PREFIX) && s.type() == 2 /* STT_FUNC */ && !s.isUndefined()) {
+                symbols.add(new KernelSymbol(s.name().substring(PREFIX.length()), s.value(), -1, "vmlinux",
+                        "EXPORT_SYMBOL", ""));
             }
-            return new HostTable(byName, byAddress);
         }
-
-        @Override
-        public Optional<KernelSymbol> lookup(String name) {
-            return Optional.ofNullable(byName.get(name));
-        }
-
-        @Override
-        public Optional<KernelSymbol> nearest(long address) {
-            var e = byAddress.floorEntry(address);
-            return e == null ? Optional.empty() : Optional.of(e.getValue());
-        }
-
-        @Override
-        public int size() {
-            return byName.size();
-        }
+        return KernelSymbolTable.of(host.name() + " .symtab (" + PREFIX + "*)", symbols, true);
     }
 
     /** Writes the image in run_host.c's format: "KOBJIMG1", count, then per region address, size, prot, bytes. */
@@ -132,9 +107,8 @@ class QemuExecutionTest {
         List<String> args = new ArrayList<>(List.of(qemu.toString(), host.toString(), image.toString()));
         List<String> expected = new ArrayList<>();
         try (ElfFile hostElf = ElfFile.open(host); ElfFile elf = ElfFile.open(RunModule.object(variant))) {
-            HostTable kernel = HostTable.read(hostElf);
-            assertThat(kernel.byName()).containsKeys("printk", "kmalloc", "kfree", "memcpy", "memset", "strlen",
-                    "kobj_report");
+            KernelSymbolTable kernel = hostTable(hostElf);
+            assertThat(kernel.size()).isEqualTo(7);
             LinkRequest request = LinkRequest.builder(new HeapMemory())
                     .symbols(kernel)
                     .base(BASE)
@@ -142,9 +116,11 @@ class QemuExecutionTest {
                     .build();
             try (LoadedImage img = Linker.link(elf, request)) {
                 assertThat(img.symbols()).filteredOn(LoadedImage.LinkedSymbol::wasUndefined)
-                        .filteredOn(s -> kernel.byName().containsKey(s.name()))
-                        .allSatisfy(s -> assertThat(s.address()).isEqualTo(kernel.byName().get(s.name()).address()))
-                        .hasSize(7);
+                        .filteredOn(s -> kernel.lookup(s.name()).isPresent())
+                        .allSatisfy(s -> assertThat(s.address()).isEqualTo(kernel.lookup(s.name()).orElseThrow().address()))
+                        .extracting(LoadedImage.LinkedSymbol::name)
+                        .containsExactlyInAnyOrder("printk", "kmalloc", "kfree", "memcpy", "memset", "strlen",
+                                "kobj_report");
                 if (arch.equals("aarch64")) {
                     // kobj-host's text is near 0x400000, ~1 GiB below: BL reaches 128 MiB, so the
                     // calls to the kernel go through kobj's veneers
