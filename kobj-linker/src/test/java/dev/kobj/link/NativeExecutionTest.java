@@ -166,4 +166,72 @@ class NativeExecutionTest {
         }
         assertThat(memory.liveAllocations()).isZero();
     }
+
+    /**
+     * The big fixture, testdata/obj/x86_64-*-pic/module.o (module kobj_demo), runs too: its init
+     * and its dispatcher (a jump table, tables of function pointers, .data/.bss/.rodata, undefined
+     * data with negative addends). Expected values worked out from testdata/src/module.c.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64-gcc-pic", "x86_64-clang-pic"})
+    void theDemoModuleRunsToo(String variant) throws Throwable {
+        assumeTrue(System.getProperty("os.arch").equals("amd64"), "skipped: not an x86_64 JVM");
+        Kernel kernel = new Kernel();
+        Path obj = RunModule.testdata().resolve("obj").resolve(variant).resolve("module.o");
+        try (ElfFile elf = ElfFile.open(obj); NativeBindings b = kernel.bindings();
+                java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            // extern char kobj_ext_array[] (read at [-8]); extern int kobj_ext_value
+            MemorySegment array = arena.allocate(256, 16);
+            array.set(ValueLayout.JAVA_BYTE, 64 - 8, (byte) 5);
+            MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
+            value.set(ValueLayout.JAVA_INT, 0, 30);
+            b.address("kobj_ext_array", array.address() + 64).address("kobj_ext_value", value.address());
+            LinkRequest request = LinkRequest.builder(new NativeMemory())
+                    .policy(LoadPolicy.builder().vermagic(RunModule.VERMAGIC).build())
+                    .bindAll(b.addresses())
+                    .build();
+            try (LoadedImage img = Linker.link(elf, request)) {
+                // init: sum = 3+1+4+1, printk(banner), kmalloc(512)/memcpy/kfree, weak hooks absent,
+                // sum += kobj_comdat_helper() + kobj_comdat_helper_ptr() = 7 + 7; demo_opened = 23; return 0
+                assertThat((int) img.function("init_module", INT_FN).invokeExact()).isZero();
+                assertThat(kernel.events).containsExactly("printk: kobj_demo: loading\n", "kmalloc 512 0xcc0 -> ok",
+                        "kfree ok");
+                assertThat(img.segment(img.symbol("demo_opened").orElseThrow(), 4).get(ValueLayout.JAVA_INT, 0))
+                        .isEqualTo(3 + 1 + 4 + 1 + 7 + 7);
+                kernel.events.clear();
+
+                MethodHandle dispatch = img.function("kobj_demo_dispatch",
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+                // dispatch(fd, cmd) = ioctl(fd, cmd), then (if >= 0) + demo_handlers[cmd & 3](fd)
+                // cmd 3: demo_limits[2] * 3 = 768; handlers[3] = demo_reset(2) = 2 (memset of demo_scratch)
+                assertThat((int) dispatch.invokeExact(2, 3L)).isEqualTo(256 * 3 + 2);
+                // cmd 12: kobj_ext_value + 12 = 42; handlers[0] = demo_open(1): printk, returns 0
+                assertThat((int) dispatch.invokeExact(1, 12L)).isEqualTo(30 + 12);
+                // cmd 2: printk("kobj_demo: cmd2 fd=%d\n", 3) = our printk's length of the format;
+                // handlers[2] = demo_probe(3) = demo_limits[3] + demo_zeroed (0) = 4096
+                assertThat((int) dispatch.invokeExact(3, 2L)).isEqualTo("kobj_demo: cmd2 fd=%d\n".length() + 4096);
+                // cmd 10: kobj_ext_array[0 - 8] = 5; handlers[2] = demo_probe(0) = 1
+                assertThat((int) dispatch.invokeExact(0, 10L)).isEqualTo(5 + 1);
+                // cmd 11: handlers[9 & 3] = demo_release(9) = 0 (demo_zeroed += 9); handlers[3] = demo_reset(9) = 9
+                assertThat((int) dispatch.invokeExact(9, 11L)).isEqualTo(9);
+                // cmd 2 again: demo_probe(3) now sees demo_zeroed = 9
+                assertThat((int) dispatch.invokeExact(3, 2L)).isEqualTo("kobj_demo: cmd2 fd=%d\n".length() + 4096 + 9);
+                // cmd 99: default: kobj_demo_errors++, -25
+                assertThat((int) dispatch.invokeExact(7, 99L)).isEqualTo(-25);
+                // cmd 5: kobj_demo_generation++ (42 -> 43) returns 42; handlers[1] = demo_release(4) = 0
+                assertThat((int) dispatch.invokeExact(4, 5L)).isEqualTo(42);
+                assertThat(kernel.events).containsExactly("printk: kobj_demo: open fd=%d\n",
+                        "printk: kobj_demo: cmd2 fd=%d\n", "printk: kobj_demo: cmd2 fd=%d\n");
+                assertThat(img.segment(img.symbol("kobj_demo_errors").orElseThrow(), 4).get(ValueLayout.JAVA_INT, 0))
+                        .isEqualTo(1);
+                assertThat(img.segment(img.symbol("kobj_demo_generation").orElseThrow(), 4)
+                        .get(ValueLayout.JAVA_INT, 0)).isEqualTo(43);
+                // kobj_demo_peek(i) = demo_big[100000 + (i & 7)] + kobj_ext_array[-8] + demo_scratch[500] = 0 + 5 + 0
+                MethodHandle peek = img.function("kobj_demo_peek",
+                        FunctionDescriptor.of(ValueLayout.JAVA_BYTE, ValueLayout.JAVA_INT));
+                assertThat((byte) peek.invokeExact(3)).isEqualTo((byte) 5);
+                assertThat(kernel.live).isEmpty();
+            }
+        }
+    }
 }
