@@ -234,4 +234,28 @@ class NativeExecutionTest {
             }
         }
     }
+
+    @Test
+    void linksAtARequestedAddressAndRefusesATakenOne() throws Throwable {
+        assumeTrue(System.getProperty("os.arch").equals("amd64"), "skipped: not an x86_64 JVM");
+        NativeMemory memory = new NativeMemory();
+        long base;
+        try (NativeAllocation probe = memory.allocate(0, 64 * NativeMemory.pageSize(), 1L << 20)) {
+            base = probe.address();     // free now, once the probe is unmapped
+        }
+        Kernel kernel = new Kernel();
+        try (ElfFile elf = ElfFile.open(RunModule.object("x86_64-gcc-pic")); NativeBindings b = kernel.bindings()) {
+            LinkRequest request = LinkRequest.builder(memory).base(base).bindAll(b.addresses()).build();
+            try (LoadedImage img = Linker.link(elf, request)) {
+                assertThat(img.regions().getFirst().address()).isEqualTo(base);
+                assertThat(img.symbol("init_module").orElseThrow()).isGreaterThan(base);
+                assertThat((int) img.function("init_module", INT_FN).invokeExact()).isZero();
+                assertThat((int) img.function("run_module_result", INT_FN).invokeExact()).isEqualTo(RunModule.TOTAL);
+                // a second image cannot take the same place: MAP_FIXED_NOREPLACE says EEXIST
+                assertThatThrownBy(() -> Linker.link(elf, request)).isInstanceOf(LinkException.class)
+                        .hasMessageContaining("already mapped");
+            }
+        }
+        assertThat(memory.liveAllocations()).isZero();
+    }
 }
