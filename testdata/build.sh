@@ -54,7 +54,7 @@ COMMON_CFLAGS=(-O2 -ffreestanding -fno-builtin -nostdinc -fno-common
 
 # Start from a clean slate (the signing key and certificate are kept so that
 # the signed module stays byte-identical across regenerations).
-rm -rf obj golden objects.tsv
+rm -rf obj golden objects.tsv run
 mkdir -p obj golden special
 find special -mindepth 1 ! -name signing-key.pem ! -name signing-cert.pem -delete
 
@@ -167,6 +167,38 @@ for spec in "${MULTI[@]}"; do
 	check_rel "$rel" "$re"
 	check_comdat "$rel" "$re"
 	golden "$rel" "$re" "$arch" "multi-object module kobj_multi: ld -r of exporter+importer+multi_meta ($flags)"
+done
+
+# ---------------------------------------------------------------------------
+# Modules that run (not in objects.tsv: they are for the execution tests).
+# run/<variant>/run_module.o: src/run_module.c with the common flags; x86_64
+# is position-independent so that it runs wherever mmap puts it in a process
+# (the kernel code model needs the top 2 GiB); AArch64 and RISC-V are run
+# under qemu-user at 0x40000000, inside run/<arch>/kobj-host.
+# run/<arch>/kobj-host: src/run_host.c, a static program whose .symtab is the
+# "kernel" the module links against (functions kapi_<name>).
+RUN_VARIANTS=(
+	"x86_64-gcc-pic|gcc|-fpic"
+	"x86_64-clang-pic|clang --target=x86_64-linux-gnu|-fpic"
+	"aarch64-small|aarch64-linux-gnu-gcc|-mcmodel=small -fno-pie"
+	"aarch64-large|aarch64-linux-gnu-gcc|-mcmodel=large -fno-pie"
+	"riscv64-medany-norelax|riscv64-linux-gnu-gcc|-march=rv64gc -mabi=lp64d -mcmodel=medany -fno-pie -mno-relax"
+)
+for spec in "${RUN_VARIANTS[@]}"; do
+	IFS='|' read -r variant cc flags <<<"$spec"
+	read -r -a ccv <<<"$cc"
+	read -r -a flagv <<<"$flags"
+	echo "== run/$variant"
+	mkdir -p "run/$variant"
+	"${ccv[@]}" "${COMMON_CFLAGS[@]}" "${flagv[@]}" -frandom-seed=run_module \
+		-c src/run_module.c -o "run/$variant/run_module.o"
+	check_rel "run/$variant/run_module.o" readelf
+done
+for arch in aarch64 riscv64; do
+	echo "== run/$arch/kobj-host"
+	mkdir -p "run/$arch"
+	"$arch-linux-gnu-gcc" -O2 -Wall -static -ffile-prefix-map="$TD"=. -frandom-seed=run_host \
+		-o "run/$arch/kobj-host" src/run_host.c
 done
 
 # ---------------------------------------------------------------------------
