@@ -1,8 +1,12 @@
 package dev.kobj.link;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.invoke.MethodHandle;
+
 /**
- * Where a loaded image lives. Implementations: heap (simulated addresses), a memory-mapped
- * file, and native memory ({@code mmap} through java.lang.foreign) that can run x86_64 code.
+ * Where a loaded image lives. Implementations: {@link HeapMemory} (simulated addresses),
+ * {@link MappedFileMemory} (a memory-mapped file), and native memory ({@code mmap} through
+ * java.lang.foreign) that can run code.
  */
 public interface HostMemory {
 
@@ -17,4 +21,14 @@ public interface HostMemory {
 
     /** {@return a short name for messages and listings: "heap", "file", "native"} */
     String kind();
+
+    /**
+     * {@return a handle calling the code at {@code address}}, for memories whose addresses are real
+     * and executable. {@link LoadedImage#function} uses it.
+     *
+     * @throws UnsupportedOperationException by default: simulated memories cannot run code
+     */
+    default MethodHandle function(long address, FunctionDescriptor descriptor) {
+        throw new UnsupportedOperationException(kind() + " memory cannot run code");
+    }
 }

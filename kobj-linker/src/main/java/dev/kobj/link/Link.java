@@ -1,0 +1,460 @@
+package dev.kobj.link;
+
+import static dev.kobj.elf.ElfConstants.SHN_ABS;
+import static dev.kobj.elf.ElfConstants.SHN_UNDEF;
+import static dev.kobj.elf.ElfConstants.SHT_GROUP;
+
+import dev.kobj.elf.ElfFile;
+import dev.kobj.elf.ElfFormatException;
+import dev.kobj.elf.ElfSymbol;
+import dev.kobj.elf.Relocation;
+import dev.kobj.elf.RelocationTable;
+import dev.kobj.elf.SectionHeader;
+import dev.kobj.link.LinkException.Kind;
+import dev.kobj.link.LoadedImage.LinkedSymbol;
+import dev.kobj.link.LoadedImage.Part;
+import dev.kobj.link.LoadedImage.PlacedSection;
+import dev.kobj.link.LoadedImage.Region;
+import dev.kobj.link.LoadedImage.Source;
+import dev.kobj.link.LoadedImage.StubKind;
+import dev.kobj.link.LoadedImage.StubSection;
+import dev.kobj.reloc.Fixup;
+import dev.kobj.reloc.RelocationEngine;
+import dev.kobj.reloc.RelocationException;
+import dev.kobj.reloc.RelocationKind;
+import dev.kobj.reloc.StubNeeds;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One link: the passes of {@link Linker#link} in order, each leaving its result in a field.
+ * Allocations are recorded as soon as they exist so that {@link #abandon} can free them all.
+ */
+final class Link {
+
+    /** Largest section or layout kobj will place (a hostile sh_size cannot make it allocate more). */
+    static final long MAX_LAYOUT = 1L << 30;
+
+    static final String GOT_NAME = ".kobj.got";
+    static final String PLT_NAME = ".kobj.plt";
+
+    private final ElfFile elf;
+    private final LinkRequest request;
+    private final ByteOrder order;
+    private final List<Allocation> allocations = new ArrayList<>();
+
+    private RelocationEngine engine;
+    private Resolution resolution;
+    private Layout layout;
+    private StubNeeds needs;
+    private final List<RelocationTable> tables = new ArrayList<>();
+    private final Map<LoadedImage.Layout, Allocation> byLayout = new EnumMap<>(LoadedImage.Layout.class);
+    private final List<Region> regions = new ArrayList<>();
+    private final Map<Integer, PlacedSection> placed = new LinkedHashMap<>();
+    private final List<StubSection> stubs = new ArrayList<>();
+    private long gotBase;
+    private long[] values;
+    private Source[] sources;
+    private String[] providers;
+    private long relocations;
+
+    Link(ElfFile elf, LinkRequest request) {
+        this.elf = elf;
+        this.request = request;
+        this.order = elf.header().order();
+    }
+
+    /** {@return true when the kernel would load {@code s}: SHF_ALLOC, not a group, not .modinfo/__versions} */
+    static boolean loaded(SectionHeader s) {
+        return s.isAlloc() && s.type() != SHT_GROUP && !s.name().equals(".modinfo") && !s.name().equals("__versions");
+    }
+
+    LoadedImage run() throws LinkException {
+        try {
+            check();
+            scan();
+            lay();
+            allocate();
+            resolve();
+            writeStubs();
+            relocate();
+            LinkedImage image = finish();
+            allocations.clear();
+            return image;
+        } catch (ElfFormatException e) {
+            abandon();
+            throw new LinkException(Kind.FORMAT, elf.name(), e.getMessage(), e);
+        } catch (LinkException | RuntimeException | Error e) {
+            abandon();
+            throw e;
+        }
+    }
+
+    private void abandon() {
+        for (Allocation a : allocations) {
+            try {
+                a.close();
+            } catch (RuntimeException ignored) {
+                // closing is best effort; the first error is the one reported
+            }
+        }
+        allocations.clear();
+    }
+
+    // ---------------------------------------------------------------- 1. load checks
+
+    private void check() throws LinkException {
+        CheckRun c = new CheckRun(elf, request.policy(), request.symbols(), request.bindings(),
+                request.listener()::warning);
+        List<LinkException.Problem> problems = c.run();
+        if (!problems.isEmpty()) {
+            throw LinkException.of(elf.name(), problems);
+        }
+        engine = c.engine;
+        resolution = c.resolution;
+    }
+
+    // ---------------------------------------------------------------- 2. arch pre-scan
+
+    private void scan() throws ElfFormatException, LinkException {
+        List<RelocationEngine.RawRelocation> raws = new ArrayList<>();
+        for (RelocationTable t : elf.relocationTables()) {
+            if (t.target() == null || !loaded(t.target())) {
+                continue; // debug info, .modinfo...: read, not loaded, not relocated
+            }
+            tables.add(t);
+            for (long i = 0; i < t.size(); i++) {
+                Relocation r = t.get(i);
+                if (r.symbol() >= resolution.symbols.size() && r.symbol() != 0) {
+                    throw new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": " + t.section().name() + "["
+                            + i + "]: symbol index " + r.symbol() + " beyond the symbol table ("
+                            + resolution.symbols.size() + ")", null);
+                }
+                raws.add(new RelocationEngine.RawRelocation((int) r.type(), r.symbol(), r.addend()));
+            }
+        }
+        needs = engine.scan(raws);
+    }
+
+    // ---------------------------------------------------------------- 3. layout
+
+    private void lay() throws LinkException {
+        List<SectionHeader> load = new ArrayList<>();
+        for (SectionHeader s : elf.sections()) {
+            if (!loaded(s)) {
+                continue;
+            }
+            if (s.size() < 0 || s.size() > MAX_LAYOUT || s.addralign() < 0 || s.addralign() > MAX_LAYOUT) {
+                throw new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": section " + s.name()
+                        + ": sh_size 0x" + Long.toHexString(s.size()) + " / sh_addralign 0x"
+                        + Long.toHexString(s.addralign()) + " beyond kobj's limit 0x" + Long.toHexString(MAX_LAYOUT),
+                        null);
+            }
+            load.add(s);
+        }
+        layout = new Layout(load, needs.pltSize(), needs.gotSize());
+        for (long size : layout.sizes.values()) {
+            if (size > MAX_LAYOUT) {
+                throw new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": image of 0x" + Long.toHexString(size)
+                        + " bytes beyond kobj's limit", null);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- 4. allocation
+
+    private void allocate() throws LinkException, ElfFormatException {
+        long coreSize = layout.sizes.get(LoadedImage.Layout.CORE);
+        long initSize = layout.sizes.get(LoadedImage.Layout.INIT);
+        long base = request.base();
+        if (base % Linker.PAGE_SIZE != 0) {
+            throw new LinkException(Kind.MEMORY, elf.name(), elf.name() + ": base 0x" + Long.toHexString(base)
+                    + " is not page-aligned", null);
+        }
+        // A layout with no bytes still gets one page, so that its sections (all empty) have an address.
+        Allocation core = request.memory().allocate(base, Math.max(coreSize, Linker.PAGE_SIZE), Linker.PAGE_SIZE);
+        allocations.add(core);
+        byLayout.put(LoadedImage.Layout.CORE, core);
+        if (initSize > 0) {
+            long next = core.address() + core.size();
+            next = Layout.align(next, Linker.PAGE_SIZE);
+            Allocation init;
+            if (base != 0) {
+                init = request.memory().allocate(next, initSize, Linker.PAGE_SIZE);
+            } else {
+                init = allocateNear(next, initSize);
+            }
+            allocations.add(init);
+            byLayout.put(LoadedImage.Layout.INIT, init);
+        }
+        for (var l : LoadedImage.Layout.values()) {
+            Allocation a = byLayout.get(l);
+            if (a == null) {
+                continue;
+            }
+            for (Layout.Span s : layout.spans.get(l).values()) {
+                if (s.used() == 0) {
+                    continue;
+                }
+                String name = l.name().toLowerCase() + "." + s.part().name().toLowerCase();
+                regions.add(new Region(name, l, s.part(), a.address() + s.offset(), s.size(), s.used(),
+                        s.part().permissions()));
+            }
+        }
+        for (Layout.Slot slot : layout.slots) {
+            Allocation a = byLayout.get(slot.layout());
+            long addr = a.address() + slot.offset();
+            Region r = regionAt(slot.layout(), slot.part());
+            SectionHeader s = slot.section();
+            PlacedSection p = new PlacedSection(s.name(), s.index(), addr, s.size(), r, s);
+            placed.put(s.index(), p);
+            if (!s.isNobits() && s.size() > 0) {
+                MemorySegment src = elf.contents(s);
+                MemorySegment.copy(src, 0, a.segment(), slot.offset(), s.size());
+            }
+        }
+        Allocation c = byLayout.get(LoadedImage.Layout.CORE);
+        gotBase = c.address() + layout.gotOffset;
+        if (needs.gotSize() > 0) {
+            stubs.add(stubSection(GOT_NAME, StubKind.GOT, layout.gotOffset, needs.gotSize(), needs.gotEntrySize(),
+                    Part.RODATA, needs.gotEntries()));
+        }
+        if (needs.pltSize() > 0) {
+            stubs.add(stubSection(PLT_NAME, StubKind.PLT, layout.pltOffset, needs.pltSize(), needs.pltEntrySize(),
+                    Part.TEXT, needs.pltEntries()));
+        }
+        for (PlacedSection p : placed.values()) {
+            request.listener().placed(p);
+        }
+        for (StubSection s : stubs) {
+            request.listener().stubs(s);
+        }
+    }
+
+    /** Init next to core when the memory agrees (branches between them stay short), else where it likes. */
+    private Allocation allocateNear(long next, long size) throws LinkException {
+        try {
+            return request.memory().allocate(next, size, Linker.PAGE_SIZE);
+        } catch (LinkException e) {
+            return request.memory().allocate(0, size, Linker.PAGE_SIZE);
+        }
+    }
+
+    private Region regionAt(LoadedImage.Layout l, Part p) {
+        for (Region r : regions) {
+            if (r.layout() == l && r.part() == p) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("no region " + l + "." + p);
+    }
+
+    private StubSection stubSection(String name, StubKind kind, long offset, long size, int entrySize, Part part,
+            Iterable<StubNeeds.Target> keys) {
+        long base = byLayout.get(LoadedImage.Layout.CORE).address() + offset;
+        Map<StubNeeds.Target, Long> entries = new LinkedHashMap<>();
+        long at = base;
+        for (StubNeeds.Target t : keys) {
+            entries.put(t, at);
+            at += entrySize;
+        }
+        return new StubSection(name, kind, base, size, entrySize, regionAt(LoadedImage.Layout.CORE, part),
+                java.util.Collections.unmodifiableMap(entries));
+    }
+
+    // ---------------------------------------------------------------- 5. resolution
+
+    private void resolve() {
+        int n = resolution.symbols.size();
+        values = new long[n];
+        sources = new Source[n];
+        providers = new String[n];
+        List<LinkedSymbol> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ElfSymbol s = resolution.symbols.get(i);
+            providers[i] = "";
+            if (i == 0) {
+                sources[i] = Source.NULL;
+            } else if (s.rawShndx() == SHN_UNDEF) {
+                Resolution.Undefined u = resolution.undefined[i];
+                if (u != null) {
+                    values[i] = u.address();
+                    sources[i] = u.source();
+                    providers[i] = u.provider() != null ? u.provider().owner()
+                            : u.source() == Source.BINDING ? "binding" : "";
+                } else if (s.name().equals(Resolution.GOT_SYMBOL)) {
+                    values[i] = gotBase;
+                    sources[i] = Source.DEFINED;
+                    providers[i] = GOT_NAME;
+                } else {
+                    sources[i] = Source.WEAK_UNDEFINED; // nameless undefined entries: 0
+                }
+            } else if (s.shndx() == SHN_ABS) {
+                values[i] = s.value();
+                sources[i] = Source.ABSOLUTE;
+            } else {
+                PlacedSection p = placed.get((int) s.shndx());
+                if (p != null) {
+                    values[i] = p.address() + s.value();
+                    sources[i] = Source.DEFINED;
+                } else {
+                    values[i] = s.value();
+                    sources[i] = Source.NOT_LOADED;
+                }
+            }
+            LinkedSymbol ls = new LinkedSymbol(s, values[i], sources[i], providers[i]);
+            out.add(ls);
+            request.listener().resolved(ls);
+        }
+        linked = List.copyOf(out);
+    }
+
+    private List<LinkedSymbol> linked;
+
+    // ---------------------------------------------------------------- 6. stubs, then relocation
+
+    private void writeStubs() throws LinkException {
+        Allocation core = byLayout.get(LoadedImage.Layout.CORE);
+        MemorySegment seg = core.segment();
+        for (StubSection st : stubs) {
+            if (st.kind() != StubKind.GOT) {
+                continue;
+            }
+            MemorySegment got = seg.asSlice(st.address() - core.address(), st.size());
+            for (var e : st.entries().entrySet()) {
+                engine.writeGotEntry(got, e.getValue() - st.address(), order, target(e.getKey()));
+            }
+        }
+        for (StubSection st : stubs) {
+            if (st.kind() != StubKind.PLT) {
+                continue;
+            }
+            MemorySegment plt = seg.asSlice(st.address() - core.address(), st.size());
+            for (var e : st.entries().entrySet()) {
+                Long slot = gotSlot(e.getKey());
+                try {
+                    engine.writeStub(plt, e.getValue() - st.address(), order, e.getValue(), target(e.getKey()),
+                            slot == null ? 0 : slot);
+                } catch (RelocationException x) {
+                    throw relocationError(x, symbolName(e.getKey().symbolIndex()));
+                }
+            }
+        }
+    }
+
+    private long target(StubNeeds.Target t) {
+        return (t.symbolIndex() == 0 ? 0 : values[(int) t.symbolIndex()]) + t.addend();
+    }
+
+    private Long gotSlot(StubNeeds.Target t) {
+        for (StubSection st : stubs) {
+            if (st.kind() == StubKind.GOT) {
+                return st.entries().get(t);
+            }
+        }
+        return null;
+    }
+
+    private Long stub(StubNeeds.Target t) {
+        for (StubSection st : stubs) {
+            if (st.kind() == StubKind.PLT) {
+                return st.entries().get(t);
+            }
+        }
+        return null;
+    }
+
+    private String symbolName(long index) {
+        if (index == 0 || index >= resolution.symbols.size()) {
+            return "";
+        }
+        ElfSymbol s = resolution.symbols.get((int) index);
+        if (s.type() == dev.kobj.elf.ElfConstants.STT_SECTION) {
+            PlacedSection p = placed.get((int) s.shndx());
+            if (p != null) {
+                return p.name();
+            }
+            try {
+                return elf.section(s.shndx()).name();
+            } catch (ElfFormatException e) {
+                return "";
+            }
+        }
+        return s.name();
+    }
+
+    private void relocate() throws ElfFormatException, LinkException {
+        for (RelocationTable t : tables) {
+            PlacedSection sec = placed.get(t.target().index());
+            Allocation a = byLayout.get(sec.region().layout());
+            List<Fixup> fixups = new ArrayList<>((int) t.size());
+            for (long i = 0; i < t.size(); i++) {
+                fixups.add(fixup(sec, t.get(i)));
+            }
+            MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(), sec.size());
+            try {
+                engine.applyAll(bytes, order, fixups);
+            } catch (RelocationException e) {
+                throw relocationError(e, "");
+            }
+            relocations += fixups.size();
+            request.listener().relocated(sec, fixups.size());
+        }
+    }
+
+    private LinkException relocationError(RelocationException e, String symbol) {
+        String msg = e.getMessage().startsWith(elf.name()) ? e.getMessage() : elf.name() + ": " + e.getMessage();
+        LinkException.Problem p = new LinkException.Problem(Kind.RELOCATION, symbol, msg);
+        LinkException x = LinkException.of(elf.name(), List.of(p));
+        x.initCause(e);
+        return x;
+    }
+
+    private Fixup fixup(PlacedSection sec, Relocation r) {
+        int sym = (int) r.symbol();
+        String name = symbolName(sym);
+        String where = elf.name() + ": " + sec.name() + "+0x" + Long.toHexString(r.offset());
+        long size = sym == 0 ? 0 : resolution.symbols.get(sym).size();
+        Fixup f = Fixup.of((int) r.type(), r.offset(), sec.address() + r.offset(), sym == 0 ? 0 : values[sym],
+                r.addend(), name, where).withSymbolSize(size);
+        StubNeeds.Target key = engine.stubTarget(new RelocationEngine.RawRelocation((int) r.type(), r.symbol(),
+                r.addend()));
+        Long slot = gotSlot(key);
+        f = f.withGot(slot == null ? 0 : slot, gotBase);
+        if (isBranch((int) r.type())) {
+            Long st = stub(key);
+            if (st != null) {
+                f = f.withStub(st);
+            }
+        }
+        return f;
+    }
+
+    private final Map<Integer, Boolean> branchKinds = new HashMap<>();
+
+    private boolean isBranch(int type) {
+        return branchKinds.computeIfAbsent(type, t -> engine.kind(t)
+                .map(k -> k.category() == RelocationKind.Category.BRANCH).orElse(false));
+    }
+
+    // ---------------------------------------------------------------- 7. finalize (W^X)
+
+    private LinkedImage finish() throws LinkException, ElfFormatException {
+        for (Region r : regions) {
+            Allocation a = byLayout.get(r.layout());
+            var perms = r.part() == Part.RO_AFTER_INIT ? Allocation.Permissions.RW : r.permissions();
+            a.protect(r.address() - a.address(), r.size(), perms);
+        }
+        List<PlacedSection> sections = new ArrayList<>(placed.values());
+        sections.sort((x, y) -> Long.compareUnsigned(x.address(), y.address()));
+        return new LinkedImage(elf, CheckRun.moduleName(elf), engine.arch(), request.memory(), byLayout,
+                regions, sections, stubs, linked, relocations);
+    }
+}

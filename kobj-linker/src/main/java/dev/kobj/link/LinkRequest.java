@@ -1,0 +1,113 @@
+package dev.kobj.link;
+
+import dev.kobj.symtab.KernelSymbol;
+import dev.kobj.symtab.SymbolLookup;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a link needs besides the object.
+ *
+ * @param memory   where the image goes
+ * @param symbols  the symbols of loaded modules and of the kernel, in the order the caller
+ *                 wants them searched (a {@code ChainedLookup} made by the caller);
+ *                 {@link #NO_SYMBOLS} for none
+ * @param base     the address of the core region, or 0 to let {@code memory} choose; the
+ *                 init region follows the core region (page-aligned)
+ * @param policy   the load checks to run
+ * @param bindings extra name → address bindings, searched after {@code symbols} (native
+ *                 functions, Java upcall stubs, test addresses)
+ * @param listener watches the link; {@link #NO_LISTENER} by default
+ */
+public record LinkRequest(HostMemory memory, SymbolLookup symbols, long base, LoadPolicy policy,
+        Map<String, Long> bindings, LinkListener listener) {
+
+    /** A lookup with no symbols. */
+    public static final SymbolLookup NO_SYMBOLS = new SymbolLookup() {
+        @Override
+        public Optional<KernelSymbol> lookup(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<KernelSymbol> nearest(long address) {
+            return Optional.empty();
+        }
+
+        @Override
+        public int size() {
+            return 0;
+        }
+    };
+
+    /** A listener that does nothing. */
+    public static final LinkListener NO_LISTENER = new LinkListener() {
+    };
+
+    public LinkRequest {
+        Objects.requireNonNull(memory, "memory");
+        Objects.requireNonNull(symbols, "symbols");
+        Objects.requireNonNull(policy, "policy");
+        bindings = Map.copyOf(bindings);
+        Objects.requireNonNull(listener, "listener");
+    }
+
+    /** {@return a builder for a link into {@code memory}} */
+    public static Builder builder(HostMemory memory) {
+        return new Builder(memory);
+    }
+
+    /** Builds a {@link LinkRequest}: no symbols, base 0, default policy, no bindings, no listener. */
+    public static final class Builder {
+        private final HostMemory memory;
+        private SymbolLookup symbols = NO_SYMBOLS;
+        private long base;
+        private LoadPolicy policy = LoadPolicy.defaults();
+        private final Map<String, Long> bindings = new LinkedHashMap<>();
+        private LinkListener listener = NO_LISTENER;
+
+        private Builder(HostMemory memory) {
+            this.memory = Objects.requireNonNull(memory);
+        }
+
+        /** Symbols of loaded modules and the kernel (searched before the bindings). */
+        public Builder symbols(SymbolLookup lookup) {
+            this.symbols = Objects.requireNonNull(lookup);
+            return this;
+        }
+
+        /** Core region at {@code address} (page-aligned), or 0 to let the memory choose. */
+        public Builder base(long address) {
+            this.base = address;
+            return this;
+        }
+
+        public Builder policy(LoadPolicy p) {
+            this.policy = Objects.requireNonNull(p);
+            return this;
+        }
+
+        /** Binds undefined symbol {@code name} to {@code address} (searched after {@link #symbols}). */
+        public Builder bind(String name, long address) {
+            bindings.put(Objects.requireNonNull(name), address);
+            return this;
+        }
+
+        /** Binds every entry of {@code map}. */
+        public Builder bindAll(Map<String, Long> map) {
+            map.forEach(this::bind);
+            return this;
+        }
+
+        public Builder listener(LinkListener l) {
+            this.listener = Objects.requireNonNull(l);
+            return this;
+        }
+
+        public LinkRequest build() {
+            return new LinkRequest(memory, symbols, base, policy, bindings, listener);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package dev.kobj.link;
+
+import dev.kobj.elf.ElfConstants;
+import dev.kobj.elf.ElfFile;
+import dev.kobj.reloc.Arch;
+import dev.kobj.symtab.KernelSymbol;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** The {@link LoadedImage} a {@link Link} returns. */
+final class LinkedImage implements LoadedImage {
+    private final ElfFile elf;
+    private final String name;
+    private final Arch arch;
+    private final HostMemory memory;
+    private final Map<Layout, Allocation> allocations;
+    private final List<Region> allRegions;
+    private final List<PlacedSection> sections;
+    private final Map<Integer, PlacedSection> byIndex = new HashMap<>();
+    private final List<StubSection> stubs;
+    private final List<LinkedSymbol> symbols;
+    /** Defined named symbols by address, for {@link #symbolAt}. */
+    private final LinkedSymbol[] sorted;
+    private final Map<String, Long> globals = new HashMap<>();
+    private final Map<String, Long> locals = new HashMap<>();
+    private final long relocations;
+    private boolean initDone;
+    private boolean closed;
+
+    LinkedImage(ElfFile elf, String name, Arch arch, HostMemory memory, Map<Layout, Allocation> allocations,
+            List<Region> regions, List<PlacedSection> sections, List<StubSection> stubs, List<LinkedSymbol> symbols,
+            long relocations) {
+        this.elf = elf;
+        this.name = name;
+        this.arch = arch;
+        this.memory = memory;
+        this.allocations = new EnumMap<>(allocations);
+        this.allRegions = List.copyOf(regions);
+        this.sections = List.copyOf(sections);
+        for (PlacedSection p : sections) {
+            byIndex.put(p.index(), p);
+        }
+        this.stubs = List.copyOf(stubs);
+        this.symbols = symbols;
+        this.relocations = relocations;
+        List<LinkedSymbol> defined = new ArrayList<>();
+        for (LinkedSymbol s : symbols) {
+            if (s.source() != Source.DEFINED || s.wasUndefined() || s.name().isEmpty()
+                    || s.symbol().type() == ElfConstants.STT_SECTION || s.symbol().type() == ElfConstants.STT_FILE) {
+                continue;
+            }
+            defined.add(s);
+            if (s.symbol().bind() == ElfConstants.STB_LOCAL) {
+                locals.putIfAbsent(s.name(), s.address());
+            } else {
+                globals.putIfAbsent(s.name(), s.address());
+            }
+        }
+        defined.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));
+        this.sorted = defined.toArray(LinkedSymbol[]::new);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ElfFile object() {
+        return elf;
+    }
+
+    @Override
+    public Arch arch() {
+        return arch;
+    }
+
+    @Override
+    public HostMemory memory() {
+        return memory;
+    }
+
+    @Override
+    public synchronized List<Region> regions() {
+        if (!initDone) {
+            return allRegions;
+        }
+        return allRegions.stream().filter(r -> r.layout() == Layout.CORE).toList();
+    }
+
+    @Override
+    public List<PlacedSection> sections() {
+        return sections;
+    }
+
+    @Override
+    public Optional<PlacedSection> section(int index) {
+        return Optional.ofNullable(byIndex.get(index));
+    }
+
+    @Override
+    public Optional<PlacedSection> section(String sectionName) {
+        for (PlacedSection p : sections) {
+            if (p.name().equals(sectionName)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<StubSection> stubs() {
+        return stubs;
+    }
+
+    @Override
+    public List<LinkedSymbol> symbols() {
+        return symbols;
+    }
+
+    @Override
+    public OptionalLong symbol(String symbolName) {
+        Long a = globals.get(symbolName);
+        if (a == null) {
+            a = locals.get(symbolName);
+        }
+        return a == null ? OptionalLong.empty() : OptionalLong.of(a);
+    }
+
+    @Override
+    public Optional<LinkedSymbol> symbolAt(long address) {
+        if (regionOf(address) == null) {
+            return Optional.empty();
+        }
+        int lo = 0;
+        int hi = sorted.length - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(sorted[mid].address(), address) <= 0) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (found < 0) {
+            return Optional.empty();
+        }
+        // among equal addresses prefer a global one
+        long at = sorted[found].address();
+        int best = found;
+        for (int i = found; i >= 0 && sorted[i].address() == at; i--) {
+            if (sorted[i].symbol().bind() != ElfConstants.STB_LOCAL) {
+                best = i;
+                break;
+            }
+        }
+        return Optional.of(sorted[best]);
+    }
+
+    @Override
+    public List<KernelSymbol> exports() {
+        // TODO(wip-sym): read __ksymtab/__ksymtab_gpl after relocation with symtab's KsymtabReader.
+        return List.of();
+    }
+
+    @Override
+    public long relocationCount() {
+        return relocations;
+    }
+
+    private synchronized Region regionOf(long address) {
+        for (Region r : regions()) {
+            if (r.contains(address)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private Region regionFor(long address, long length) {
+        if (closed) {
+            throw new IllegalStateException(name + ": image is closed");
+        }
+        Region r = regionOf(address);
+        if (r == null || length < 0 || Long.compareUnsigned(address - r.address() + length, r.size()) > 0) {
+            throw new IllegalArgumentException(String.format("%s: [0x%x, +0x%x) is not inside one region", name,
+                    address, length));
+        }
+        return r;
+    }
+
+    @Override
+    public MemorySegment segment(long address, long length) {
+        Region r = regionFor(address, length);
+        Allocation a = allocations.get(r.layout());
+        return a.segment().asSlice(address - a.address(), length);
+    }
+
+    @Override
+    public byte[] read(long address, int length) {
+        return segment(address, length).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    @Override
+    public synchronized void write(long address, byte[] bytes) {
+        Region r = regionFor(address, bytes.length);
+        boolean writable = r.permissions().writable() || (r.part() == Part.RO_AFTER_INIT && !initDone);
+        if (!writable) {
+            throw new IllegalStateException(String.format("%s: 0x%x is in %s, which is %s", name, address, r.name(),
+                    r.permissions()));
+        }
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, segment(address, bytes.length), 0, bytes.length);
+    }
+
+    @Override
+    public synchronized void completeInit() throws LinkException {
+        if (initDone || closed) {
+            return;
+        }
+        Allocation core = allocations.get(Layout.CORE);
+        for (Region r : allRegions) {
+            if (r.part() == Part.RO_AFTER_INIT && r.layout() == Layout.CORE) {
+                core.protect(r.address() - core.address(), r.size(), Allocation.Permissions.R);
+            }
+        }
+        Allocation init = allocations.remove(Layout.INIT);
+        if (init != null) {
+            init.close();
+        }
+        initDone = true;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Allocation a : allocations.values()) {
+            a.close();
+        }
+        allocations.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "LoadedImage[" + name + ", " + arch.displayName() + ", " + memory.kind() + ", " + sections.size()
+                + " sections]";
+    }
+}

@@ -1,0 +1,236 @@
+package dev.kobj.link;
+
+import dev.kobj.elf.ElfFile;
+import dev.kobj.elf.ElfSymbol;
+import dev.kobj.elf.SectionHeader;
+import dev.kobj.reloc.Arch;
+import dev.kobj.reloc.StubNeeds;
+import dev.kobj.symtab.KernelSymbol;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A linked module in its {@link HostMemory}: regions, placed sections, stubs, symbols with
+ * their final addresses, and the bytes. Closing it frees every allocation (safe twice).
+ *
+ * <p>After {@link Linker#link} the regions have their final permissions (W^X), except
+ * ro_after_init regions, which stay RW until {@link #completeInit()} as in the kernel.
+ */
+public interface LoadedImage extends AutoCloseable {
+
+    /** The two layouts of a Linux module: freed after init, or kept. */
+    enum Layout {
+        CORE, INIT
+    }
+
+    /** The parts of a layout, in address order (Linux 6.1 {@code layout_sections}, plus bss apart). */
+    enum Part {
+        /** SHF_EXECINSTR, and the PLT/veneer stubs: RX. */
+        TEXT(Allocation.Permissions.RX),
+        /** SHF_ALLOC without SHF_WRITE, and the GOT: R. */
+        RODATA(Allocation.Permissions.R),
+        /** {@code .data..ro_after_init} and {@code __jump_table}: RW until init is complete, then R. */
+        RO_AFTER_INIT(Allocation.Permissions.R),
+        /** SHF_WRITE PROGBITS: RW. */
+        DATA(Allocation.Permissions.RW),
+        /** SHF_WRITE NOBITS: RW, zero. */
+        BSS(Allocation.Permissions.RW);
+
+        private final Allocation.Permissions permissions;
+
+        Part(Allocation.Permissions permissions) {
+            this.permissions = permissions;
+        }
+
+        /** {@return the final permissions of a region of this part} */
+        public Allocation.Permissions permissions() {
+            return permissions;
+        }
+    }
+
+    /**
+     * One page-aligned region, e.g. {@code core.text}. Empty regions are not listed.
+     *
+     * @param name        "core.text", "core.rodata", "core.ro_after_init", "core.data", "core.bss", "init.text", ...
+     * @param layout      core or init
+     * @param part        text, rodata, ro_after_init, data or bss
+     * @param address     its first address (a multiple of {@link Linker#PAGE_SIZE})
+     * @param size        its size, a multiple of the page size
+     * @param used        the bytes used by sections and stubs (the rest of the last page is zero)
+     * @param permissions its final permissions
+     */
+    record Region(String name, Layout layout, Part part, long address, long size, long used,
+            Allocation.Permissions permissions) {
+
+        /** {@return true when {@code addr} lies inside the region} */
+        public boolean contains(long addr) {
+            return Long.compareUnsigned(addr - address, size) < 0;
+        }
+    }
+
+    /**
+     * One input section placed in the image.
+     *
+     * @param name    the section's name
+     * @param index   its index in the object's section header table
+     * @param address its load address
+     * @param size    sh_size
+     * @param region  the region holding it
+     * @param header  its section header, as read
+     */
+    record PlacedSection(String name, int index, long address, long size, Region region, SectionHeader header) {
+
+        /** {@return true for SHT_NOBITS (bss): no bytes in the file} */
+        public boolean nobits() {
+            return header.isNobits();
+        }
+    }
+
+    /** The kinds of stub section. */
+    enum StubKind {
+        /** GOT entries: each holds S + key addend ({@code RelocationEngine.stubTarget}). */
+        GOT,
+        /** PLT entries or branch veneers: each reaches S + key addend. */
+        PLT
+    }
+
+    /**
+     * A stub section kobj made from the engine's pre-scan ({@code .kobj.got}, {@code .kobj.plt}).
+     *
+     * @param name      the section name to show and to write
+     * @param kind      GOT or PLT
+     * @param address   its address
+     * @param size      its size in bytes
+     * @param entrySize bytes per entry
+     * @param region    the region holding it
+     * @param entries   the address of the entry for each (symbol index, addend) key
+     */
+    record StubSection(String name, StubKind kind, long address, long size, int entrySize, Region region,
+            Map<StubNeeds.Target, Long> entries) {
+    }
+
+    /** Where a symbol's final address came from. */
+    enum Source {
+        /** The null symbol (index 0). */
+        NULL,
+        /** Defined in a placed section: section address + st_value. */
+        DEFINED,
+        /** Defined in a section that is not loaded (debug info, .modinfo...): st_value, relative. */
+        NOT_LOADED,
+        /** SHN_ABS: st_value. */
+        ABSOLUTE,
+        /** Undefined, found in the request's {@link SymbolLookup} (a loaded module or the kernel). */
+        LOOKUP,
+        /** Undefined, found in the request's bindings. */
+        BINDING,
+        /** Weak undefined and found nowhere: 0. */
+        WEAK_UNDEFINED
+    }
+
+    /**
+     * One symbol of the object's symbol table with its final address.
+     *
+     * @param symbol   the entry as read (index, name, st_value, st_size, binding, type, shndx)
+     * @param address  its final address (an undefined symbol: the address it resolved to)
+     * @param source   where the address came from
+     * @param provider for {@link Source#LOOKUP}: the owner of the symbol ("vmlinux" or a
+     *                 module name); for {@link Source#BINDING}: "binding"; otherwise ""
+     */
+    record LinkedSymbol(ElfSymbol symbol, long address, Source source, String provider) {
+
+        /** {@return the symbol's name} */
+        public String name() {
+            return symbol.name();
+        }
+
+        /** {@return true when the object did not define it (SHN_UNDEF)} */
+        public boolean wasUndefined() {
+            return symbol.isUndefined();
+        }
+    }
+
+    /** {@return the module name: {@code .gnu.linkonce.this_module}'s, else .modinfo's name=, else the file name} */
+    String name();
+
+    /** {@return the object that was linked (still open: the image does not own it)} */
+    ElfFile object();
+
+    /** {@return the architecture} */
+    Arch arch();
+
+    /** {@return the memory holding the image} */
+    HostMemory memory();
+
+    /** {@return the non-empty regions, core before init, each in part order} */
+    List<Region> regions();
+
+    /** {@return every placed section, in address order} */
+    List<PlacedSection> sections();
+
+    /** {@return the placed section with header index {@code index}, if it was loaded} */
+    Optional<PlacedSection> section(int index);
+
+    /** {@return the first placed section named {@code name}, if any} */
+    Optional<PlacedSection> section(String name);
+
+    /** {@return the stub sections that are not empty (GOT, PLT)} */
+    List<StubSection> stubs();
+
+    /** {@return every symbol of the object's table (index order, index 0 included) with its final address} */
+    List<LinkedSymbol> symbols();
+
+    /**
+     * {@return the address of the symbol the object defines under {@code name}}: a global or weak
+     * definition first, else the first local one. Undefined symbols are not looked at.
+     */
+    OptionalLong symbol(String name);
+
+    /** {@return the defined, named, non-section symbol at or nearest below {@code address}, inside the image} */
+    Optional<LinkedSymbol> symbolAt(long address);
+
+    /**
+     * {@return the symbols the module exports ({@code __ksymtab}, {@code __ksymtab_gpl}), read after
+     * relocation, with their final addresses, CRCs from {@code __kcrctab*} and namespaces}
+     */
+    List<KernelSymbol> exports();
+
+    /** {@return the number of relocations applied} */
+    long relocationCount();
+
+    /** {@return a copy of {@code length} bytes at {@code address}}; the range must lie in one region */
+    byte[] read(long address, int length);
+
+    /** Writes {@code bytes} at {@code address}; the range must lie in one region that is writable now. */
+    void write(long address, byte[] bytes);
+
+    /** {@return the live bytes of {@code [address, address+length)}}, which must lie in one region */
+    MemorySegment segment(long address, long length);
+
+    /**
+     * {@return a handle that calls the function symbol {@code name} (defined by the object)}.
+     * Only memories that can run code support it ({@link HostMemory#function}).
+     *
+     * @throws UnsupportedOperationException in memories that cannot run code
+     * @throws IllegalArgumentException when the object defines no such symbol
+     */
+    default MethodHandle function(String name, FunctionDescriptor descriptor) {
+        long address = symbol(name).orElseThrow(() -> new IllegalArgumentException(
+                object().name() + ": no symbol " + name));
+        return memory().function(address, descriptor);
+    }
+
+    /**
+     * What the kernel does once the module's init returned ({@code do_init_module}): the
+     * ro_after_init regions become read-only and the init regions are freed. Idempotent.
+     */
+    void completeInit() throws LinkException;
+
+    /** Frees every allocation; safe to call twice. */
+    @Override
+    void close();
+}
