@@ -37,7 +37,7 @@ final class Layout {
     }
 
     /** One part of one layout: offset of its first byte from the layout's start, and bytes used. */
-    record Span(LoadedImage.Layout layout, Part part, long offset, long used) {
+    record Span(LoadedImage.Layout layout, Part part, long offset, long used, boolean occupied) {
         long size() {
             return align(used, Linker.PAGE_SIZE);
         }
@@ -60,6 +60,7 @@ final class Layout {
             long start = 0;
             for (Part p : Part.values()) {
                 long cursor = 0;
+                boolean occupied = false;
                 for (SectionHeader s : sections) {
                     if (layoutOf(s) != l || partOf(s) != p) {
                         continue;
@@ -67,19 +68,22 @@ final class Layout {
                     long a = Math.max(1, s.addralign());
                     cursor = align(cursor, a);
                     slots.add(new Slot(s, l, p, start + cursor));
+                    occupied = true;
                     cursor += s.size();
                 }
                 if (l == LoadedImage.Layout.CORE && p == Part.TEXT && pltSize > 0) {
                     cursor = align(cursor, STUB_ALIGN);
                     plt = start + cursor;
+                    occupied = true;
                     cursor += pltSize;
                 }
                 if (l == LoadedImage.Layout.CORE && p == Part.RODATA && gotSize > 0) {
                     cursor = align(cursor, STUB_ALIGN);
                     got = start + cursor;
+                    occupied = true;
                     cursor += gotSize;
                 }
-                Span span = new Span(l, p, start, cursor);
+                Span span = new Span(l, p, start, cursor, occupied);
                 m.put(p, span);
                 start += span.size();
             }

@@ -200,7 +200,7 @@ final class Link {
                 continue;
             }
             for (Layout.Span s : layout.spans.get(l).values()) {
-                if (s.used() == 0) {
+                if (!s.occupied()) {
                     continue;
                 }
                 String name = l.name().toLowerCase() + "." + s.part().name().toLowerCase();
@@ -412,9 +412,7 @@ final class Link {
     private LinkException relocationError(RelocationException e, String symbol) {
         String msg = e.getMessage().startsWith(elf.name()) ? e.getMessage() : elf.name() + ": " + e.getMessage();
         LinkException.Problem p = new LinkException.Problem(Kind.RELOCATION, symbol, msg);
-        LinkException x = LinkException.of(elf.name(), List.of(p));
-        x.initCause(e);
-        return x;
+        return LinkException.of(elf.name(), List.of(p), e);
     }
 
     private Fixup fixup(PlacedSection sec, Relocation r) {
@@ -448,6 +446,9 @@ final class Link {
 
     private LinkedImage finish() throws LinkException, ElfFormatException {
         for (Region r : regions) {
+            if (r.size() == 0) {
+                continue;
+            }
             Allocation a = byLayout.get(r.layout());
             var perms = r.part() == Part.RO_AFTER_INIT ? Allocation.Permissions.RW : r.permissions();
             a.protect(r.address() - a.address(), r.size(), perms);

@@ -92,6 +92,11 @@ public class LinkException extends KobjException {
      * message lists them all, one per line after the first.
      */
     public static LinkException of(String file, List<Problem> problems) {
+        return of(file, problems, null);
+    }
+
+    /** As {@link #of(String, List)}, with a cause. */
+    public static LinkException of(String file, List<Problem> problems, Throwable cause) {
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("no problems");
         }
@@ -104,7 +109,7 @@ public class LinkException extends KobjException {
         } else {
             sb.append(problems.getFirst().message());
         }
-        return new LinkException(problems.getFirst().kind(), file, sb.toString(), problems, null);
+        return new LinkException(problems.getFirst().kind(), file, sb.toString(), problems, cause);
     }
 
     private LinkException(Kind kind, String file, String message, List<Problem> problems, Throwable cause) {

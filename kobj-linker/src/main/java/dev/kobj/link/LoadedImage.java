@@ -54,7 +54,9 @@ public interface LoadedImage extends AutoCloseable {
     }
 
     /**
-     * One page-aligned region, e.g. {@code core.text}. Empty regions are not listed.
+     * One page-aligned region, e.g. {@code core.text}. A part that holds no section and no stub
+     * has no region; a part whose sections are all empty has a region of size 0 (not
+     * allocated, not protected) so that those sections still have a region and an address.
      *
      * @param name        "core.text", "core.rodata", "core.ro_after_init", "core.data", "core.bss", "init.text", ...
      * @param layout      core or init
@@ -166,7 +168,7 @@ public interface LoadedImage extends AutoCloseable {
     /** {@return the memory holding the image} */
     HostMemory memory();
 
-    /** {@return the non-empty regions, core before init, each in part order} */
+    /** {@return the regions of the parts that hold sections or stubs, core before init, each in part order} */
     List<Region> regions();
 
     /** {@return every placed section, in address order} */
