@@ -226,6 +226,13 @@ class LinkCommandTest {
                 compared++;
             }
             assertThat(compared).isGreaterThanOrEqualTo(8);
+            // The control: ld told printk is 16 bytes further must disagree on the calls to it.
+            symbols.put("printk", X86_SYMBOLS.get("printk") + 16);
+            LdModuleLink.Result shifted = LdModuleLink.link(in, placed, symbols, 0xffffffffd0000000L,
+                    Files.createDirectory(dir.resolve("ld2")));
+            int text = in.section(".text").orElseThrow().index();
+            assertThat(shifted.bytes().get(text))
+                    .isNotEqualTo(ours.contents(ours.section(".text").orElseThrow()).toArray(ValueLayout.JAVA_BYTE));
         }
     }
 
