@@ -124,7 +124,7 @@ public final class ModuleExports implements SymbolLookup {
     public Set<String> modules() {
         lock.readLock().lock();
         try {
-            return Set.copyOf(byModule.keySet());
+            return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(byModule.keySet()));
         } finally {
             lock.readLock().unlock();
         }

@@ -26,7 +26,7 @@ class ModuleExportsTest {
         assertThat(e.lookup("foo")).get().extracting(KernelSymbol::owner).isEqualTo("a");
         assertThat(e.nearest(0xffffffffc0001180L)).get().extracting(KernelSymbol::name).isEqualTo("bar");
         assertThat(e.symbolize(0xffffffffc0002010L)).contains("baz+0x10");
-        assertThat(e.modules()).containsExactlyInAnyOrder("a", "b");
+        assertThat(e.modules()).containsExactly("a", "b");
         assertThat(e.remove("a")).isTrue();
         assertThat(e.remove("a")).isFalse();
         assertThat(e.lookup("foo")).isEmpty();
