@@ -88,6 +88,8 @@ public final class KobjDump implements Callable<Integer> {
         cl.addSubcommand(new ModinfoCommand(ctx));
         cl.addSubcommand(new GroupsCommand(ctx));
         cl.addSubcommand(new StatsCommand(ctx));
+        cl.addSubcommand(new CheckCommand(ctx));
+        cl.addSubcommand(new LinkCommand(ctx));
         PrintWriter pout = new PrintWriter(out, true, out.charset());
         PrintWriter perr = new PrintWriter(err, true, err.charset());
         cl.setOut(pout);

@@ -1,0 +1,293 @@
+package dev.kobj.cli;
+
+import dev.kobj.elf.ElfFile;
+import dev.kobj.link.Checks;
+import dev.kobj.link.HeapMemory;
+import dev.kobj.link.LinkException;
+import dev.kobj.link.LinkRequest;
+import dev.kobj.link.Linker;
+import dev.kobj.link.LoadPolicy;
+import dev.kobj.link.LoadedImage;
+import dev.kobj.symtab.SymbolLookup;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kobjdump check}: would the kernel load these modules? Each module is linked in heap
+ * memory (nothing is written) against the {@code --kernel} tables, with the kernel's load
+ * checks; every problem of each module is reported at once, then a summary with the speed.
+ */
+@Command(name = "check", description = {
+    "Check that modules would load: every problem of each, and a summary.",
+    "",
+    "Links each FILE, and each .ko/.ko.xz/.ko.zst/.ko.gz under each DIR, in heap memory against "
+            + "the kernel symbol tables given with --kernel (System.map, /proc/kallsyms, or "
+            + "Module.symvers, whose addresses are then synthesized), writing nothing. Reports every "
+            + "problem the kernel's loader would refuse a module for (unknown symbol, CRC mismatch, "
+            + "vermagic, GPL-only symbol, namespace not imported, SHN_COMMON, no "
+            + ".gnu.linkonce.this_module) and any relocation that cannot be applied, then the "
+            + "number of modules, those refused by kind, and the speed: modules/s, relocations/s "
+            + "and the peak heap. Exit status 1 when a module is refused or unreadable."})
+final class CheckCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "Modules, or directory trees of modules.")
+    List<Path> paths;
+
+    @Option(names = "--kernel", paramLabel = "SYMVERS_OR_MAP",
+            description = "A Module.symvers, System.map or kallsyms file; repeat to merge several.")
+    List<Path> kernel = new ArrayList<>();
+
+    @Option(names = "--base", paramLabel = "ADDR", converter = AddressConverter.class,
+            description = "Address of each module's core region (default: where Linux puts modules on the "
+                    + "object's architecture).")
+    Long base;
+
+    @Option(names = "--checks-only", description = "Run the load checks without linking (no relocation is applied).")
+    boolean checksOnly;
+
+    @Option(names = "--vermagic", paramLabel = "STRING", description = "Refuse modules whose vermagic differs.")
+    String vermagic;
+
+    @Option(names = "--permissive", description = "Skip the checks a kernel may be told to skip (CRCs, "
+            + "GPL-only, namespaces, this_module); unknown and COMMON symbols are still refused.")
+    boolean permissive;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Worker threads (default and maximum: the available processors).")
+    int threads;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also list the modules that would load.")
+    boolean verbose;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    private final KobjDump.Context ctx;
+
+    CheckCommand(KobjDump.Context ctx) {
+        this.ctx = ctx;
+    }
+
+    /** What one module gave: problems (empty = it would load), or an error reading it. */
+    record Result(Path path, boolean named, String error, List<LinkException.Problem> problems, long relocations) {
+        boolean ok() {
+            return error == null && problems.isEmpty();
+        }
+    }
+
+    static boolean isModule(Path p) {
+        String n = p.getFileName() == null ? "" : p.getFileName().toString();
+        return n.endsWith(".ko") || n.endsWith(".ko.xz") || n.endsWith(".ko.zst") || n.endsWith(".ko.gz");
+    }
+
+    /** Files named on the command line are taken as they are; directories give their modules, sorted. */
+    static List<Path> modules(Path root, List<Result> failures) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of(root);
+        }
+        List<Path> out = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (isModule(file) && (attrs.isRegularFile() || Files.isRegularFile(file))) {
+                    out.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                failures.add(new Result(file, false, KobjDump.errorMessage(file.toString(), e), List.of(), 0));
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    Result check(Path p, boolean named, KernelTables tables, LoadPolicy policy) {
+        String name = p.toString();
+        try (ElfFile f = ElfFile.open(p)) {
+            SymbolLookup lookup = tables.forObject(f.header());
+            if (checksOnly) {
+                return new Result(p, named, null, Checks.run(f, policy, lookup), 0);
+            }
+            long at = base != null ? base : KernelTables.defaultBase(f.header());
+            LinkRequest request = LinkRequest.builder(new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at))
+                    .symbols(lookup).base(at).policy(policy).build();
+            try (LoadedImage image = Linker.link(f, request)) {
+                return new Result(p, named, null, List.of(), image.relocationCount());
+            } catch (LinkException e) {
+                List<LinkException.Problem> problems = e.problems().isEmpty()
+                        ? List.of(new LinkException.Problem(e.kind(), "", String.valueOf(e.getMessage())))
+                        : e.problems();
+                return new Result(p, named, null, problems, 0);
+            }
+        } catch (Exception | StackOverflowError e) {
+            return new Result(p, named, KobjDump.errorMessage(name, e), List.of(), 0);
+        }
+    }
+
+    /** Samples the used heap every few milliseconds; {@link #peak} is the largest seen. */
+    static final class HeapSampler implements AutoCloseable {
+        private final MemoryMXBean bean = ManagementFactory.getMemoryMXBean();
+        private final AtomicLong peak = new AtomicLong();
+        private final Thread thread;
+        private volatile boolean stop;
+
+        HeapSampler() {
+            sample();
+            thread = Thread.ofPlatform().daemon().name("kobjdump-heap").start(() -> {
+                while (!stop) {
+                    sample();
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private void sample() {
+            long used = bean.getHeapMemoryUsage().getUsed();
+            peak.accumulateAndGet(used, Math::max);
+        }
+
+        long peak() {
+            sample();
+            return peak.get();
+        }
+
+        @Override
+        public void close() {
+            stop = true;
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        long start = System.nanoTime();
+        KernelTables tables;
+        try {
+            tables = KernelTables.load(kernel);
+        } catch (Exception e) {
+            ctx.error(KobjDump.errorMessage(kernel.size() == 1 ? kernel.getFirst().toString() : "--kernel", e));
+            return 1;
+        }
+        LoadPolicy policy = LinkCommand.policy(permissive, vermagic);
+        List<Result> results = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        List<Boolean> named = new ArrayList<>();
+        for (Path p : paths) {
+            try {
+                if (!Files.exists(p)) {
+                    throw new java.nio.file.NoSuchFileException(p.toString());
+                }
+                boolean dir = Files.isDirectory(p);
+                for (Path m : modules(p, results)) {
+                    files.add(m);
+                    named.add(!dir);
+                }
+            } catch (IOException e) {
+                results.add(new Result(p, true, KobjDump.errorMessage(p.toString(), e), List.of(), 0));
+            }
+        }
+        int cpus = Runtime.getRuntime().availableProcessors();
+        int n = threads <= 0 ? cpus : Math.min(threads, cpus);
+        long peak;
+        long linkStart = System.nanoTime();
+        try (HeapSampler heap = new HeapSampler(); ForkJoinPool pool = new ForkJoinPool(n)) {
+            List<Integer> idx = java.util.stream.IntStream.range(0, files.size()).boxed().toList();
+            results.addAll(pool.submit(() -> idx.parallelStream()
+                    .map(i -> check(files.get(i), named.get(i), tables, policy)).toList()).get());
+            peak = heap.peak();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ctx.error("interrupted");
+            return 1;
+        } catch (ExecutionException e) {
+            ctx.error("internal error: " + e.getCause());
+            return 1;
+        }
+        long end = System.nanoTime();
+        PrintStream out = ctx.out();
+        StringBuilder sb = new StringBuilder();
+        long ok = 0;
+        long refused = 0;
+        long unreadable = 0;
+        long relocations = 0;
+        Map<String, Long> kinds = new TreeMap<>();
+        for (Result r : results) {
+            relocations += r.relocations();
+            if (r.error() != null) {
+                unreadable++;
+                sb.append(r.error()).append('\n');
+            } else if (r.problems().isEmpty()) {
+                ok++;
+                if (verbose || r.named()) {
+                    sb.append(r.path()).append(": OK").append(checksOnly ? "\n"
+                            : " (" + Fmt.count(r.relocations(), "relocation", "relocations") + ")\n");
+                }
+            } else {
+                refused++;
+                sb.append(r.path()).append(": ").append(Fmt.count(r.problems().size(), "problem", "problems"))
+                        .append('\n');
+                r.problems().stream().map(p -> p.kind().name()).distinct().forEach(k -> kinds.merge(k, 1L, Long::sum));
+                for (LinkException.Problem p : r.problems()) {
+                    sb.append("  ").append(Fmt.oneLine(p.message())).append('\n');
+                }
+            }
+        }
+        double secs = (end - linkStart) / 1e9;
+        long modules = ok + refused + unreadable;
+        sb.append("\nSummary:\n");
+        line(sb, "Modules", modules + " (" + ok + " would load, " + refused + " refused, " + unreadable
+                + " unreadable)");
+        if (!kinds.isEmpty()) {
+            StringBuilder k = new StringBuilder();
+            kinds.forEach((kind, count) -> k.append(k.isEmpty() ? "" : ", ").append(kind).append(' ').append(count));
+            line(sb, "Refused for", k + " (modules per kind)");
+        }
+        line(sb, "Kernel table", kernel.isEmpty() ? "(none)" : tables.synthesized()
+                ? "synthesized from " + kernel.size() + " Module.symvers file(s)" : kernel.size() + " file(s)");
+        if (!checksOnly) {
+            line(sb, "Relocations", relocations + " applied");
+        }
+        line(sb, "Elapsed", String.format(Locale.ROOT, "%.3f s checking (%d threads), %.3f s in all", secs, n,
+                (end - start) / 1e9));
+        line(sb, "Modules/s", String.format(Locale.ROOT, "%.1f", secs > 0 ? modules / secs : 0));
+        if (!checksOnly) {
+            line(sb, "Relocations/s", String.format(Locale.ROOT, "%.1f", secs > 0 ? relocations / secs : 0));
+        }
+        line(sb, "Peak heap", String.format(Locale.ROOT, "%.1f MiB (used heap, sampled every 5 ms; max %.0f MiB)",
+                peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0));
+        out.print(sb);
+        out.flush();
+        return refused == 0 && unreadable == 0 ? 0 : 1;
+    }
+
+    private static void line(StringBuilder sb, String label, String value) {
+        sb.append(Fmt.left(label + ":", 15)).append(value).append('\n');
+    }
+}

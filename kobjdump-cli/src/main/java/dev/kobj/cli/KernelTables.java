@@ -1,0 +1,98 @@
+package dev.kobj.cli;
+
+import dev.kobj.elf.ElfHeader;
+import dev.kobj.link.LinkRequest;
+import dev.kobj.symtab.KernelArch;
+import dev.kobj.symtab.KernelSymbolTable;
+import dev.kobj.symtab.SymbolLookup;
+import dev.kobj.symtab.SymtabFormatException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The kernel symbol table of {@code --kernel} options. A System.map or kallsyms file is read
+ * as it is; a Module.symvers (no addresses) is synthesized for the object's architecture
+ * ({@link KernelSymbolTable#synthesize} with every owner's exports, so that modules that
+ * depend on other modules of the tree resolve too). Several files merge by name, the files
+ * with addresses first, so a System.map gives the addresses and a Module.symvers the CRCs,
+ * owners, GPL flags and namespaces. With only Module.symvers files, the merged table is
+ * synthesized once per architecture.
+ */
+final class KernelTables {
+    private final KernelSymbolTable merged;
+    private final boolean synthesize;
+    private final Map<KernelArch, KernelSymbolTable> byArch = new EnumMap<>(KernelArch.class);
+
+    private KernelTables(KernelSymbolTable merged, boolean synthesize) {
+        this.merged = merged;
+        this.synthesize = synthesize;
+    }
+
+    /** {@return the tables of {@code files}} (none: a table without symbols) */
+    static KernelTables load(List<Path> files) throws IOException, SymtabFormatException {
+        if (files == null || files.isEmpty()) {
+            return new KernelTables(null, false);
+        }
+        List<KernelSymbolTable> withAddresses = new ArrayList<>();
+        List<KernelSymbolTable> without = new ArrayList<>();
+        for (Path p : files) {
+            KernelSymbolTable t = KernelSymbolTable.read(p);
+            (t.hasAddresses() ? withAddresses : without).add(t);
+        }
+        List<KernelSymbolTable> all = new ArrayList<>(withAddresses);
+        all.addAll(without);
+        KernelSymbolTable merged = all.size() == 1 ? all.getFirst()
+                : KernelSymbolTable.merge(all.toArray(KernelSymbolTable[]::new));
+        return new KernelTables(merged, withAddresses.isEmpty());
+    }
+
+    /** {@return the lookup for an object with header {@code h}} */
+    synchronized SymbolLookup forObject(ElfHeader h) throws SymtabFormatException {
+        if (merged == null) {
+            return LinkRequest.NO_SYMBOLS;
+        }
+        if (!synthesize) {
+            return merged;
+        }
+        KernelArch arch = KernelArch.forMachine(h.machine(), h.bits());
+        if (arch == null) {
+            return merged; // the linker refuses the machine anyway
+        }
+        KernelSymbolTable t = byArch.get(arch);
+        if (t == null) {
+            t = KernelSymbolTable.synthesize(merged, arch, true);
+            byArch.put(arch, t);
+        }
+        return t;
+    }
+
+    /** {@return true when addresses are synthesized from Module.symvers} */
+    boolean synthesized() {
+        return synthesize;
+    }
+
+    /**
+     * {@return where modules go when no --base is given}: where Linux 6.1 puts them without
+     * KASLR, within branch range of the kernel text: x86_64 MODULES_VADDR (0xffffffffc0000000,
+     * PC32 reaches the kernel image); arm64 64 MiB below the kernel text (its modules area is
+     * the 128 MiB below {@code _etext}, reachable by B/BL); riscv64 1 GiB below the kernel
+     * (modules live in the 2 GiB below {@code _end}, reachable by AUIPC+JALR); riscv32 16 MiB
+     * below PAGE_OFFSET. Others: 0, the memory chooses.
+     */
+    static long defaultBase(ElfHeader h) {
+        KernelArch arch = KernelArch.forMachine(h.machine(), h.bits());
+        if (arch == null) {
+            return 0;
+        }
+        return switch (arch) {
+            case X86_64 -> 0xffff_ffff_c000_0000L;
+            case AARCH64 -> arch.textBase() - 0x400_0000L;
+            case RISCV64 -> arch.textBase() - 0x4000_0000L;
+            case RISCV32 -> arch.textBase() - 0x100_0000L;
+        };
+    }
+}

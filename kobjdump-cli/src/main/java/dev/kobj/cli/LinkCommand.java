@@ -1,0 +1,120 @@
+package dev.kobj.cli;
+
+import dev.kobj.elf.ElfFile;
+import dev.kobj.link.HeapMemory;
+import dev.kobj.link.ImageWriter;
+import dev.kobj.link.LinkException;
+import dev.kobj.link.LinkRequest;
+import dev.kobj.link.Linker;
+import dev.kobj.link.LoadPolicy;
+import dev.kobj.link.LoadedImage;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kobjdump link}: links one module against a kernel table and writes the image as an ELF executable. */
+@Command(name = "link", description = {
+    "Link a module and write the image as an ELF executable.",
+    "",
+    "Links FILE in memory against the kernel symbol tables given with --kernel (System.map, "
+            + "/proc/kallsyms, or Module.symvers, whose addresses are then synthesized), with the "
+            + "kernel's load checks, and writes OUT: one section per placed section at its load "
+            + "address with its relocated bytes (NOBITS for bss), the stub sections (.kobj.got, "
+            + ".kobj.plt), one PT_LOAD per region with its permissions, and a .symtab whose "
+            + "undefined symbols are SHN_ABS at the address they resolved to. objdump -d OUT shows "
+            + "calls going to their real targets. --map prints the link map on stdout."})
+final class LinkCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", arity = "1",
+            description = "A kernel module or relocatable object (.ko, .o, .ko.xz, .ko.zst, .ko.gz).")
+    Path file;
+
+    @Option(names = "--kernel", paramLabel = "MAP_OR_SYMVERS",
+            description = "A System.map, kallsyms or Module.symvers file; repeat to merge several.")
+    List<Path> kernel = new ArrayList<>();
+
+    @Option(names = "--base", paramLabel = "ADDR", converter = AddressConverter.class,
+            description = "Address of the core region (default: where Linux puts modules on the object's "
+                    + "architecture, e.g. 0xffffffffc0000000 on x86_64).")
+    Long base;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true, description = "The ELF file to write.")
+    Path output;
+
+    @Option(names = "--map", description = "Print the link map: regions, sections with their addresses, sizes "
+            + "and the symbols each defines, stubs, and the undefined symbols with what they resolved to.")
+    boolean map;
+
+    @Option(names = "--vermagic", paramLabel = "STRING", description = "Refuse a module whose vermagic differs.")
+    String vermagic;
+
+    @Option(names = "--permissive", description = "Skip the checks a kernel may be told to skip (CRCs, "
+            + "GPL-only, namespaces, this_module); unknown and COMMON symbols are still refused.")
+    boolean permissive;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    private final KobjDump.Context ctx;
+
+    LinkCommand(KobjDump.Context ctx) {
+        this.ctx = ctx;
+    }
+
+    static LoadPolicy policy(boolean permissive, String vermagic) {
+        LoadPolicy p = permissive ? LoadPolicy.permissive() : LoadPolicy.defaults();
+        return vermagic == null ? p : p.toBuilder().vermagic(vermagic).build();
+    }
+
+    @Override
+    public Integer call() {
+        String name = file.toString();
+        KernelTables tables;
+        try {
+            tables = KernelTables.load(kernel);
+        } catch (Exception e) {
+            ctx.error(KobjDump.errorMessage(kernelName(e), e));
+            return 1;
+        }
+        try (ElfFile f = ElfFile.open(file)) {
+            long at = base != null ? base : KernelTables.defaultBase(f.header());
+            LinkRequest request = LinkRequest.builder(new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at))
+                    .symbols(tables.forObject(f.header()))
+                    .base(at)
+                    .policy(policy(permissive, vermagic))
+                    .build();
+            try (LoadedImage image = Linker.link(f, request)) {
+                byte[] bytes = ImageWriter.of(image).toBytes();
+                Files.write(output, bytes);
+                if (map) {
+                    PrintStream out = ctx.out();
+                    out.print(LinkMap.text(image));
+                    out.flush();
+                }
+            }
+            return 0;
+        } catch (LinkException e) {
+            ctx.error(name + ": " + (e.problems().size() > 1 ? e.problems().size() + " problems" : "cannot link"));
+            for (LinkException.Problem p : e.problems()) {
+                ctx.err().println("  " + Fmt.oneLine(p.message()));
+            }
+            if (e.problems().isEmpty()) {
+                ctx.err().println("  " + Fmt.oneLine(String.valueOf(e.getMessage())));
+            }
+            ctx.err().flush();
+            return 1;
+        } catch (Exception | StackOverflowError e) {
+            ctx.error(KobjDump.errorMessage(name, e));
+            return 1;
+        }
+    }
+
+    private String kernelName(Exception e) {
+        return kernel.size() == 1 ? kernel.getFirst().toString() : "--kernel";
+    }
+}
