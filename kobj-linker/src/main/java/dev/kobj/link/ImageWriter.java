@@ -153,7 +153,7 @@ public final class ImageWriter {
         List<Symbol> stubSymbols = new ArrayList<>();
         List<LoadedImage.LinkedSymbol> symbols = image.symbols();
         for (LoadedImage.StubSection st : image.stubs()) {
-            long flags = SHF_ALLOC | (st.kind() == LoadedImage.StubKind.PLT ? SHF_EXECINSTR : 0);
+            long flags = SHF_ALLOC | (st.kind() != LoadedImage.StubKind.GOT ? SHF_EXECINSTR : 0);
             int at = w.section(new Section(st.name(), SHT_PROGBITS, flags, st.address(), st.entrySize(),
                     st.entrySize(), st.size(), MemorySegment.ofArray(image.read(st.address(), (int) st.size()))));
             String suffix = st.kind() == LoadedImage.StubKind.PLT ? "@plt" : "@got";

@@ -28,7 +28,14 @@ import java.util.Map;
  * after data (Linux keeps them in file order among the data; the ELF writer then has a
  * PT_LOAD with no file bytes), and the stubs: the PLT/veneers go at the end of core text (RX),
  * the GOT at the end of core rodata (R: it is written while linking, as RISC-V Linux's
- * {@code .got} which it marks SHF_ALLOC without SHF_WRITE). Both are 16-byte aligned.
+ * {@code .got} which it marks SHF_ALLOC without SHF_WRITE). Both are 16-byte aligned. The
+ * place-specific veneers (AArch64 Cortex-A53 erratum 843419 ADRP veneers) follow the PLT, also
+ * in core text; Linux keeps separate {@code .plt} and {@code .init.plt} sections, kobj one area.
+ *
+ * <p>A section's alignment is the larger of its sh_addralign and what the relocation engine's
+ * pre-scan asked for ({@code StubNeeds.alignments}): on AArch64, as Linux's arm64
+ * {@code count_plts} raises the sh_addralign of code sections holding ADRPs so that none lands at
+ * page offset 0xff8/0xffc unless its r_offset's bits [11:3] are all ones.
  */
 final class Layout {
 
@@ -50,10 +57,23 @@ final class Layout {
     final Map<LoadedImage.Layout, Long> sizes = new EnumMap<>(LoadedImage.Layout.class);
     /** Offsets in the core layout. */
     final long pltOffset;
+    final long veneerOffset;
     final long gotOffset;
 
     Layout(List<SectionHeader> sections, long pltSize, long gotSize) {
+        this(sections, pltSize, 0, gotSize, Map.of());
+    }
+
+    /**
+     * @param veneerSize bytes of place-specific veneers ({@code .kobj.veneers}), right after the PLT
+     * @param alignments section index → the smallest alignment the relocation engine needs for it
+     *                   ({@code StubNeeds.alignments}); the section is placed at the larger of
+     *                   that and its sh_addralign, as Linux's arm64 {@code module_frob_arch_sections}
+     *                   raises sh_addralign before {@code layout_sections}
+     */
+    Layout(List<SectionHeader> sections, long pltSize, long veneerSize, long gotSize, Map<Integer, Long> alignments) {
         long plt = 0;
+        long veneer = 0;
         long got = 0;
         for (LoadedImage.Layout l : LoadedImage.Layout.values()) {
             Map<Part, Span> m = new EnumMap<>(Part.class);
@@ -65,7 +85,7 @@ final class Layout {
                     if (layoutOf(s) != l || partOf(s) != p) {
                         continue;
                     }
-                    long a = Math.max(1, s.addralign());
+                    long a = Math.max(Math.max(1, s.addralign()), alignments.getOrDefault(s.index(), 1L));
                     cursor = align(cursor, a);
                     slots.add(new Slot(s, l, p, start + cursor));
                     occupied = true;
@@ -76,6 +96,12 @@ final class Layout {
                     plt = start + cursor;
                     occupied = true;
                     cursor += pltSize;
+                }
+                if (l == LoadedImage.Layout.CORE && p == Part.TEXT && veneerSize > 0) {
+                    cursor = align(cursor, STUB_ALIGN);
+                    veneer = start + cursor;
+                    occupied = true;
+                    cursor += veneerSize;
                 }
                 if (l == LoadedImage.Layout.CORE && p == Part.RODATA && gotSize > 0) {
                     cursor = align(cursor, STUB_ALIGN);
@@ -91,6 +117,7 @@ final class Layout {
             sizes.put(l, start);
         }
         this.pltOffset = plt;
+        this.veneerOffset = veneer;
         this.gotOffset = got;
         slots.sort((x, y) -> {
             int c = x.layout().compareTo(y.layout());

@@ -1,5 +1,6 @@
 package dev.kobj.link;
 
+import static dev.kobj.elf.ElfConstants.SHF_EXECINSTR;
 import static dev.kobj.elf.ElfConstants.SHN_ABS;
 import static dev.kobj.elf.ElfConstants.SHN_UNDEF;
 import static dev.kobj.elf.ElfConstants.SHT_GROUP;
@@ -23,6 +24,7 @@ import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationKind;
 import dev.kobj.reloc.StubNeeds;
+import dev.kobj.reloc.VeneerPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -44,6 +46,7 @@ final class Link {
 
     static final String GOT_NAME = ".kobj.got";
     static final String PLT_NAME = ".kobj.plt";
+    static final String VENEERS_NAME = ".kobj.veneers";
 
     private final ElfFile elf;
     private final LinkRequest request;
@@ -60,6 +63,7 @@ final class Link {
     private final Map<Integer, PlacedSection> placed = new LinkedHashMap<>();
     private final List<StubSection> stubs = new ArrayList<>();
     private long gotBase;
+    private VeneerPool veneers = VeneerPool.none();
     private long[] values;
     private Source[] sources;
     private String[] providers;
@@ -137,7 +141,10 @@ final class Link {
                             + i + "]: symbol index " + r.symbol() + " beyond the symbol table ("
                             + resolution.symbols.size() + ")", null);
                 }
-                raws.add(new RelocationEngine.RawRelocation((int) r.type(), r.symbol(), r.addend()));
+                SectionHeader target = t.target();
+                raws.add(new RelocationEngine.RawRelocation((int) r.type(), r.symbol(), r.addend(),
+                        new RelocationEngine.Place(target.index(), r.offset(), target.addralign(),
+                                (target.flags() & SHF_EXECINSTR) != 0)));
             }
         }
         needs = engine.scan(raws);
@@ -159,7 +166,7 @@ final class Link {
             }
             load.add(s);
         }
-        layout = new Layout(load, needs.pltSize(), needs.gotSize());
+        layout = new Layout(load, needs.pltSize(), needs.veneerSize(), needs.gotSize(), needs.alignments());
         for (long size : layout.sizes.values()) {
             if (size > MAX_LAYOUT) {
                 throw new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": image of 0x" + Long.toHexString(size)
@@ -229,6 +236,13 @@ final class Link {
         if (needs.pltSize() > 0) {
             stubs.add(stubSection(PLT_NAME, StubKind.PLT, layout.pltOffset, needs.pltSize(), needs.pltEntrySize(),
                     Part.TEXT, needs.pltEntries()));
+        }
+        if (needs.veneerSize() > 0) {
+            StubSection v = stubSection(VENEERS_NAME, StubKind.VENEER, layout.veneerOffset, needs.veneerSize(),
+                    needs.pltEntrySize(), Part.TEXT, List.of());
+            stubs.add(v);
+            veneers = new VeneerPool(core.segment().asSlice(layout.veneerOffset, needs.veneerSize()), v.address(),
+                    needs.pltEntrySize());
         }
         for (PlacedSection p : placed.values()) {
             request.listener().placed(p);
@@ -400,7 +414,7 @@ final class Link {
             }
             MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(), sec.size());
             try {
-                engine.applyAll(bytes, order, fixups);
+                engine.applyAll(bytes, order, fixups, veneers);
             } catch (RelocationException e) {
                 throw relocationError(e, "");
             }

@@ -98,14 +98,21 @@ public interface LoadedImage extends AutoCloseable {
         /** GOT entries: each holds S + key addend ({@code RelocationEngine.stubTarget}). */
         GOT,
         /** PLT entries or branch veneers: each reaches S + key addend. */
-        PLT
+        PLT,
+        /**
+         * Place-specific veneers ({@code .kobj.veneers}, {@code RelocationEngine}'s
+         * {@code VeneerPool}): each serves one place, so {@link StubSection#entries()} is empty;
+         * AArch64's Cortex-A53 erratum 843419 ADRP veneers. Slots the link did not need stay zero.
+         */
+        VENEER
     }
 
     /**
-     * A stub section kobj made from the engine's pre-scan ({@code .kobj.got}, {@code .kobj.plt}).
+     * A stub section kobj made from the engine's pre-scan ({@code .kobj.got}, {@code .kobj.plt},
+     * {@code .kobj.veneers}).
      *
      * @param name      the section name to show and to write
-     * @param kind      GOT or PLT
+     * @param kind      GOT, PLT or VENEER
      * @param address   its address
      * @param size      its size in bytes
      * @param entrySize bytes per entry

@@ -143,7 +143,7 @@ class LinkFixturesTest {
         }
         for (LoadedImage.StubSection st : img.stubs()) {
             assertThat(st.region().layout()).isEqualTo(Layout.CORE);
-            assertThat(st.region().part()).isEqualTo(st.kind() == LoadedImage.StubKind.PLT ? Part.TEXT : Part.RODATA);
+            assertThat(st.region().part()).isEqualTo(st.kind() != LoadedImage.StubKind.GOT ? Part.TEXT : Part.RODATA);
             assertThat(st.address() % 16).isZero();
             for (PlacedSection p : ps) {
                 assertThat(p.address() + p.size() <= st.address() || p.address() >= st.address() + st.size())

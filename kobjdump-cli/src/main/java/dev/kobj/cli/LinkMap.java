@@ -74,7 +74,9 @@ final class LinkMap {
             for (LoadedImage.StubSection st : image.stubs()) {
                 sb.append("  ").append(Fmt.hex(st.address(), w)).append("  ").append(Fmt.hex(st.size(), 8))
                         .append("  ").append(Fmt.left(st.region().name(), 20)).append(st.name()).append(" (")
-                        .append(st.kind()).append(", ").append(Fmt.count(st.entries().size(), "entry", "entries"))
+                        .append(st.kind()).append(", ").append(st.kind() == LoadedImage.StubKind.VENEER
+                                ? Fmt.count(st.size() / st.entrySize(), "slot", "slots")
+                                : Fmt.count(st.entries().size(), "entry", "entries"))
                         .append(" of ").append(st.entrySize()).append(" bytes)\n");
             }
         }

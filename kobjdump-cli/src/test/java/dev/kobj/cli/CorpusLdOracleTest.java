@@ -49,7 +49,11 @@ import org.junit.jupiter.api.Test;
  * <p>One difference is accepted and counted apart: on arm64 kobj applies Linux's Cortex-A53
  * erratum 843419 workaround (an ADRP at page offset 0xff8/0xffc becomes {@code ADR Xd,
  * Page(S+A)}), which ld does not without --fix-cortex-a53-843419; such a word is equivalent
- * when ld's ADRP and kobj's ADR write the same register with the same address.
+ * when ld's ADRP and kobj's ADR write the same register with the same address. When the ADR
+ * does not reach, kobj (as Linux) puts a B to a veneer there instead; that word is equivalent
+ * when the veneer's ADRP writes ld's register with ld's page and its B returns to the next
+ * instruction (decoded here). kobj also raises code sections' alignment as Linux does so that
+ * few ADRPs land there; ld is given the same placement.
  */
 class CorpusLdOracleTest {
 
@@ -65,7 +69,7 @@ class CorpusLdOracleTest {
     }
 
     record Outcome(Path module, String arch, Status status, String detail, LinkException.Kind kind, long relocations,
-            int sections, int erratumWords, long kobjNanos, long ldNanos) {
+            int sections, int erratumWords, int veneerWords, long kobjNanos, long ldNanos) {
     }
 
     static Path corpus() {
@@ -144,7 +148,7 @@ class CorpusLdOracleTest {
                 image = Linker.link(elf, request);
             } catch (LinkException e) {
                 return new Outcome(ko, arch, Status.REFUSED, Fmt.oneLine(e.getMessage()), e.kind(), 0, 0, 0,
-                        System.nanoTime() - k0, 0);
+                        0, System.nanoTime() - k0, 0);
             }
             try (image) {
                 long kobjNanos = System.nanoTime() - k0;
@@ -174,14 +178,15 @@ class CorpusLdOracleTest {
                 long ldNanos = System.nanoTime() - l0;
                 if (!ld.ok()) {
                     return new Outcome(ko, arch, Status.LD_FAILED, ko + ": ld failed: " + Fmt.oneLine(ld.log()), null,
-                            image.relocationCount(), placed.size(), 0, kobjNanos, ldNanos);
+                            image.relocationCount(), placed.size(), 0, 0, kobjNanos, ldNanos);
                 }
                 if (!ld.placementErrors().isEmpty()) {
                     return new Outcome(ko, arch, Status.ERROR, ko + ": placement: " + ld.placementErrors(), null,
-                            image.relocationCount(), placed.size(), 0, kobjNanos, ldNanos);
+                            image.relocationCount(), placed.size(), 0, 0, kobjNanos, ldNanos);
                 }
                 List<String> diffs = new ArrayList<>();
                 int erratum = 0;
+                int veneered = 0;
                 boolean aarch64 = elf.header().machine() == 183;
                 for (LoadedImage.PlacedSection p : image.sections()) {
                     byte[] theirs = ld.bytes().get(p.index());
@@ -199,6 +204,11 @@ class CorpusLdOracleTest {
                             off = word + 3;
                             continue;
                         }
+                        if (aarch64 && veneerEquivalent(image, ours, theirs, word, p.address() + word)) {
+                            veneered++;
+                            off = word + 3;
+                            continue;
+                        }
                         diffs.add(describe(elf, p, off, ours, theirs));
                         off = word + 7; // one report per relocated field, more or less
                         if (diffs.size() >= 5) {
@@ -211,10 +221,10 @@ class CorpusLdOracleTest {
                 }
                 Status st = diffs.isEmpty() ? Status.IDENTICAL : Status.DIFFERENT;
                 return new Outcome(ko, arch, st, diffs.isEmpty() ? "" : ko + ":\n      " + String.join("\n      ", diffs),
-                        null, image.relocationCount(), placed.size(), erratum, kobjNanos, ldNanos);
+                        null, image.relocationCount(), placed.size(), erratum, veneered, kobjNanos, ldNanos);
             }
         } catch (Exception | StackOverflowError e) {
-            return new Outcome(ko, arch, Status.ERROR, ko + ": " + e, null, 0, 0, 0, System.nanoTime() - k0, 0);
+            return new Outcome(ko, arch, Status.ERROR, ko + ": " + e, null, 0, 0, 0, 0, System.nanoTime() - k0, 0);
         }
     }
 
@@ -239,6 +249,42 @@ class CorpusLdOracleTest {
             return false;
         }
         return place + adrImm(adr) == (place & ~0xfffL) + (adrImm(adrp) << 12);
+    }
+
+    /** B, BL: imm26 × 4, signed. */
+    private static long branch26(int insn) {
+        return ((long) insn << 38) >> 36;
+    }
+
+    /**
+     * kobj's erratum 843419 veneer and ld's ADRP, at a page offset ≥ 0xff8: kobj's word is a B to a
+     * veneer whose first instruction is an ADRP of ld's register giving ld's page (from the
+     * veneer's own page) and whose second is a B back to the instruction after the place.
+     */
+    static boolean veneerEquivalent(LoadedImage image, byte[] ours, byte[] theirs, int word, long place) {
+        if ((place & 0xfff) < 0xff8 || word + 4 > ours.length) {
+            return false;
+        }
+        int b = le32(ours, word);
+        int adrp = le32(theirs, word);
+        if ((b & 0xfc000000) != 0x14000000 || (adrp & 0x9f000000) != 0x90000000) {
+            return false;
+        }
+        long veneer = place + branch26(b);
+        boolean inVeneers = image.stubs().stream().anyMatch(st -> st.kind() == LoadedImage.StubKind.VENEER
+                && veneer >= st.address() && veneer + 8 <= st.address() + st.size());
+        if (!inVeneers) {
+            return false;
+        }
+        byte[] v = image.read(veneer, 8);
+        int vAdrp = le32(v, 0);
+        int vB = le32(v, 4);
+        if ((vAdrp & 0x9f000000) != 0x90000000 || (vAdrp & 0x1f) != (adrp & 0x1f) || (vB & 0xfc000000) != 0x14000000) {
+            return false;
+        }
+        long ldPage = (place & ~0xfffL) + (adrImm(adrp) << 12);
+        long veneerPage = (veneer & ~0xfffL) + (adrImm(vAdrp) << 12);
+        return ldPage == veneerPage && veneer + 4 + branch26(vB) == place + 4;
     }
 
     private static String describe(ElfFile elf, LoadedImage.PlacedSection p, int off, byte[] ours, byte[] theirs)
@@ -289,6 +335,7 @@ class CorpusLdOracleTest {
             long relocs = 0;
             long sections = 0;
             long erratum = 0;
+            long veneered = 0;
             long kobj = 0;
             long ld = 0;
             for (Outcome o : os) {
@@ -296,6 +343,7 @@ class CorpusLdOracleTest {
                 relocs += o.relocations();
                 sections += o.sections();
                 erratum += o.erratumWords();
+                veneered += o.veneerWords();
                 kobj += o.kobjNanos();
                 ld += o.ldNanos();
             }
@@ -306,7 +354,7 @@ class CorpusLdOracleTest {
                     counts.getOrDefault(Status.REFUSED, 0L), counts.getOrDefault(Status.LD_FAILED, 0L),
                     counts.getOrDefault(Status.ERROR, 0L)));
             sb.append(String.format(Locale.ROOT, "  %d sections, %d relocations compared; %d erratum-843419 ADR words "
-                    + "equivalent to ld's ADRP%n", sections, relocs, erratum));
+                    + "and %d ADRP veneers equivalent to ld's ADRP%n", sections, relocs, erratum, veneered));
             sb.append(String.format(Locale.ROOT, "  time: kobj %.1f s, ld %.1f s (summed over threads)%n", kobj / 1e9,
                     ld / 1e9));
             Map<String, Long> reasons = new TreeMap<>();

@@ -40,10 +40,30 @@ public interface RelocationEngine {
     void applyAll(MemorySegment section, ByteOrder order, List<Fixup> fixups) throws RelocationException;
 
     /**
+     * As {@link #applyAll(MemorySegment, ByteOrder, List)}, with a pool of place-specific veneer
+     * slots the engine may take from ({@link StubNeeds#veneers()} of them were counted by
+     * {@link #scan}). All or nothing: on any exception no byte of {@code section} has changed and
+     * the slots taken by this call are back in the pool, their bytes as they were.
+     *
+     * <p>By default the pool is not used: engines whose relocations never need such a veneer
+     * (x86-64, RISC-V) keep their three-argument method. The AArch64 engine uses it for the
+     * Cortex-A53 erratum 843419 ADRP veneers.
+     */
+    default void applyAll(MemorySegment section, ByteOrder order, List<Fixup> fixups, VeneerPool veneers)
+            throws RelocationException {
+        applyAll(section, order, fixups);
+    }
+
+    /**
      * Pre-scan: the GOT entries and PLT entries/veneers an object's relocations may need,
      * deduplicated by the key {@link #stubTarget} gives (symbol and addend by default).
      *
-     * @param relocations (type, symbol index, addend) of every relocation of the object
+     * <p>An engine may also ask for place-specific veneers ({@link StubNeeds#veneers()}, see
+     * {@link VeneerPool}) and for a larger alignment of some sections
+     * ({@link StubNeeds#alignments()}); for both it needs each relocation's {@link Place}. A
+     * relocation without one is counted as if it could land anywhere.
+     *
+     * @param relocations (type, symbol index, addend, place) of every relocation of the object
      */
     StubNeeds scan(List<RawRelocation> relocations);
 
@@ -62,8 +82,32 @@ public interface RelocationEngine {
         return new StubNeeds.Target(relocation.symbolIndex(), relocation.addend());
     }
 
-    /** A relocation as the pre-scan sees it. */
-    record RawRelocation(int type, long symbolIndex, long addend) {
+    /**
+     * A relocation as the pre-scan sees it.
+     *
+     * @param type        the raw ELF relocation type
+     * @param symbolIndex r_sym
+     * @param addend      r_addend (or the implicit addend of a REL entry)
+     * @param place       where it applies, or null when the caller does not say
+     */
+    record RawRelocation(int type, long symbolIndex, long addend, Place place) {
+
+        /** A relocation whose place is not known (the pre-scan assumes the worst of it). */
+        public RawRelocation(int type, long symbolIndex, long addend) {
+            this(type, symbolIndex, addend, null);
+        }
+    }
+
+    /**
+     * Where a relocation applies, as the pre-scan may need it before layout.
+     *
+     * @param section    the index of the section being relocated (the key of
+     *                   {@link StubNeeds#alignments()})
+     * @param offset     r_offset inside that section
+     * @param alignment  the section's sh_addralign (0 or 1: none)
+     * @param executable true when the section holds code (SHF_EXECINSTR)
+     */
+    record Place(int section, long offset, long alignment, boolean executable) {
     }
 
     /** Writes a GOT entry holding {@code value} at {@code offset} of {@code got}. */

@@ -1,26 +1,46 @@
 package dev.kobj.reloc;
 
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * What an object's relocations may need beyond the sections themselves, counted by an engine's
  * pre-scan before layout so that the linker can lay the stubs out with the rest: GOT entries
- * and PLT entries/veneers, each deduplicated by (symbol index, addend).
+ * and PLT entries/veneers, each deduplicated by (symbol index, addend); place-specific veneers
+ * (one per place that may need one, see {@link VeneerPool}); and the sections whose alignment
+ * must grow so that the count is exact.
  *
- * @param gotEntries the (symbol, addend) pairs that need a GOT entry
- * @param pltEntries the (symbol, addend) pairs whose branches may need a PLT entry or veneer
+ * @param gotEntries   the (symbol, addend) pairs that need a GOT entry
+ * @param pltEntries   the (symbol, addend) pairs whose branches may need a PLT entry or veneer
  * @param gotEntrySize bytes per GOT entry
- * @param pltEntrySize bytes per PLT entry or veneer
+ * @param pltEntrySize bytes per PLT entry or veneer, place-specific veneers included
+ * @param veneers      how many place-specific veneers the relocations may take (AArch64: ADRPs
+ *                     that may land at page offset 0xff8/0xffc, Cortex-A53 erratum 843419)
+ * @param alignments   section index → the smallest sh_addralign the engine needs for it; the
+ *                     linker lays such a section out at max(sh_addralign, this), in every layout
+ *                     (the count of {@code veneers} assumes it does)
  */
-public record StubNeeds(Set<Target> gotEntries, Set<Target> pltEntries, int gotEntrySize, int pltEntrySize) {
+public record StubNeeds(Set<Target> gotEntries, Set<Target> pltEntries, int gotEntrySize, int pltEntrySize,
+        int veneers, Map<Integer, Long> alignments) {
 
     /** A symbol of the object's symbol table with an addend. */
     public record Target(long symbolIndex, long addend) {
     }
 
+    /** Needs with no place-specific veneer and no alignment to raise. */
+    public StubNeeds(Set<Target> gotEntries, Set<Target> pltEntries, int gotEntrySize, int pltEntrySize) {
+        this(gotEntries, pltEntries, gotEntrySize, pltEntrySize, 0, new LinkedHashMap<>());
+    }
+
     public static StubNeeds empty(int gotEntrySize, int pltEntrySize) {
         return new StubNeeds(new LinkedHashSet<>(), new LinkedHashSet<>(), gotEntrySize, pltEntrySize);
+    }
+
+    /** {@return the same needs with {@code n} place-specific veneers and these section alignments} */
+    public StubNeeds withVeneers(int n, Map<Integer, Long> sectionAlignments) {
+        return new StubNeeds(gotEntries, pltEntries, gotEntrySize, pltEntrySize, n, sectionAlignments);
     }
 
     /** {@return the bytes the GOT needs} */
@@ -28,8 +48,13 @@ public record StubNeeds(Set<Target> gotEntries, Set<Target> pltEntries, int gotE
         return (long) gotEntries.size() * gotEntrySize;
     }
 
-    /** {@return the bytes the PLT/veneer section needs} */
+    /** {@return the bytes the PLT/veneer section needs (not counting place-specific veneers)} */
     public long pltSize() {
         return (long) pltEntries.size() * pltEntrySize;
+    }
+
+    /** {@return the bytes the place-specific veneers need} */
+    public long veneerSize() {
+        return (long) veneers * pltEntrySize;
     }
 }

@@ -220,6 +220,11 @@ final class A64 {
         return withImm12(0x91000000 | (rn << 5) | rd, imm12);
     }
 
+    /** {@code LDR Xt, #byteOffset} (literal, 64-bit), from a 4-aligned byte offset within ±1 MiB. */
+    static int ldrXLiteral(int rt, long byteOffset) {
+        return withImm19(0x58000000 | rt, byteOffset);
+    }
+
     /** {@code BR Xn}. */
     static int br(int rn) {
         return 0xD61F0000 | (rn << 5);

@@ -6,6 +6,7 @@ import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationKind;
 import dev.kobj.reloc.StubNeeds;
+import dev.kobj.reloc.VeneerPool;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -33,15 +34,14 @@ import java.util.Optional;
  * <p>Cortex-A53 erratum 843419: with the workaround on (the default), an ADRP
  * (ADR_PREL_PG_HI21, its _NC form, ADR_GOT_PAGE) whose address has page offset 0xff8 or 0xffc
  * is rewritten as {@code ADR Xd, Page(target)}, which leaves the same value in Xd, when
- * Page(target) - P is within ±1 MiB. When it is not, kobj does not build the "ADRP in a veneer"
- * fallback (its veneer would depend on the register and the return address, which the stub
- * contract cannot express); the fixup fails with {@code OUT_OF_RANGE}, saying so. Whether the
- * ADRP is followed by a load or store is not examined: the rewrite is always equivalent.
+ * Page(target) - P is within ±1 MiB; when it is not, the ADRP becomes a {@code B} to a veneer
+ * taken from the {@link VeneerPool} given to {@link #applyAll(MemorySegment, ByteOrder, List,
+ * VeneerPool)}, which does the ADRP from a safe address and branches back (see
+ * {@link Erratum843419}). That is what Linux's arm64 module loader does. Whether the ADRP is
+ * followed by a load or store is not examined: both rewrites are always equivalent.
  */
 public final class AArch64Engine implements RelocationEngine {
     private static final ValueLayout.OfInt INSN = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final long ADR_MIN = -(1L << 20);
-    private static final long ADR_MAX = (1L << 20) - 1;
 
     private static final List<RelocationKind> KINDS;
 
@@ -91,41 +91,69 @@ public final class AArch64Engine implements RelocationEngine {
 
     @Override
     public void apply(MemorySegment section, ByteOrder order, Fixup fixup) throws RelocationException {
-        Write w = plan(section, fixup);
-        if (w != null) {
-            w.write(section, order);
+        List<Write> writes = new ArrayList<>(1);
+        plan(section, fixup, VeneerPool.none(), writes);
+        for (Write w : writes) {
+            w.write(order);
         }
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>AArch64 has no paired or accumulating relocations: the fixups are applied in order, each
-     * seeing the bytes its predecessors wrote. The original bytes of every place are kept, and
-     * put back in reverse order when a fixup fails.
+     * <p>Without a pool, an ADRP that needs a Cortex-A53 erratum 843419 veneer fails with
+     * {@code MISSING_PARTNER}.
      */
     @Override
     public void applyAll(MemorySegment section, ByteOrder order, List<Fixup> fixups) throws RelocationException {
+        applyAll(section, order, fixups, VeneerPool.none());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>AArch64 has no paired or accumulating relocations: the fixups are applied in order, each
+     * seeing the bytes its predecessors wrote. The original bytes of every place and veneer slot
+     * are kept, and put back in reverse order when a fixup fails; the slots go back to the pool.
+     */
+    @Override
+    public void applyAll(MemorySegment section, ByteOrder order, List<Fixup> fixups, VeneerPool veneers)
+            throws RelocationException {
         List<Write> undo = new ArrayList<>();
+        List<Write> writes = new ArrayList<>(5);
+        int mark = veneers.mark();
         try {
             for (Fixup f : fixups) {
-                Write w = plan(section, f);
-                if (w != null) {
-                    undo.add(w.snapshot(section, order));
-                    w.write(section, order);
+                writes.clear();
+                plan(section, f, veneers, writes);
+                for (Write w : writes) {
+                    undo.add(w.snapshot(order));
+                    w.write(order);
                 }
             }
         } catch (RelocationException | RuntimeException e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
-                undo.get(i).write(section, order);
+                undo.get(i).write(order);
             }
+            veneers.release(mark);
             throw e;
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With the erratum 843419 workaround on, each ADRP relocation (ADR_PREL_PG_HI21, its _NC
+     * form, ADR_GOT_PAGE) is placed as Linux's arm64 module loader places it: in a code section,
+     * the section's alignment is raised to {@code 2 << ffz(r_offset | 7)} (the first zero bit of
+     * bits [11:3] of r_offset, plus one: then the address equals r_offset in that bit and below, so
+     * its bits [11:3] are not all ones) when that is at most 4096, and otherwise (bits [11:3] of
+     * r_offset all ones) one veneer is counted; outside code, or when the place is unknown, a
+     * veneer is counted whenever the section's own alignment lets the ADRP land at 0xff8/0xffc.
+     */
     @Override
     public StubNeeds scan(List<RawRelocation> relocations) {
-        return AArch64Stubs.scan(relocations);
+        return AArch64Stubs.scan(relocations, erratum843419);
     }
 
     @Override
@@ -133,37 +161,45 @@ public final class AArch64Engine implements RelocationEngine {
         AArch64Stubs.writeGotEntry(got, offset, order, value);
     }
 
-    /** {@inheritDoc} The veneer is {@code ADRP x16; ADD x16; BR x16; BRK #0}; {@code gotSlot} is unused. */
+    /**
+     * {@inheritDoc} The veneer is {@code ADRP x16; ADD x16; BR x16; BRK #0} when {@code target} is
+     * within ±4 GiB of it, else {@code LDR x16, #8; BR x16; .xword target} (a weak undefined
+     * symbol, 0, from a module at a kernel address); {@code gotSlot} is unused.
+     */
     @Override
     public void writeStub(MemorySegment plt, long offset, ByteOrder order, long stubAddress, long target, long gotSlot)
             throws RelocationException {
-        AArch64Stubs.writeVeneer(plt, offset, stubAddress, target);
+        AArch64Stubs.writeVeneer(plt, offset, order, stubAddress, target);
     }
 
-    /** One checked write at {@code offset}: a data word of the object's order, or a little-endian instruction. */
-    private record Write(long offset, Field field, long value) {
-        void write(MemorySegment s, ByteOrder order) {
+    /** One checked write: a data word of the object's order, or a little-endian instruction. */
+    private record Write(MemorySegment segment, long offset, Field field, long value) {
+        void write(ByteOrder order) {
             switch (field) {
-                case DATA64 -> s.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), offset, value);
-                case DATA32 -> s.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), offset, (int) value);
-                case DATA16 -> s.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), offset, (short) value);
-                default -> s.set(INSN, offset, (int) value);
+                case DATA64 -> segment.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), offset, value);
+                case DATA32 -> segment.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), offset, (int) value);
+                case DATA16 -> segment.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), offset, (short) value);
+                default -> segment.set(INSN, offset, (int) value);
             }
         }
 
-        Write snapshot(MemorySegment s, ByteOrder order) {
+        Write snapshot(ByteOrder order) {
             long old = switch (field) {
-                case DATA64 -> s.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), offset);
-                case DATA32 -> s.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), offset);
-                case DATA16 -> s.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), offset);
-                default -> s.get(INSN, offset);
+                case DATA64 -> segment.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), offset);
+                case DATA32 -> segment.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), offset);
+                case DATA16 -> segment.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), offset);
+                default -> segment.get(INSN, offset);
             };
-            return new Write(offset, field, old);
+            return new Write(segment, offset, field, old);
         }
     }
 
-    /** Checks everything and returns what to write, or null for NONE. Writes nothing. */
-    private Write plan(MemorySegment section, Fixup f) throws RelocationException {
+    /**
+     * Checks everything and adds to {@code out} what to write (nothing for NONE). Writes nothing;
+     * takes a veneer slot from {@code veneers} only once every check has passed.
+     */
+    private void plan(MemorySegment section, Fixup f, VeneerPool veneers, List<Write> out)
+            throws RelocationException {
         AArch64Kind k = AArch64Kind.of(f.type()).orElse(null);
         if (k == null) {
             Optional<Refusals.Refusal> r = Refusals.of(f.type());
@@ -171,7 +207,7 @@ public final class AArch64Engine implements RelocationEngine {
         }
         Field field = k.field();
         if (field == Field.NONE) {
-            return null;
+            return;
         }
         if (f.offset() < 0 || f.offset() > section.byteSize() - field.size()) {
             throw Errors.badPlace(f, field.size(), section.byteSize());
@@ -185,7 +221,8 @@ public final class AArch64Engine implements RelocationEngine {
         long x = k.calc().compute(f);
         if (field.isData()) {
             checkRange(f, k, x, "");
-            return new Write(f.offset(), field, x);
+            out.add(new Write(section, f.offset(), field, x));
+            return;
         }
         if ((f.place() & 3) != 0) {
             throw Errors.misplacedInstruction(f);
@@ -194,8 +231,13 @@ public final class AArch64Engine implements RelocationEngine {
         if (!field.accepts(insn, k.shift())) {
             throw Errors.wrongInstruction(f, insn, field);
         }
-        if (k.isAdrp() && erratum843419 && (f.place() & 0xFFF) >= 0xFF8) {
-            return new Write(f.offset(), field, adrInsteadOfAdrp(f, k, insn));
+        if (k.isAdrp() && erratum843419 && Erratum843419.forbidden(f.place())) {
+            Erratum843419.Rewrite r = Erratum843419.plan(f, k, insn, veneers);
+            out.add(new Write(section, f.offset(), Field.ADRP21, Integer.toUnsignedLong(r.place())));
+            for (int i = 0; r.veneer() != null && i < r.veneerWords().length; i++) {
+                out.add(new Write(r.veneer(), 4L * i, Field.ADRP21, Integer.toUnsignedLong(r.veneerWords()[i])));
+            }
+            return;
         }
         String tail = "";
         if (k.mayUseVeneer() && (x < k.min() || x > k.max()) && f.stub() != 0) {
@@ -206,28 +248,13 @@ public final class AArch64Engine implements RelocationEngine {
         if ((x & (k.alignment() - 1)) != 0) {
             throw Errors.misaligned(f, x, k.alignment());
         }
-        return new Write(f.offset(), field, Integer.toUnsignedLong(field.insert(insn, x & k.mask(), k.shift())));
+        out.add(new Write(section, f.offset(), field,
+                Integer.toUnsignedLong(field.insert(insn, x & k.mask(), k.shift()))));
     }
 
     private static void checkRange(Fixup f, AArch64Kind k, long x, String tail) throws RelocationException {
         if (x < k.min() || x > k.max()) {
             throw Errors.outOfRange(f, x, k.min(), k.max(), tail);
         }
-    }
-
-    /**
-     * Cortex-A53 erratum 843419: {@code ADR Xd, Page(target)} computes what {@code ADRP Xd,
-     * target} would, from an ADRP's place at page offset 0xff8/0xffc.
-     */
-    private static int adrInsteadOfAdrp(Fixup f, AArch64Kind k, int insn) throws RelocationException {
-        long target = k.calc() == Calc.GOT_PAGE_PREL ? f.got() : f.symbol() + f.addend();
-        long delta = Calc.page(target) - f.place();
-        if (delta < ADR_MIN || delta > ADR_MAX) {
-            throw Errors.outOfRange(f, delta, ADR_MIN, ADR_MAX, " (Cortex-A53 erratum 843419: the ADRP at page offset 0x"
-                    + Long.toHexString(f.place() & 0xFFF) + " must become an ADR, which cannot reach Page(target);"
-                    + " kobj makes no ADRP veneer: lay the section out so that no ADRP falls at 0xff8/0xffc,"
-                    + " or turn the workaround off)");
-        }
-        return A64.withImm21(A64.adrpToAdr(insn), delta);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kobj.reloc.aarch64;
 
+import dev.kobj.reloc.RelocationEngine.Place;
 import dev.kobj.reloc.RelocationEngine.RawRelocation;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationException.Reason;
@@ -9,6 +10,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * AArch64 GOT entries and branch veneers.
@@ -22,6 +25,12 @@ import java.util.List;
  *   ADD  x16, x16, #(target &amp; 0xfff)
  *   BR   x16
  *   BRK  #0                                 // padding: a stray fall-through traps
+ * </pre>
+ * or, for a target beyond ±4 GiB of the veneer, the 16-byte
+ * <pre>
+ *   LDR  x16, #8                            // the literal below
+ *   BR   x16
+ *   .xword target                           // in the object's byte order
  * </pre>
  * It clobbers only IP0 (x16), which aaelf64 ("Call and Jump relocations") allows a linker
  * veneer to corrupt, and BR through x16/x17 is what a BTI "c" landing pad accepts. Laid out at
@@ -38,21 +47,38 @@ final class AArch64Stubs {
 
     private static final ValueLayout.OfInt INSN = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** Counts GOT entries and veneers, each deduplicated by (symbol, addend). */
-    static StubNeeds scan(List<RawRelocation> relocations) {
+    /**
+     * Counts GOT entries and branch veneers, each deduplicated by (symbol, addend), and, with the
+     * erratum 843419 workaround on, the ADRP veneers (one per ADRP that may land at page offset
+     * 0xff8/0xffc) and the code sections whose alignment keeps the others off those offsets.
+     */
+    static StubNeeds scan(List<RawRelocation> relocations, boolean erratum843419) {
         StubNeeds needs = StubNeeds.empty(GOT_ENTRY_SIZE, VENEER_SIZE);
+        Map<Integer, Long> alignments = new TreeMap<>();
+        int adrpVeneers = 0;
         for (RawRelocation r : relocations) {
-            AArch64Kind.of(r.type()).ifPresent(k -> {
-                StubNeeds.Target t = new StubNeeds.Target(r.symbolIndex(), r.addend());
-                if (k.needsGotEntry()) {
-                    needs.gotEntries().add(t);
+            AArch64Kind k = AArch64Kind.of(r.type()).orElse(null);
+            if (k == null) {
+                continue;
+            }
+            StubNeeds.Target t = new StubNeeds.Target(r.symbolIndex(), r.addend());
+            if (k.needsGotEntry()) {
+                needs.gotEntries().add(t);
+            }
+            if (k.mayUseVeneer()) {
+                needs.pltEntries().add(t);
+            }
+            if (k.isAdrp() && erratum843419) {
+                Place p = r.place();
+                long safe = p != null && p.executable() ? Erratum843419.safeAlignment(p.offset()) : 0;
+                if (safe != 0) {
+                    alignments.merge(p.section(), safe, Math::max);
+                } else if (p == null || p.executable() || Erratum843419.mayLandForbidden(p.offset(), p.alignment())) {
+                    adrpVeneers++;
                 }
-                if (k.mayUseVeneer()) {
-                    needs.pltEntries().add(t);
-                }
-            });
+            }
         }
-        return needs;
+        return needs.withVeneers(adrpVeneers, alignments);
     }
 
     static void writeGotEntry(MemorySegment got, long offset, ByteOrder order, long value) {
@@ -61,10 +87,17 @@ final class AArch64Stubs {
 
     /**
      * Writes the veneer at {@code offset} of {@code plt}, which will live at {@code stubAddress}
-     * and jump to {@code target}. Checks first: a misaligned veneer or a target beyond ±4 GiB of
-     * the veneer's page throws and writes nothing.
+     * and jump to {@code target}: the ADRP/ADD/BR form when the target's page is within ±4 GiB of
+     * the veneer's, else {@code LDR x16, #8; BR x16} and the target as an 8-byte literal in the
+     * object's byte order. Linux 6.1 always writes the ADRP form and, for a target beyond ±4 GiB
+     * (a weak undefined symbol, 0, called from a module at 0xffff8000_0xxxxxxx), truncates the
+     * page offset to 32 bits: its veneer goes to a wrong address, or holds a BRK; kobj's goes to
+     * the target, and a call through it faults at 0 as a call through a null pointer does. The
+     * literal is 8-aligned when the veneer is (the linker lays veneers out at 16). Checks
+     * first: a misaligned veneer throws and writes nothing.
      */
-    static void writeVeneer(MemorySegment plt, long offset, long stubAddress, long target) throws RelocationException {
+    static void writeVeneer(MemorySegment plt, long offset, ByteOrder order, long stubAddress, long target)
+            throws RelocationException {
         if ((stubAddress & 3) != 0) {
             throw new RelocationException(Reason.MISALIGNED, 0, stubAddress, "veneer at 0x"
                     + Long.toHexString(stubAddress) + ": improper alignment: not aligned to 4 bytes");
@@ -76,9 +109,10 @@ final class AArch64Stubs {
         }
         long pages = Calc.page(target) - Calc.page(stubAddress);
         if (pages < -(1L << 32) || pages >= (1L << 32)) {
-            throw new RelocationException(Reason.OUT_OF_RANGE, 0, pages, "veneer at 0x"
-                    + Long.toHexString(stubAddress) + ": target 0x" + Long.toHexString(target)
-                    + " out of ADRP range: " + pages + " is not in [" + -(1L << 32) + ", " + ((1L << 32) - 1) + "]");
+            plt.set(INSN, offset, A64.ldrXLiteral(IP0, 8));
+            plt.set(INSN, offset + 4, A64.br(IP0));
+            plt.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), offset + 8, target);
+            return;
         }
         plt.set(INSN, offset, A64.adrp(IP0, pages >> 12));
         plt.set(INSN, offset + 4, A64.addImm64(IP0, IP0, target & 0xFFF));

@@ -57,6 +57,18 @@ final class Errors {
                 + name(f.type()) + " needs " + what + ", but the fixup carries none" + refs(f));
     }
 
+    static RelocationException noVeneer(Fixup f, int capacity, String why) {
+        return new RelocationException(Reason.MISSING_PARTNER, f.type(), capacity, f.where() + ": relocation "
+                + name(f.type()) + " needs an ADRP veneer, but none of the " + capacity
+                + " veneer slots is left (count them with scan() and pass a VeneerPool to applyAll)" + refs(f) + why);
+    }
+
+    static RelocationException badVeneerSlot(Fixup f, long slot, String why) {
+        return new RelocationException(Reason.MISALIGNED, f.type(), slot, f.where() + ": relocation " + name(f.type())
+                + ": the ADRP veneer slot at 0x" + Long.toHexString(slot)
+                + " is not 4-aligned or is itself at page offset 0xff8/0xffc" + refs(f) + why);
+    }
+
     static RelocationException unknown(Fixup f) {
         return new RelocationException(Reason.UNKNOWN_TYPE, f.type(), f.type(), f.where()
                 + ": unknown relocation type " + f.type() + " (0x" + Integer.toHexString(f.type())

@@ -67,20 +67,55 @@ class AArch64StubsTest {
         assertThat(veneerTarget(plt, 0, stub)).isEqualTo(low);
     }
 
-    @Test
-    void aTargetBeyondFourGibOfTheVeneerIsRefusedAndNothingWritten() {
+    /** Runs the literal veneer at {@code offset} in test code: LDR x16, #8; BR x16; .xword target. */
+    private static long literalVeneerTarget(MemorySegment plt, long offset, ByteOrder order) {
+        int ldr = plt.get(Case.LE_INT, offset);
+        int br = plt.get(Case.LE_INT, offset + 4);
+        assertThat(ldr & 0xFF000000).as("LDR Xt, literal").isEqualTo(0x58000000);
+        assertThat(Decode.rd(ldr)).isEqualTo(16);
+        assertThat(Decode.imm19(ldr)).as("the literal is 8 bytes on").isEqualTo(8);
+        assertThat(br & 0xFFFFFC1F).as("BR").isEqualTo(0xD61F0000);
+        assertThat(Decode.rn(br)).isEqualTo(16);
+        return plt.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), offset + 8);
+    }
+
+    @Property(tries = 500)
+    void aTargetBeyondFourGibOfTheVeneerGetsALiteralVeneer(@ForAll long stubSeed, @ForAll long target,
+            @ForAll boolean bigEndian) throws RelocationException {
+        long stub = stubSeed & ~15L;
+        long pages = (target & -4096L) - (stub & -4096L);
+        if (pages >= -(1L << 32) && pages < (1L << 32)) {
+            return; // the ADRP form: theVeneerReachesItsTarget
+        }
+        ByteOrder order = bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         MemorySegment plt = MemorySegment.ofArray(new byte[16]);
-        RelocationException e = catchThrowableOfType(RelocationException.class,
-                () -> engine.writeStub(plt, 0, ByteOrder.LITTLE_ENDIAN, 0x1000, 0x1000 + (1L << 32), 0));
-        assertThat(e.reason()).isEqualTo(Reason.OUT_OF_RANGE);
-        assertThat(e.getMessage()).contains("4294967296 is not in [-4294967296, 4294967295]");
-        assertThat(plt.toArray(ValueLayout.JAVA_BYTE)).containsOnly(0);
+        engine.writeStub(plt, 0, order, stub, target, 0);
+        assertThat(literalVeneerTarget(plt, 0, order)).isEqualTo(target);
+    }
+
+    @Test
+    void aWeakUndefinedCalleeFromAKernelAddressIsReachedThroughALiteralVeneer() throws RelocationException {
+        long text = 0xffff_8000_0400_0000L; // Linux 6.1 arm64 modules: 64 MiB below kernel text
+        long stub = text + 0x1000;
+        MemorySegment t = MemorySegment.ofArray(new byte[4]);
+        t.set(Case.LE_INT, 0, 0x94000000);
+        MemorySegment plt = MemorySegment.ofArray(new byte[16]);
+        engine.writeStub(plt, 0, ByteOrder.LITTLE_ENDIAN, stub, 0, 0);
+        engine.apply(t, ByteOrder.LITTLE_ENDIAN, Fixup.of(283, 0, text, 0, 0, "optional_hook", "m.o").withStub(stub));
+        assertThat(text + Decode.branch26(t.get(Case.LE_INT, 0))).isEqualTo(stub);
+        assertThat(literalVeneerTarget(plt, 0, ByteOrder.LITTLE_ENDIAN)).as("S = 0").isZero();
+    }
+
+    @Test
+    void aMisplacedVeneerIsRefusedAndNothingWritten() {
+        MemorySegment plt = MemorySegment.ofArray(new byte[16]);
         assertThat(catchThrowableOfType(RelocationException.class,
                 () -> engine.writeStub(plt, 8, ByteOrder.LITTLE_ENDIAN, 0x1000, 0x2000, 0)).reason())
                 .isEqualTo(Reason.BAD_PLACE);
         assertThat(catchThrowableOfType(RelocationException.class,
                 () -> engine.writeStub(plt, 0, ByteOrder.LITTLE_ENDIAN, 0x1002, 0x2000, 0)).reason())
                 .isEqualTo(Reason.MISALIGNED);
+        assertThat(plt.toArray(ValueLayout.JAVA_BYTE)).containsOnly(0);
     }
 
     @Test
@@ -129,5 +164,7 @@ class AArch64StubsTest {
         assertThat(needs.pltEntrySize()).isEqualTo(16);
         assertThat(needs.gotSize()).isEqualTo(32);
         assertThat(needs.pltSize()).isEqualTo(32);
+        assertThat(needs.veneers()).as("the ADR_GOT_PAGE, whose place is unknown").isEqualTo(1);
+        assertThat(needs.veneerSize()).isEqualTo(16);
     }
 }
