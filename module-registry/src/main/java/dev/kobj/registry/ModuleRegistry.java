@@ -114,7 +114,8 @@ public final class ModuleRegistry implements AutoCloseable {
 
     /**
      * Unloads every module that can be unloaded, dependents before their dependencies, repeating
-     * until nothing more can go (kmadmin -U 0). {@return the names unloaded, in order}
+     * until nothing more can go (kmadmin -U 0). Builtin modules are part of the kernel and are
+     * left alone (unload them by name to disable them). {@return the names unloaded, in order}
      */
     public List<String> unloadAll() {
         return core.unloadAll();
@@ -157,8 +158,10 @@ public final class ModuleRegistry implements AutoCloseable {
     /**
      * One autounload pass (NetBSD module_thread): every autounload candidate whose delay has
      * run out is asked AUTOUNLOAD and, unless it vetoes, is held, is depended on or is
-     * noautoload, unloaded. Modules whose dependents went in the same pass may go too.
-     * A candidate that vetoed or was busy is asked again after another delay.
+     * noautoload, unloaded. A candidate that vetoed, or whose unload failed, is asked again a
+     * whole delay later; one that is held or depended on goes once it is free and a whole delay
+     * has passed since it became free (so a dependency outlives its last dependent by the delay).
+     * NetBSD tries once only; kobj keeps trying, so that dependencies do go.
      * {@return the names autounloaded}
      */
     public List<String> runAutounload() {
