@@ -8,7 +8,13 @@ public class ModuleException extends KobjException {
 
     /** The errno-like codes kernel people recognise. */
     public enum Errno {
-        EEXIST, EBUSY, ENOENT, EPERM, EDEADLK, EMLINK, ENOEXEC, EKEYREJECTED
+        EEXIST, EBUSY, ENOENT, EPERM, EDEADLK, EMLINK, ENOEXEC, EKEYREJECTED,
+        /** An argument out of range (lkm: a system-call slot outside the table). */
+        EINVAL,
+        /** A table is full (lkm: no free system-call slot for an automatic one). */
+        ENFILE,
+        /** No such device or file-system type. */
+        ENODEV
     }
 
     private final Errno errno;
