@@ -9,7 +9,7 @@ public class ModuleException extends KobjException {
     /** The errno-like codes kernel people recognise. */
     public enum Errno {
         EEXIST, EBUSY, ENOENT, EPERM, EDEADLK, EMLINK, ENOEXEC, EKEYREJECTED,
-        /** An argument out of range (lkm: a system-call slot outside the table). */
+        /** An invalid argument: a release without a hold, a malformed descriptor, a system-call slot outside the table. */
         EINVAL,
         /** A table is full (lkm: no free system-call slot for an automatic one). */
         ENFILE,
@@ -21,6 +21,11 @@ public class ModuleException extends KobjException {
 
     public ModuleException(Errno errno, String message) {
         super(errno + ": " + message);
+        this.errno = errno;
+    }
+
+    public ModuleException(Errno errno, String message, Throwable cause) {
+        super(errno + ": " + message, cause);
         this.errno = errno;
     }
 
