@@ -257,6 +257,11 @@ public final class SyscallTable {
         }
     }
 
+    /** {@return how many threads are inside {@code installation}'s call now} */
+    public int running(Installation installation) {
+        return installation.running.get();
+    }
+
     /** {@return what {@code slot} runs now} */
     public Entry entry(int slot) {
         synchronized (lock) {
