@@ -115,7 +115,7 @@ public final class SimulatedKernelServices implements KernelServices, AutoClosea
 
     @Override
     public Optional<ModuleHandler> handlerFor(ModuleCandidate candidate) {
-        return Optional.of(handler(candidate.metadata().moduleClass(), OWN_CODE));
+        return Optional.of(handler(candidate.metadata().moduleClass()));
     }
 
     @Override
@@ -140,9 +140,12 @@ public final class SimulatedKernelServices implements KernelServices, AutoClosea
         return new ClassHandler(moduleClass, own, this);
     }
 
-    /** {@return {@link #handler(ModuleClass, ModuleHandler)} around nothing but the declared registration} */
+    /**
+     * {@return the handler {@link #handlerFor} gives}: the class's registration around the module's
+     * own native code when its image is in native memory (nothing else to run otherwise)
+     */
     public ModuleHandler handler(ModuleClass moduleClass) {
-        return handler(moduleClass, ModuleHandler.NONE);
+        return handler(moduleClass, OWN_CODE);
     }
 
     // ------------------------------------------------------------------ named Java functions
