@@ -129,7 +129,7 @@ public final class SyscallTable {
     private final Object lock = new Object();
 
     /** A table of {@code size} slots, all running {@code nosys}, except the given originals. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     SyscallTable(int size, List<Entry> builtins) {
         if (size <= 0) {
             throw new IllegalArgumentException("system-call table size " + size);
