@@ -202,6 +202,20 @@ for arch in aarch64 riscv64; do
 done
 
 # ---------------------------------------------------------------------------
+# Modules of each class for the simulated kernel (module-registry,
+# dev.kobj.registry.kernel): run in process on x86_64, position-independent,
+# calling the kobj_* kernel services that the tests bind to Java upcalls.
+# run/kernel/x86_64-gcc-pic/<name>.o
+KERNEL_MODULES=(syscall_module driver_module secmodel_module)
+echo "== run/kernel/x86_64-gcc-pic"
+mkdir -p run/kernel/x86_64-gcc-pic
+for src in "${KERNEL_MODULES[@]}"; do
+	gcc "${COMMON_CFLAGS[@]}" -fpic -frandom-seed="$src" \
+		-c "src/$src.c" -o "run/kernel/x86_64-gcc-pic/$src.o"
+	check_rel "run/kernel/x86_64-gcc-pic/$src.o" readelf
+done
+
+# ---------------------------------------------------------------------------
 # Special fixtures.
 echo "== special"
 

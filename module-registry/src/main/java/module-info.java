@@ -3,4 +3,5 @@ module dev.kobj.registry {
     requires transitive dev.kobj.link;
     requires java.xml;
     exports dev.kobj.registry;
+    exports dev.kobj.registry.kernel;
 }

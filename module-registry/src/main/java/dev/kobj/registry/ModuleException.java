@@ -9,8 +9,12 @@ public class ModuleException extends KobjException {
     /** The errno-like codes kernel people recognise. */
     public enum Errno {
         EEXIST, EBUSY, ENOENT, EPERM, EDEADLK, EMLINK, ENOEXEC, EKEYREJECTED,
-        /** An invalid argument: a release without a hold, a malformed descriptor. */
-        EINVAL
+        /** An invalid argument: a release without a hold, a malformed descriptor, a system-call slot outside the table. */
+        EINVAL,
+        /** A table is full (lkm: no free system-call slot for an automatic one). */
+        ENFILE,
+        /** No such device or file-system type. */
+        ENODEV
     }
 
     private final Errno errno;
