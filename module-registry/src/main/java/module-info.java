@@ -2,4 +2,5 @@
 module dev.kobj.registry {
     requires transitive dev.kobj.link;
     exports dev.kobj.registry;
+    exports dev.kobj.registry.depmod;
 }
