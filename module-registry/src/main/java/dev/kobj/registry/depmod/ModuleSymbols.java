@@ -5,6 +5,9 @@ import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfFormatException;
 import dev.kobj.elf.ModVersion;
 import dev.kobj.elf.SymbolTable;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,6 +55,9 @@ public record ModuleSymbols(List<String> exports, List<String> imports) {
         List<String> imports = new ArrayList<>();
         Set<String> undefined = new HashSet<>();
         if (symtab != null) {
+            // Names are decoded only for undefined symbols and __ksymtab_* ones: the prefix is
+            // compared in the string table's bytes first (most of a module's symbols are neither).
+            MemorySegment strings = file.contents(symtab.strings().section());
             for (int i = 1; i < symtab.size(); i++) {
                 if (symtab.rawShndx(i) == ElfConstants.SHN_UNDEF) {
                     String name = symtab.name(i);
@@ -59,7 +65,7 @@ public record ModuleSymbols(List<String> exports, List<String> imports) {
                         imports.add(name);
                         undefined.add(name);
                     }
-                } else if (symtab.nameOffset(i) != 0) {
+                } else if (hasKsymtabPrefix(strings, symtab.nameOffset(i))) {
                     String name = symtab.name(i);
                     if (name.startsWith(KSYMTAB_PREFIX) && name.length() > KSYMTAB_PREFIX.length()) {
                         exports.add(name.substring(KSYMTAB_PREFIX.length()));
@@ -73,5 +79,19 @@ public record ModuleSymbols(List<String> exports, List<String> imports) {
             }
         }
         return new ModuleSymbols(exports, imports);
+    }
+
+    private static final byte[] PREFIX = KSYMTAB_PREFIX.getBytes(StandardCharsets.ISO_8859_1);
+
+    private static boolean hasKsymtabPrefix(MemorySegment strings, long offset) {
+        if (offset <= 0 || offset > strings.byteSize() - PREFIX.length) {
+            return false;
+        }
+        for (int k = 0; k < PREFIX.length; k++) {
+            if (strings.get(ValueLayout.JAVA_BYTE, offset + k) != PREFIX[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 }
