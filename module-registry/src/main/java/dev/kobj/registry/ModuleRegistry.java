@@ -246,6 +246,11 @@ public final class ModuleRegistry implements AutoCloseable {
         return core.symbols();
     }
 
+    /** {@return the violations of the registry's invariants, checked atomically (tests)} */
+    List<String> checkInvariants() {
+        return core.checkInvariants();
+    }
+
     /** {@return the kernel services given to the builder} */
     public KernelServices kernel() {
         return core.kernel();
