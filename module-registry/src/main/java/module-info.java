@@ -3,5 +3,6 @@ module dev.kobj.registry {
     requires transitive dev.kobj.link;
     requires java.xml;
     exports dev.kobj.registry;
+    exports dev.kobj.registry.depmod;
     exports dev.kobj.registry.kernel;
 }

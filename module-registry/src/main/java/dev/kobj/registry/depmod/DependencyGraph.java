@@ -1,0 +1,274 @@
+package dev.kobj.registry.depmod;
+
+import dev.kobj.registry.ModuleException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The dependencies between the modules of a tree, computed by depmod's rules, and the
+ * modules.dep that writes them.
+ *
+ * <p>The rules (kmod's depmod; the corpus oracle compares the result with its output):
+ * <ol>
+ * <li><b>Owners.</b> Each exported name belongs to the module that exports it; when several
+ *     do, the last one in module order wins. Names no module exports (vmlinux's, or unknown)
+ *     give no dependency.
+ * <li><b>Direct dependencies.</b> A module depends on the owner of each name it imports
+ *     (weak references included), each owner once, in the order of first reference. A leading
+ *     {@code '.'} of an imported name is ignored (the PowerPC64 function-descriptor form).
+ * <li><b>Sort index.</b> A topological order from users to providers: the modules that no
+ *     module depends on are the first roots, pushed in module order on a stack; the module
+ *     popped from the top takes the next index, and each of its direct dependencies, in order,
+ *     loses a user and is pushed when it has none left. A module left without an index is in
+ *     (or below) a dependency cycle: depmod writes nothing then, and {@link #of} throws
+ *     EDEADLK.
+ * <li><b>modules.dep.</b> One line per module in module order:
+ *     {@code path:} then, for each module of the transitive closure of its dependencies sorted
+ *     by sort index, a space and its path. A module's providers therefore come after every
+ *     module that uses them: modprobe loads the list from the right.
+ * </ol>
+ */
+public final class DependencyGraph {
+    /**
+     * One module, as the graph is given it.
+     *
+     * @param path    the path written in modules.dep
+     * @param name    the module name
+     * @param symbols what it exports and imports
+     */
+    public record Node(String path, String name, ModuleSymbols symbols) {
+        public Node {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(symbols, "symbols");
+        }
+    }
+
+    private final List<Node> nodes;
+    private final int[][] direct;
+    private final int[] sortIndex;
+    private final Map<String, Integer> byPath;
+    private final Map<String, Integer> byName;
+    private final Map<String, Integer> owners;
+
+    private DependencyGraph(List<Node> nodes, int[][] direct, int[] sortIndex, Map<String, Integer> owners) {
+        this.nodes = nodes;
+        this.direct = direct;
+        this.sortIndex = sortIndex;
+        this.owners = owners;
+        this.byPath = new HashMap<>();
+        this.byName = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            byPath.putIfAbsent(nodes.get(i).path(), i);
+            byName.putIfAbsent(nodes.get(i).name(), i);
+        }
+    }
+
+    /**
+     * Computes the graph of {@code modules}, given in module order (see {@link ModuleTree}).
+     *
+     * @throws ModuleException EDEADLK when modules depend on each other in a cycle; the
+     *                         message names one cycle and the number of modules caught in
+     *                         or below cycles
+     */
+    public static DependencyGraph of(List<Node> modules) throws ModuleException {
+        List<Node> nodes = List.copyOf(modules);
+        int n = nodes.size();
+        Map<String, Integer> owners = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            for (String e : nodes.get(i).symbols().exports()) {
+                owners.put(e, i); // the last exporter in module order wins
+            }
+        }
+        int[][] direct = new int[n][];
+        int[] users = new int[n];
+        for (int i = 0; i < n; i++) {
+            LinkedHashSet<Integer> deps = new LinkedHashSet<>();
+            for (String imp : nodes.get(i).symbols().imports()) {
+                Integer o = owners.get(imp.startsWith(".") ? imp.substring(1) : imp);
+                if (o != null && o != i && deps.add(o)) {
+                    users[o]++;
+                }
+            }
+            direct[i] = deps.stream().mapToInt(Integer::intValue).toArray();
+        }
+        int[] sortIndex = new int[n];
+        Arrays.fill(sortIndex, -1);
+        int[] stack = new int[n];
+        int top = 0;
+        for (int i = 0; i < n; i++) {
+            if (users[i] == 0) {
+                stack[top++] = i;
+            }
+        }
+        int sorted = 0;
+        while (top > 0) {
+            int m = stack[--top];
+            sortIndex[m] = sorted++;
+            for (int d : direct[m]) {
+                if (--users[d] == 0) {
+                    stack[top++] = d;
+                }
+            }
+        }
+        if (sorted < n) {
+            throw new ModuleException(ModuleException.Errno.EDEADLK, (n - sorted)
+                    + " modules in or below dependency cycles; a cycle: " + cycle(nodes, direct, sortIndex));
+        }
+        return new DependencyGraph(nodes, direct, sortIndex, owners);
+    }
+
+    /** {@return one cycle among the modules left without a sort index, as "a -> b -> a"} */
+    private static String cycle(List<Node> nodes, int[][] direct, int[] sortIndex) {
+        // Every module left unsorted still has a user left unsorted (else its count would have
+        // reached zero), so walking from user to user among them must come back to a module seen.
+        int m = -1;
+        for (int i = 0; i < nodes.size() && m < 0; i++) {
+            if (sortIndex[i] < 0) {
+                m = i;
+            }
+        }
+        List<Integer> walk = new ArrayList<>();
+        Map<Integer, Integer> seen = new HashMap<>();
+        while (m >= 0 && !seen.containsKey(m)) {
+            seen.put(m, walk.size());
+            walk.add(m);
+            m = unsortedUser(m, direct, sortIndex);
+        }
+        if (m < 0) {
+            return nodes.get(walk.getFirst()).name();
+        }
+        // walk[k] is used by walk[k + 1]: print the cycle in dependency order, user first.
+        List<Integer> loop = new ArrayList<>(walk.subList(seen.get(m), walk.size()));
+        Collections.reverse(loop);
+        StringBuilder sb = new StringBuilder();
+        for (int x : loop) {
+            sb.append(nodes.get(x).name()).append(" -> ");
+        }
+        return sb.append(nodes.get(loop.getFirst()).name()).toString();
+    }
+
+    private static int unsortedUser(int m, int[][] direct, int[] sortIndex) {
+        for (int j = 0; j < direct.length; j++) {
+            if (sortIndex[j] < 0) {
+                for (int d : direct[j]) {
+                    if (d == m) {
+                        return j;
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** {@return the modules, in module order} */
+    public List<Node> modules() {
+        return nodes;
+    }
+
+    /** {@return the module with this path in modules.dep, or with this module name} */
+    public Optional<Node> find(String pathOrName) {
+        Integer i = byPath.get(pathOrName);
+        if (i == null) {
+            i = byName.get(pathOrName.replace('-', '_'));
+        }
+        return i == null ? Optional.empty() : Optional.of(nodes.get(i));
+    }
+
+    /** {@return the module that owns an exported name, if a module of the tree exports it} */
+    public Optional<Node> owner(String symbol) {
+        Integer i = owners.get(symbol);
+        return i == null ? Optional.empty() : Optional.of(nodes.get(i));
+    }
+
+    /** {@return the modules {@code module} depends on directly, in order of first reference} */
+    public List<Node> directDependencies(Node module) {
+        int[] d = direct[index(module)];
+        List<Node> out = new ArrayList<>(d.length);
+        for (int x : d) {
+            out.add(nodes.get(x));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * {@return every module {@code module} needs, directly or not, in modules.dep's order}:
+     * each module before the modules it needs, so loading goes from the last to the first.
+     */
+    public List<Node> dependencies(Node module) {
+        int root = index(module);
+        boolean[] seen = new boolean[nodes.size()];
+        List<Integer> found = new ArrayList<>();
+        Deque<Integer> work = new ArrayDeque<>();
+        work.push(root);
+        seen[root] = true;
+        while (!work.isEmpty()) {
+            for (int d : direct[work.pop()]) {
+                if (!seen[d]) {
+                    seen[d] = true;
+                    found.add(d);
+                    work.push(d);
+                }
+            }
+        }
+        found.sort((a, b) -> Integer.compare(sortIndex[a], sortIndex[b]));
+        List<Node> out = new ArrayList<>(found.size());
+        for (int x : found) {
+            out.add(nodes.get(x));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** {@return the number of direct dependency edges} */
+    public long edgeCount() {
+        long e = 0;
+        for (int[] d : direct) {
+            e += d.length;
+        }
+        return e;
+    }
+
+    private int index(Node module) {
+        Integer i = byPath.get(module.path());
+        if (i == null || !nodes.get(i).equals(module)) {
+            throw new IllegalArgumentException("not a module of this graph: " + module.path());
+        }
+        return i;
+    }
+
+    /** Writes modules.dep: one line {@code path: dep dep ...} per module, in module order. */
+    public void writeModulesDep(Appendable out) throws IOException {
+        StringBuilder line = new StringBuilder(256);
+        for (Node m : nodes) {
+            line.setLength(0);
+            line.append(m.path()).append(':');
+            for (Node d : dependencies(m)) {
+                line.append(' ').append(d.path());
+            }
+            line.append('\n');
+            out.append(line);
+        }
+    }
+
+    /** {@return modules.dep as a string} */
+    public String modulesDep() {
+        StringBuilder sb = new StringBuilder();
+        try {
+            writeModulesDep(sb);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sb.toString();
+    }
+}

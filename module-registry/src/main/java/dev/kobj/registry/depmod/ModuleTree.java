@@ -1,0 +1,210 @@
+package dev.kobj.registry.depmod;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The modules of a tree such as {@code /lib/modules/6.1.0-56-amd64}, found and ordered as
+ * depmod finds and orders them.
+ *
+ * <p>The rules (kmod's depmod, observed and documented behaviour):
+ * <ul>
+ * <li>every file under the root ending in {@code .ko}, {@code .ko.gz}, {@code .ko.xz} or
+ *     {@code .ko.zst} is a module; directories named {@code build} or {@code source} are not
+ *     entered (at any depth); symbolic links are followed;
+ * <li>a module's name is its file name up to the first {@code '.'}, with {@code '-'} read as
+ *     {@code '_'}; when two files give the same name, the one under {@code updates/} wins
+ *     (depmod's default search order is "updates, then built-in"), otherwise the first found
+ *     (here: the first in path order);
+ * <li>modules named in {@code modules.order} (as {@code kernel/.../foo.ko}, the compression
+ *     suffix removed; the last line naming a module counts) come first, in that file's order;
+ *     the others follow, in path order (depmod leaves their order unspecified).
+ * </ul>
+ */
+public final class ModuleTree {
+    /** The file-name endings of modules, longest first. */
+    static final List<String> EXTENSIONS = List.of(".ko.zst", ".ko.xz", ".ko.gz", ".ko");
+
+    /**
+     * One module file of the tree.
+     *
+     * @param path    the path relative to the root, with {@code '/'} separators, as modules.dep writes it
+     * @param name    the module name ({@code snd_hda_codec} for {@code snd-hda-codec.ko.xz})
+     * @param file    the file
+     * @param ordered whether modules.order names it
+     */
+    public record Entry(String path, String name, Path file, boolean ordered) {
+        public Entry {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    private final Path root;
+    private final List<Entry> modules;
+
+    private ModuleTree(Path root, List<Entry> modules) {
+        this.root = root;
+        this.modules = List.copyOf(modules);
+    }
+
+    /** {@return the root directory} */
+    public Path root() {
+        return root;
+    }
+
+    /** {@return the modules, in depmod's order} */
+    public List<Entry> modules() {
+        return modules;
+    }
+
+    /** {@return whether the file name ends as a module's does} */
+    public static boolean isModuleFile(String fileName) {
+        for (String ext : EXTENSIONS) {
+            if (fileName.endsWith(ext) && fileName.length() > ext.length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@return the module name a file name gives: up to the first '.', '-' read as '_'} */
+    public static String moduleName(String fileName) {
+        int slash = fileName.lastIndexOf('/');
+        String base = slash >= 0 ? fileName.substring(slash + 1) : fileName;
+        int dot = base.indexOf('.');
+        return (dot >= 0 ? base.substring(0, dot) : base).replace('-', '_');
+    }
+
+    /** {@return the path with its compression suffix removed: {@code a/b.ko.xz} gives {@code a/b.ko}} */
+    public static String uncompressedPath(String path) {
+        for (String ext : EXTENSIONS) {
+            if (path.endsWith(ext)) {
+                return path.substring(0, path.length() - ext.length()) + ".ko";
+            }
+        }
+        return path;
+    }
+
+    /**
+     * Finds the modules under {@code root} and orders them.
+     *
+     * @throws NoSuchFileException when the root is not a directory
+     * @throws IOException         when the tree or modules.order cannot be read
+     */
+    public static ModuleTree scan(Path root) throws IOException {
+        Objects.requireNonNull(root, "root");
+        if (!Files.isDirectory(root)) {
+            throw new NoSuchFileException(root.toString(), null, "not a directory");
+        }
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(root)) {
+                    String n = dir.getFileName().toString();
+                    if (n.equals("build") || n.equals("source")) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile() && isModuleFile(file.getFileName().toString())) {
+                    found.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // as depmod: an unreadable entry is skipped
+            }
+        });
+        found.sort(Comparator.naturalOrder());
+        Map<String, Entry> byName = new LinkedHashMap<>();
+        for (Path f : found) {
+            String rel = relative(root, f);
+            String name = moduleName(rel);
+            Entry old = byName.get(name);
+            if (old == null || (priority(rel) < priority(old.path()))) {
+                byName.put(name, new Entry(rel, name, f, false));
+            }
+        }
+        Map<String, Integer> order = readOrder(root.resolve("modules.order"));
+        List<Entry> listed = new ArrayList<>();
+        List<Entry> rest = new ArrayList<>();
+        for (Entry e : byName.values()) {
+            if (order.containsKey(uncompressedPath(e.path()))) {
+                listed.add(new Entry(e.path(), e.name(), e.file(), true));
+            } else {
+                rest.add(e);
+            }
+        }
+        listed.sort(Comparator.comparingInt(e -> order.get(uncompressedPath(e.path()))));
+        rest.sort(Comparator.comparing(Entry::path));
+        List<Entry> all = new ArrayList<>(listed);
+        all.addAll(rest);
+        return new ModuleTree(root, all);
+    }
+
+    /** {@return 0 for a module under updates/, 1 for the others: lower wins} */
+    private static int priority(String rel) {
+        return rel.startsWith("updates/") ? 0 : 1;
+    }
+
+    private static String relative(Path root, Path file) {
+        Path rel = root.relativize(file);
+        StringBuilder sb = new StringBuilder();
+        for (Path part : rel) {
+            if (!sb.isEmpty()) {
+                sb.append('/');
+            }
+            sb.append(part);
+        }
+        return sb.toString();
+    }
+
+    /** {@return line position (from 0) of each path named in modules.order; empty when it is absent} */
+    static Map<String, Integer> readOrder(Path file) throws IOException {
+        Map<String, Integer> order = new HashMap<>();
+        if (!Files.isRegularFile(file)) {
+            return order;
+        }
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            String line;
+            int i = 0;
+            while ((line = in.readLine()) != null) {
+                if (!line.isEmpty()) {
+                    order.put(line, i);
+                }
+                i++;
+            }
+        }
+        return order;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "ModuleTree[%s, %d modules]", root, modules.size());
+    }
+}
