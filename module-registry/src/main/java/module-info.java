@@ -1,5 +1,9 @@
 /** The module registry: load, unload, dependencies, refcounts and policy, as the classic kernel loaders promise. */
 module dev.kobj.registry {
     requires transitive dev.kobj.link;
+    requires org.bouncycastle.provider;
+    requires org.bouncycastle.pkix;
+
     exports dev.kobj.registry;
+    exports dev.kobj.registry.sign;
 }
