@@ -17,6 +17,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -111,8 +115,10 @@ public final class ModuleSigner {
         try {
             ContentSigner cs = new JcaContentSignerBuilder(hash.signatureAlgorithm(key.getAlgorithm())).build(key);
             CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-            gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+            gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build(),
+                    ModuleSigner::kernelSignatureAlgorithm)
                     .setDirectSignature(true) // no signed attributes: the kernel refuses them on modules
+                    .setContentDigest(new AlgorithmIdentifier(new ASN1ObjectIdentifier(hash.oid()), DERNull.INSTANCE))
                     .build(cs, cert));        // SignerIdentifier = issuerAndSerialNumber
             CMSSignedData sd = gen.generate(new CMSProcessableByteArray(content), false); // detached
             return sd.toASN1Structure().getEncoded(ASN1Encoding.DER);
@@ -120,6 +126,20 @@ public final class ModuleSigner {
             throw new SignatureException("cannot sign with a " + key.getAlgorithm() + " key and certificate "
                     + cert.getSubjectX500Principal() + " (" + hash.kernelName() + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The SignerInfo's signatureAlgorithm as Linux's {@code pkcs7_sig_note_pkey_algo} accepts it:
+     * rsaEncryption (with NULL parameters) for RSA PKCS#1 v1.5, whatever the digest, as openssl
+     * writes it; ecdsa-with-SHA* as it is. BouncyCastle 1.84 would write sha256WithRSAEncryption,
+     * which the kernel refuses ("Unsupported pkey algo", ENOPKG).
+     */
+    private static AlgorithmIdentifier kernelSignatureAlgorithm(AlgorithmIdentifier sigAlg) {
+        String oid = sigAlg.getAlgorithm().getId();
+        if (oid.startsWith("1.2.840.113549.1.1.")) { // PKCS#1: sha*WithRSAEncryption
+            return new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE);
+        }
+        return sigAlg;
     }
 
     /**

@@ -40,6 +40,11 @@ public final class Pem {
 
     /** {@return every certificate in a PEM or DER file, in file order} */
     public static List<X509Certificate> readCertificates(Path file) throws SignatureException {
+        return readCertificates(file, false);
+    }
+
+    /** As {@link #readCertificates(Path)}, but a PEM file without certificates (a key file) gives an empty list. */
+    static List<X509Certificate> readCertificates(Path file, boolean pemMayHaveNone) throws SignatureException {
         byte[] data = read(file);
         if (looksLikePem(data)) {
             List<X509Certificate> certs = new ArrayList<>();
@@ -53,7 +58,7 @@ public final class Pem {
             } catch (IOException | CertificateException | RuntimeException e) {
                 throw new SignatureException(file + ": not a readable PEM certificate file: " + e.getMessage(), e);
             }
-            if (certs.isEmpty()) {
+            if (certs.isEmpty() && !pemMayHaveNone) {
                 throw new SignatureException(file + ": no CERTIFICATE block in this PEM file");
             }
             return certs;

@@ -41,7 +41,8 @@ public final class TrustedKeys {
 
     /**
      * Reads a keyring from PEM or DER files; a directory contributes its files named
-     * {@code *.pem}, {@code *.crt}, {@code *.cer}, {@code *.der} or {@code *.x509}, in name order.
+     * {@code *.pem}, {@code *.crt}, {@code *.cer}, {@code *.der} or {@code *.x509}, in name order
+     * (PEM files there without a certificate, such as a private key, are skipped).
      */
     public static TrustedKeys load(Collection<Path> paths) throws SignatureException {
         List<X509Certificate> certs = new ArrayList<>();
@@ -54,7 +55,7 @@ public final class TrustedKeys {
                     throw new SignatureException(p + ": cannot list the keyring directory: " + e.getMessage(), e);
                 }
                 for (Path f : files) {
-                    certs.addAll(Pem.readCertificates(f));
+                    certs.addAll(Pem.readCertificates(f, true)); // a key.pem beside the certificates is skipped
                 }
             } else {
                 certs.addAll(Pem.readCertificates(p));
