@@ -1,6 +1,7 @@
 /** The module registry: load, unload, dependencies, refcounts and policy, as the classic kernel loaders promise. */
 module dev.kobj.registry {
     requires transitive dev.kobj.link;
+    requires java.xml;
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;
 

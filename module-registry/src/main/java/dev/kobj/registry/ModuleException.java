@@ -8,13 +8,20 @@ public class ModuleException extends KobjException {
 
     /** The errno-like codes kernel people recognise. */
     public enum Errno {
-        EEXIST, EBUSY, ENOENT, EPERM, EDEADLK, EMLINK, ENOEXEC, EKEYREJECTED
+        EEXIST, EBUSY, ENOENT, EPERM, EDEADLK, EMLINK, ENOEXEC, EKEYREJECTED,
+        /** An invalid argument: a release without a hold, a malformed descriptor. */
+        EINVAL
     }
 
     private final Errno errno;
 
     public ModuleException(Errno errno, String message) {
         super(errno + ": " + message);
+        this.errno = errno;
+    }
+
+    public ModuleException(Errno errno, String message, Throwable cause) {
+        super(errno + ": " + message, cause);
         this.errno = errno;
     }
 

@@ -1,0 +1,35 @@
+package dev.kobj.registry;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a module name becomes a file: the search path by default ({@link #searchPath()}); a
+ * modprobe-style locator may use modules.dep or a whole module tree instead.
+ */
+public interface ModuleLocator {
+
+    /** The file names tried for {@code NAME}, in order, in each directory of the search path. */
+    List<String> SUFFIXES = List.of(".ko", ".ko.xz", ".ko.zst", ".ko.gz", ".o", ".kobj");
+
+    /**
+     * {@return the file of module {@code name}} found through {@code searchPath} (the registry's
+     * current path, first directory first); empty when none
+     */
+    Optional<Path> find(String name, List<Path> searchPath);
+
+    /**
+     * {@return every module file that {@link #find} could return}, for the index of exported
+     * symbols that implied dependencies are looked up in (read lazily, once per path version)
+     */
+    List<Path> candidates(List<Path> searchPath);
+
+    /**
+     * {@return the kmadmin-style locator}: each directory of the path in order (not its
+     * subdirectories), each of {@link #SUFFIXES}; a name's '-' and '_' are the same (Linux)
+     */
+    static ModuleLocator searchPath() {
+        return SearchPathLocator.INSTANCE;
+    }
+}

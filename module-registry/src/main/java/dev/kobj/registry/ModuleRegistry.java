@@ -1,0 +1,405 @@
+package dev.kobj.registry;
+
+import dev.kobj.link.HeapMemory;
+import dev.kobj.link.HostMemory;
+import dev.kobj.link.LoadPolicy;
+import dev.kobj.symtab.SymbolLookup;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The modules of one (simulated) kernel, as NetBSD module(9), FreeBSD kld, HP-UX kmadmin and
+ * Linux promise them. Thread-safe: one registry is shared by many threads; every operation
+ * runs under one reentrant lock (NetBSD's module_lock), lifecycle calls included, so a
+ * handler may load other modules.
+ *
+ * <p>Errors are {@link ModuleException}s with the errno a kernel would give:
+ * <ul>
+ * <li>ENOENT: no such module / file; class mismatch (NetBSD); a dependency missing or of a
+ *     version outside the required range (FreeBSD, naming both);
+ * <li>EEXIST: already loaded (also: a module loading itself from its lifecycle call);
+ * <li>EBUSY: held or depended on (also: a module unloading itself from its lifecycle call; a
+ *     FINI that refuses);
+ * <li>EPERM: a disabled builtin loaded without FORCE; a policy's refusal (securelevel);
+ * <li>EDEADLK: a dependency cycle (or a self-dependency);
+ * <li>EMLINK: a dependency chain deeper than {@link Builder#maxDepth} (NetBSD: 6);
+ * <li>ENOEXEC: not an object the linker can load (the cause says why);
+ * <li>EKEYREJECTED: the signature policy's refusal.
+ * </ul>
+ * A failed load leaves the registry as it was: modules loaded only for it are unloaded, their
+ * memory freed and their exports removed.
+ */
+public final class ModuleRegistry implements AutoCloseable {
+
+    /** The default autounload delay (NetBSD module_autotime: 10 s). */
+    public static final Duration DEFAULT_AUTOUNLOAD_DELAY = Duration.ofSeconds(10);
+
+    /** The default depth limit of a dependency chain (NetBSD module_do_load's maxdepth, 6). */
+    public static final int DEFAULT_MAX_DEPTH = 6;
+
+    /** The default base of simulated kernel addresses (Linux x86_64 MODULES_VADDR). */
+    public static final long KERNEL_MODULE_BASE = 0xffff_ffff_c000_0000L;
+
+    private final RegistryCore core;
+
+    private ModuleRegistry(Builder b) {
+        this.core = new RegistryCore(this, b);
+    }
+
+    /** {@return a builder with the defaults: heap memory at {@link #KERNEL_MODULE_BASE}, no kernel symbols, permissive security} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ load and unload
+
+    /**
+     * Loads a module and, first, the modules it requires (NetBSD {@code module_load}, kldload,
+     * kmadmin -L/-d). A {@code nameOrPath} containing '/' (or ending in a module suffix and
+     * naming an existing file) is a path and is not searched; anything else is a module name:
+     * a registered builtin or preloaded module of that name, else a file found through the
+     * search path. The module is not an autounload candidate.
+     *
+     * @param flags      load flags
+     * @param properties load properties, given to the handler over those of the file beside the object
+     * @param moduleClass the class required, {@link ModuleClass#ANY} for any
+     * @return the loaded module's status
+     */
+    public ModuleInfo load(String nameOrPath, Set<LoadFlag> flags, Map<String, String> properties,
+            ModuleClass moduleClass) throws ModuleException {
+        return core.load(nameOrPath, flags, properties, moduleClass, false);
+    }
+
+    /** {@return {@link #load(String, Set, Map, ModuleClass)} with no flags, no properties, any class} */
+    public ModuleInfo load(String nameOrPath) throws ModuleException {
+        return load(nameOrPath, Set.of(), Map.of(), ModuleClass.ANY);
+    }
+
+    /** Loads the file at {@code path} (not searched); see {@link #load(String, Set, Map, ModuleClass)}. */
+    public ModuleInfo load(Path path, Set<LoadFlag> flags, Map<String, String> properties, ModuleClass moduleClass)
+            throws ModuleException {
+        return core.loadPath(path, flags, properties, moduleClass);
+    }
+
+    /**
+     * Loads a module on the kernel's behalf (NetBSD {@code module_autoload}): by name only, of
+     * class {@code moduleClass}; it becomes an autounload candidate. When it is loaded already,
+     * its status is returned (no EEXIST).
+     */
+    public ModuleInfo autoload(String name, ModuleClass moduleClass) throws ModuleException {
+        return core.autoload(name, moduleClass);
+    }
+
+    /**
+     * Unloads a module (kldunload, kmadmin -U). EBUSY while it is held or depended on, or when
+     * its FINI refuses. A builtin module is disabled, not forgotten. Modules it required stay
+     * loaded (their dependent counts drop; autoloaded ones are autounloaded after their delay).
+     */
+    public void unload(String name) throws ModuleException {
+        core.unload(name);
+    }
+
+    /** Unloads the module with id {@code id}; id 0 unloads every module that can be ({@link #unloadAll}), as kmadmin -u 0. */
+    public void unload(int id) throws ModuleException {
+        core.unload(id);
+    }
+
+    /**
+     * Unloads every module that can be unloaded, dependents before their dependencies, repeating
+     * until nothing more can go (kmadmin -U 0). Builtin modules are part of the kernel and are
+     * left alone (unload them by name to disable them). {@return the names unloaded, in order}
+     */
+    public List<String> unloadAll() {
+        return core.unloadAll();
+    }
+
+    /** Adds a hold on a loaded module (NetBSD {@code module_hold}): it cannot be unloaded until released. ENOENT when not loaded. */
+    public void hold(String name) throws ModuleException {
+        core.hold(name);
+    }
+
+    /** Releases one hold ({@code module_rele}). ENOENT when not loaded, EINVAL when not held. */
+    public void rele(String name) throws ModuleException {
+        core.rele(name);
+    }
+
+    /**
+     * Loads every registered builtin (and preloaded) module of class {@code moduleClass}
+     * ({@link ModuleClass#ANY}: of every class) that is not loaded or disabled
+     * (NetBSD {@code module_init_class}). Failures are reported as events and skipped.
+     * {@return the modules loaded}
+     */
+    public List<ModuleInfo> initClass(ModuleClass moduleClass) {
+        return core.initClass(moduleClass);
+    }
+
+    /**
+     * {@return the section {@code name} of the module whose INIT is running on this thread}
+     * (NetBSD {@code module_find_section}). ENOENT outside a module's own INIT, for a builtin
+     * module, or when it has no such loaded section.
+     */
+    public SectionInfo findSection(String name) throws ModuleException {
+        return core.findSection(name);
+    }
+
+    /** Runs the module's STAT command; {@return what it reported}. ENOENT when not loaded. */
+    public Map<String, String> stat(String name) throws ModuleException {
+        return core.stat(name);
+    }
+
+    /**
+     * One autounload pass (NetBSD module_thread): every autounload candidate whose delay has
+     * run out is asked AUTOUNLOAD and, unless it vetoes, is held, is depended on or is
+     * noautoload, unloaded. A candidate that vetoed, or whose unload failed, is asked again a
+     * whole delay later; one that is held or depended on goes once it is free and a whole delay
+     * has passed since it became free (so a dependency outlives its last dependent by the delay).
+     * NetBSD tries once only; kobj keeps trying, so that dependencies do go.
+     * {@return the names autounloaded}
+     */
+    public List<String> runAutounload() {
+        return core.runAutounload();
+    }
+
+    // ------------------------------------------------------------------ registration
+
+    /** Registers a builtin module (not initialised: {@link #initClass} or a load does that). EEXIST when the name is taken. */
+    public void registerBuiltin(BuiltinModule module) throws ModuleException {
+        core.registerBuiltin(module);
+    }
+
+    /**
+     * Registers an object handed over before boot (NetBSD module_prime): the object is read
+     * from {@code bytes} now and loaded, from memory, by {@link #initClass} or a load of its
+     * name. EEXIST when the name is taken, ENOEXEC when it is not an ELF object.
+     * {@return its module name}
+     */
+    public String preload(String fileName, byte[] bytes) throws ModuleException {
+        return core.preload(fileName, bytes);
+    }
+
+    /** Sets the handler of the module named {@code name} for its next loads (over the builder's). */
+    public void setHandler(String name, ModuleHandler handler) {
+        core.setHandler(name, handler);
+    }
+
+    /** Adds a listener. */
+    public void addListener(RegistryListener listener) {
+        core.addListener(listener);
+    }
+
+    /** Removes a listener. */
+    public void removeListener(RegistryListener listener) {
+        core.removeListener(listener);
+    }
+
+    // ------------------------------------------------------------------ search path
+
+    /** {@return the search path, first directory first} */
+    public List<Path> searchPath() {
+        return core.searchPath();
+    }
+
+    /** Puts {@code directory} in front of the search path (kmadmin -d). */
+    public void prependSearchPath(Path directory) {
+        core.prependSearchPath(directory);
+    }
+
+    /** Restores the search path given to the builder (kmadmin -D). */
+    public void resetSearchPath() {
+        core.resetSearchPath();
+    }
+
+    // ------------------------------------------------------------------ status
+
+    /** {@return the status of the module with id {@code id}} (kmadmin -q) */
+    public Optional<ModuleInfo> status(int id) {
+        return core.status(id);
+    }
+
+    /** {@return the status of the module named {@code name}} (kmadmin -Q), loaded or disabled or registered */
+    public Optional<ModuleInfo> status(String name) {
+        return core.status(name);
+    }
+
+    /** {@return every loaded or disabled module, by id} (registered builtins never loaded are not listed) */
+    public List<ModuleInfo> list() {
+        return core.list();
+    }
+
+    /** {@return the kmadmin -s (short) or -S (full) listing of {@link #list()}} */
+    public String listing(boolean full) {
+        return ModuleListing.format(list(), full);
+    }
+
+    /** {@return the exports of the loaded modules} (a live, thread-safe table) */
+    public SymbolLookup exports() {
+        return core.exports();
+    }
+
+    /** {@return what loaded modules link against: the loaded modules' exports, then the kernel's symbols} */
+    public SymbolLookup symbols() {
+        return core.symbols();
+    }
+
+    /** {@return the violations of the registry's invariants, checked atomically (tests)} */
+    List<String> checkInvariants() {
+        return core.checkInvariants();
+    }
+
+    /** {@return the kernel services given to the builder} */
+    public KernelServices kernel() {
+        return core.kernel();
+    }
+
+    /** Unloads everything that can be and stops the autounload thread, if any. */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Configures a registry. */
+    public static final class Builder {
+        HostMemory memory = new HeapMemory(KERNEL_MODULE_BASE);
+        SymbolLookup kernelSymbols;
+        final Map<String, Long> bindings = new HashMap<>();
+        LoadPolicy linkPolicy = LoadPolicy.defaults();
+        SecurityPolicy security = SecurityPolicy.PERMISSIVE;
+        KernelServices kernel = KernelServices.NONE;
+        Ticker ticker = Ticker.system();
+        Duration autounloadDelay = DEFAULT_AUTOUNLOAD_DELAY;
+        int maxDepth = DEFAULT_MAX_DEPTH;
+        final List<Path> searchPath = new ArrayList<>();
+        ModuleLocator locator = ModuleLocator.searchPath();
+        final List<RegistryListener> listeners = new ArrayList<>();
+        final Map<String, ModuleHandler> handlers = new LinkedHashMap<>();
+        ModuleHandler defaultHandler;
+        boolean autounloadThread;
+
+        private Builder() {
+        }
+
+        /** Where images are linked (default: {@link HeapMemory} choosing addresses from {@link #KERNEL_MODULE_BASE}). */
+        public Builder memory(HostMemory m) {
+            this.memory = Objects.requireNonNull(m);
+            return this;
+        }
+
+        /**
+         * The kernel's symbols (System.map, kallsyms, Module.symvers). A symbol whose owner is a
+         * module (Module.symvers of a whole tree) implies a dependency on that module.
+         */
+        public Builder kernelSymbols(SymbolLookup symbols) {
+            this.kernelSymbols = symbols;
+            return this;
+        }
+
+        /** Extra bindings for undefined symbols (native functions, upcalls), asked after the symbols. */
+        public Builder bind(String name, long address) {
+            bindings.put(name, address);
+            return this;
+        }
+
+        /** Extra bindings, see {@link #bind}. */
+        public Builder bindAll(Map<String, Long> all) {
+            bindings.putAll(all);
+            return this;
+        }
+
+        /** The linker's load checks (default {@link LoadPolicy#defaults()}). */
+        public Builder linkPolicy(LoadPolicy p) {
+            this.linkPolicy = Objects.requireNonNull(p);
+            return this;
+        }
+
+        /** The security policy consulted on every load and unload (default permissive). */
+        public Builder security(SecurityPolicy p) {
+            this.security = Objects.requireNonNull(p);
+            return this;
+        }
+
+        /** The simulated kernel (default {@link KernelServices#NONE}). */
+        public Builder kernel(KernelServices k) {
+            this.kernel = Objects.requireNonNull(k);
+            return this;
+        }
+
+        /** The clock of autounload delays (default {@link Ticker#system()}). */
+        public Builder ticker(Ticker t) {
+            this.ticker = Objects.requireNonNull(t);
+            return this;
+        }
+
+        /** The autounload delay (default 10 s). */
+        public Builder autounloadDelay(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("negative delay " + d);
+            }
+            this.autounloadDelay = d;
+            return this;
+        }
+
+        /** The deepest dependency chain allowed, the module asked for counting 1 (default 6, as NetBSD). */
+        public Builder maxDepth(int depth) {
+            if (depth < 1) {
+                throw new IllegalArgumentException("depth " + depth);
+            }
+            this.maxDepth = depth;
+            return this;
+        }
+
+        /** The default search path (kmadmin -D restores it). */
+        public Builder searchPath(List<Path> directories) {
+            searchPath.clear();
+            searchPath.addAll(directories);
+            return this;
+        }
+
+        /** How names become files (default {@link ModuleLocator#searchPath()}). */
+        public Builder locator(ModuleLocator l) {
+            this.locator = Objects.requireNonNull(l);
+            return this;
+        }
+
+        /** Adds a listener. */
+        public Builder listener(RegistryListener l) {
+            listeners.add(Objects.requireNonNull(l));
+            return this;
+        }
+
+        /** The handler of the module named {@code name} (a module loaded from a file or preloaded). */
+        public Builder handler(String name, ModuleHandler h) {
+            handlers.put(name, Objects.requireNonNull(h));
+            return this;
+        }
+
+        /**
+         * The handler of modules that have none of their own, none from the kernel services and
+         * no native image (default {@link ModuleHandler#NONE}).
+         */
+        public Builder defaultHandler(ModuleHandler h) {
+            this.defaultHandler = Objects.requireNonNull(h);
+            return this;
+        }
+
+        /** Runs {@link #runAutounload} on a daemon thread once a second (default off: tests drive it). */
+        public Builder autounloadThread(boolean on) {
+            this.autounloadThread = on;
+            return this;
+        }
+
+        /** {@return the registry} */
+        public ModuleRegistry build() {
+            return new ModuleRegistry(this);
+        }
+    }
+}
