@@ -6,5 +6,6 @@ module dev.kobj.registry {
     requires org.bouncycastle.pkix;
 
     exports dev.kobj.registry;
+    exports dev.kobj.registry.policy;
     exports dev.kobj.registry.sign;
 }
