@@ -92,6 +92,8 @@ public final class KobjDump implements Callable<Integer> {
         cl.addSubcommand(new LinkCommand(ctx));
         cl.addSubcommand(new DepmodCommand(ctx));
         cl.addSubcommand(new ModprobeCommand(ctx));
+        cl.addSubcommand(new SignCommand(ctx));
+        cl.addSubcommand(new VerifyCommand(ctx));
         PrintWriter pout = new PrintWriter(out, true, out.charset());
         PrintWriter perr = new PrintWriter(err, true, err.charset());
         cl.setOut(pout);

@@ -1,0 +1,70 @@
+package dev.kobj.cli;
+
+import dev.kobj.elf.ElfFile;
+import dev.kobj.registry.sign.SignatureCheck;
+import dev.kobj.registry.sign.SignatureVerifier;
+import dev.kobj.registry.sign.TrustedKeys;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kobjdump verify}: checks modules' appended signatures as the kernel's module_sig_check does. */
+@Command(name = "verify", description = {
+    "Verify modules' appended signatures against trusted certificates.",
+    "",
+    "Checks each FILE (decompressed first when it is .ko.gz/.xz/.zst, as the kernel checks the "
+            + "uncompressed module) as Linux's module_sig_check does and prints one line per file: "
+            + "\"FILE: signature verified (HASH, signer SUBJECT)\" or \"FILE: REASON (ERRNO)\", with the "
+            + "errno the kernel returns: ENODATA unsigned, ENOKEY unknown key, ENOPKG unsupported crypto, "
+            + "EBADMSG malformed, EKEYREJECTED not matching the module.",
+    "",
+    "Exit status 0 when every file verified, 1 otherwise."})
+final class VerifyCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Signed modules.")
+    List<Path> files;
+
+    @Option(names = "--cert", paramLabel = "CERT", required = true,
+            description = "A trusted certificate file (PEM, possibly several, or DER) or a directory of them; repeatable.")
+    List<Path> certs;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    private final KobjDump.Context ctx;
+
+    VerifyCommand(KobjDump.Context ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        SignatureVerifier verifier;
+        try {
+            verifier = new SignatureVerifier(TrustedKeys.load(certs));
+        } catch (Exception e) {
+            ctx.error(KobjDump.errorMessage(certs.size() == 1 ? certs.getFirst().toString() : "--cert", e));
+            return 1;
+        }
+        int rc = 0;
+        PrintStream out = ctx.out();
+        for (Path p : files) {
+            try (ElfFile f = ElfFile.open(p)) {
+                SignatureCheck c = verifier.verify(f);
+                out.println(Fmt.oneLine(c.message()));
+                if (!c.verified()) {
+                    rc = 1;
+                }
+            } catch (Exception e) {
+                out.flush();
+                ctx.error(KobjDump.errorMessage(p.toString(), e));
+                rc = 1;
+            }
+        }
+        out.flush();
+        return rc;
+    }
+}
