@@ -153,6 +153,11 @@ final class SignCommand implements Callable<Integer> {
             Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".kobj-sign", ".tmp");
             try {
                 Files.write(tmp, signed);
+                if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                    // the temporary file is 0600: give it the replaced file's mode, or 0644
+                    Files.setPosixFilePermissions(tmp, Files.exists(out) ? Files.getPosixFilePermissions(out)
+                            : PosixFilePermissions.fromString("rw-r--r--"));
+                }
                 Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -87,6 +87,7 @@ class SignCommandTest {
                 "-o", signedKo.toString(), ko.toString());
         assertThat(s.rc()).as(s.err()).isZero();
         assertThat(s.out()).isEmpty();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(signedKo))).isEqualTo("rw-r--r--");
         assertThat(Files.readAllBytes(ko)).isEqualTo(Files.readAllBytes(special("module.ko"))); // input untouched
 
         byte[] signed = Files.readAllBytes(signedKo);
@@ -111,6 +112,7 @@ class SignCommandTest {
     @Test
     void signsInPlaceWithoutOutput() throws Exception {
         Path ko = Files.copy(special("module.ko"), dir.resolve("m.ko"));
+        Files.setPosixFilePermissions(ko, PosixFilePermissions.fromString("rw-r-----"));
         Run s = kobjdump("sign", "--key", special("signing-key.pem").toString(), "--cert",
                 special("signing-cert.pem").toString(), ko.toString());
         assertThat(s.rc()).as(s.err()).isZero();
@@ -119,6 +121,7 @@ class SignCommandTest {
         try (var l = Files.list(dir)) {
             assertThat(l.map(p -> p.getFileName().toString()).toList()).containsExactly("m.ko"); // no temp file left
         }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ko))).isEqualTo("rw-r-----");
     }
 
     @Test
