@@ -13,13 +13,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -94,34 +90,10 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    static boolean isModule(Path p) {
-        String n = p.getFileName() == null ? "" : p.getFileName().toString();
-        return n.endsWith(".ko") || n.endsWith(".ko.xz") || n.endsWith(".ko.zst") || n.endsWith(".ko.gz");
-    }
-
     /** Files named on the command line are taken as they are; directories give their modules, sorted. */
     static List<Path> modules(Path root, List<Result> failures) throws IOException {
-        if (!Files.isDirectory(root)) {
-            return List.of(root);
-        }
-        List<Path> out = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (isModule(file) && (attrs.isRegularFile() || Files.isRegularFile(file))) {
-                    out.add(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-                failures.add(new Result(file, false, KobjDump.errorMessage(file.toString(), e), List.of(), 0));
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        out.sort(Comparator.naturalOrder());
-        return out;
+        return Trees.files(root, Trees.MODULES,
+                (file, error) -> failures.add(new Result(file, false, error, List.of(), 0)));
     }
 
     Result check(Path p, boolean named, KernelTables tables, LoadPolicy policy) {

@@ -12,11 +12,8 @@ import dev.kobj.elf.SectionHeader;
 import dev.kobj.elf.SymbolTable;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -128,40 +125,16 @@ final class StatsCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ walking
 
-    static boolean wanted(Path p) {
-        String n = p.getFileName() == null ? "" : p.getFileName().toString();
-        return n.endsWith(".ko") || n.endsWith(".ko.xz") || n.endsWith(".ko.zst") || n.endsWith(".ko.gz")
-                || n.endsWith(".o");
-    }
-
     /** Collects the files under {@code root}, sorted; unreadable directories become failures. */
     static List<Path> walk(Path root, List<String[]> failures) throws IOException {
         if (!Files.exists(root)) {
             throw new java.nio.file.NoSuchFileException(root.toString());
         }
-        if (!Files.isDirectory(root)) {
-            return List.of(root);
-        }
-        List<Path> out = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (wanted(file) && (attrs.isRegularFile() || Files.isRegularFile(file))) {
-                    out.add(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-                synchronized (failures) {
-                    failures.add(new String[] {file.toString(), KobjDump.errorMessage(file.toString(), e)});
-                }
-                return FileVisitResult.CONTINUE;
+        return Trees.files(root, Trees.OBJECTS, (file, error) -> {
+            synchronized (failures) {
+                failures.add(new String[] {file.toString(), error});
             }
         });
-        out.sort(Comparator.naturalOrder());
-        return out;
     }
 
     // ------------------------------------------------------------------ parsing

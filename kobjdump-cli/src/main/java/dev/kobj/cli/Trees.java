@@ -1,0 +1,63 @@
+package dev.kobj.cli;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+
+/** Walking module trees: what {@code stats}, {@code check} and friends take from a directory. */
+final class Trees {
+    private Trees() {
+    }
+
+    /** Kernel modules, plain or compressed. */
+    static final Predicate<Path> MODULES = p -> endsWith(p, ".ko", ".ko.xz", ".ko.zst", ".ko.gz");
+    /** Kernel modules and relocatable objects. */
+    static final Predicate<Path> OBJECTS = MODULES.or(p -> endsWith(p, ".o"));
+
+    static boolean endsWith(Path p, String... suffixes) {
+        String n = p.getFileName() == null ? "" : p.getFileName().toString();
+        for (String s : suffixes) {
+            if (n.endsWith(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@return {@code root} itself when it is not a directory, else the regular files under it
+     * that {@code wanted} accepts, sorted}; a file or directory that cannot be read is passed to
+     * {@code failed} with its one-line error and the walk goes on.
+     */
+    static List<Path> files(Path root, Predicate<Path> wanted, BiConsumer<Path, String> failed) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of(root);
+        }
+        List<Path> out = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (wanted.test(file) && (attrs.isRegularFile() || Files.isRegularFile(file))) {
+                    out.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                failed.accept(file, KobjDump.errorMessage(file.toString(), e));
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+}
