@@ -107,7 +107,7 @@ class CorpusLdOracleTest {
                         KernelSymbolTable.read(root.resolve("Module.symvers")), a.getValue(), true);
                 List<Path> kos;
                 try (Stream<Path> s = Files.walk(root.resolve("lib"))) {
-                    kos = s.filter(CheckCommand::isModule).sorted().toList();
+                    kos = s.filter(Trees.MODULES).sorted().toList();
                 }
                 assertThat(kos).as(a.getKey() + " modules").hasSizeGreaterThan(1000);
                 List<Future<Outcome>> fs = new ArrayList<>();
