@@ -35,7 +35,16 @@ public final class StringTable {
      *                            terminated inside it
      */
     public String get(long offset, String field) throws ElfFormatException {
+        return get(offset, field, -1);
+    }
+
+    /**
+     * {@return the string starting at {@code offset}}; the field's name is {@code field}
+     * followed by {@code index} when {@code index >= 0}, built only for an error message.
+     */
+    String get(long offset, String field, long index) throws ElfFormatException {
         if (offset < 0 || offset >= size) {
+            field = index >= 0 ? field + index : field;
             if (offset == 0 && size == 0) {
                 return "";
             }
@@ -51,6 +60,7 @@ public final class StringTable {
             q++;
         }
         if (q == end) {
+            field = index >= 0 ? field + index : field;
             throw bytes.error(start, field, offset, "string not terminated inside string table "
                     + section.name() + " [" + section.index() + "]");
         }

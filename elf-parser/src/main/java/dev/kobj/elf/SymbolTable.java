@@ -107,7 +107,7 @@ public final class SymbolTable {
 
     /** {@return the name of entry {@code i}} */
     public String name(int i) throws ElfFormatException {
-        return strings.get(nameOffset(i), "st_name of symbol " + i);
+        return strings.get(nameOffset(i), "st_name of symbol ", i);
     }
 
     /**

@@ -87,9 +87,9 @@ public final class BenchMain {
                 Row row = v.getValue();
                 double opsPerSec = row.thrpt != null ? row.thrpt.getScore()
                         : row.avgt != null ? 1 / row.avgt.getScore() : Double.NaN;
-                String ms = row.avgt != null
-                        ? fmt("%.2f ± %.2f", row.avgt.getScore() * 1e3, row.avgt.getScoreError() * 1e3)
-                        : fmt("%.2f", 1e3 / opsPerSec);
+                String ms = row.avgt == null ? fmt("%.2f", 1e3 / opsPerSec)
+                        : Double.isNaN(row.avgt.getScoreError()) ? fmt("%.2f", row.avgt.getScore() * 1e3) // one iteration
+                        : fmt("%.2f ± %.2f", row.avgt.getScore() * 1e3, row.avgt.getScoreError() * 1e3);
                 String alloc = row.allocNorm == null ? "-" : fmt("%,.0f", row.allocNorm.getScore());
                 String allocFile = row.allocNorm == null || sample.files().isEmpty() ? "-"
                         : fmt("%,.0f", row.allocNorm.getScore() / sample.files().size());
