@@ -202,7 +202,11 @@ final class LinkedImage implements LoadedImage {
     public MemorySegment segment(long address, long length) {
         Region r = regionFor(address, length);
         Allocation a = allocations.get(r.layout());
-        return a.segment().asSlice(address - a.address(), length);
+        MemorySegment view = a.segment().asSlice(address - a.address(), length);
+        // A write into an R or RX page of native memory does not throw: it kills the process.
+        // Hand out a read-only view unless the region is writable now.
+        boolean writable = r.permissions().writable() || (r.part() == Part.RO_AFTER_INIT && !initDone);
+        return writable ? view : view.asReadOnly();
     }
 
     @Override

@@ -217,7 +217,10 @@ public interface LoadedImage extends AutoCloseable {
     /** Writes {@code bytes} at {@code address}; the range must lie in one region that is writable now. */
     void write(long address, byte[] bytes);
 
-    /** {@return the live bytes of {@code [address, address+length)}}, which must lie in one region */
+    /**
+     * {@return the live bytes of {@code [address, address+length)}}, which must lie in one region;
+     * read-only unless the region is writable now (as {@link #write} requires)
+     */
     MemorySegment segment(long address, long length);
 
     /**
