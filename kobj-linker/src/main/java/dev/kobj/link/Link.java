@@ -469,7 +469,10 @@ final class Link {
         }
         List<PlacedSection> sections = new ArrayList<>(placed.values());
         sections.sort((x, y) -> Long.compareUnsigned(x.address(), y.address()));
-        return new LinkedImage(elf, CheckRun.moduleName(elf), engine.arch(), request.memory(), byLayout,
-                regions, sections, stubs, linked, relocations);
+        String name = CheckRun.moduleName(elf);
+        LinkedImage image = new LinkedImage(elf, name, engine.arch(), request.memory(), byLayout, regions, sections,
+                stubs, linked, relocations);
+        image.exports(Exports.read(elf, image, engine, name));
+        return image;
     }
 }

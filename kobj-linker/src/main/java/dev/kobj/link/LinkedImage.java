@@ -166,10 +166,15 @@ final class LinkedImage implements LoadedImage {
         return Optional.of(sorted[best]);
     }
 
+    private List<KernelSymbol> exports = List.of();
+
+    void exports(List<KernelSymbol> list) {
+        this.exports = List.copyOf(list);
+    }
+
     @Override
     public List<KernelSymbol> exports() {
-        // TODO(wip-sym): read __ksymtab/__ksymtab_gpl after relocation with symtab's KsymtabReader.
-        return List.of();
+        return exports;
     }
 
     @Override
