@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -60,12 +61,8 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--checks-only", description = "Run the load checks without linking (no relocation is applied).")
     boolean checksOnly;
 
-    @Option(names = "--vermagic", paramLabel = "STRING", description = "Refuse modules whose vermagic differs.")
-    String vermagic;
-
-    @Option(names = "--permissive", description = "Skip the checks a kernel may be told to skip (CRCs, "
-            + "GPL-only, namespaces, this_module); unknown and COMMON symbols are still refused.")
-    boolean permissive;
+    @Mixin
+    PolicyOptions policyOptions = new PolicyOptions();
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Worker threads (default and maximum: the available processors).")
@@ -167,7 +164,7 @@ final class CheckCommand implements Callable<Integer> {
             ctx.error(KobjDump.errorMessage(kernel.size() == 1 ? kernel.getFirst().toString() : "--kernel", e));
             return 1;
         }
-        LoadPolicy policy = LinkCommand.policy(permissive, vermagic);
+        LoadPolicy policy = policyOptions.policy();
         List<Result> results = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         List<Boolean> named = new ArrayList<>();

@@ -6,7 +6,6 @@ import dev.kobj.link.ImageWriter;
 import dev.kobj.link.LinkException;
 import dev.kobj.link.LinkRequest;
 import dev.kobj.link.Linker;
-import dev.kobj.link.LoadPolicy;
 import dev.kobj.link.LoadedImage;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -50,12 +50,8 @@ final class LinkCommand implements Callable<Integer> {
             + "and the symbols each defines, stubs, and the undefined symbols with what they resolved to.")
     boolean map;
 
-    @Option(names = "--vermagic", paramLabel = "STRING", description = "Refuse a module whose vermagic differs.")
-    String vermagic;
-
-    @Option(names = "--permissive", description = "Skip the checks a kernel may be told to skip (CRCs, "
-            + "GPL-only, namespaces, this_module); unknown and COMMON symbols are still refused.")
-    boolean permissive;
+    @Mixin
+    PolicyOptions policyOptions = new PolicyOptions();
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -64,11 +60,6 @@ final class LinkCommand implements Callable<Integer> {
 
     LinkCommand(KobjDump.Context ctx) {
         this.ctx = ctx;
-    }
-
-    static LoadPolicy policy(boolean permissive, String vermagic) {
-        LoadPolicy p = permissive ? LoadPolicy.permissive() : LoadPolicy.defaults();
-        return vermagic == null ? p : p.toBuilder().vermagic(vermagic).build();
     }
 
     @Override
@@ -86,7 +77,7 @@ final class LinkCommand implements Callable<Integer> {
             LinkRequest request = LinkRequest.builder(new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at))
                     .symbols(tables.forObject(f.header()))
                     .base(at)
-                    .policy(policy(permissive, vermagic))
+                    .policy(policyOptions.policy())
                     .build();
             try (LoadedImage image = Linker.link(f, request)) {
                 byte[] bytes = ImageWriter.of(image).toBytes();

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -60,12 +61,8 @@ final class ModprobeCommand implements Callable<Integer> {
             description = "Longest dependency chain, the module asked for included (default: ${DEFAULT-VALUE}).")
     int maxDepth = 32;
 
-    @Option(names = "--vermagic", paramLabel = "STRING", description = "Refuse modules whose vermagic differs.")
-    String vermagic;
-
-    @Option(names = "--permissive", description = "Skip the checks a kernel may be told to skip (CRCs, "
-            + "GPL-only, namespaces, this_module); unknown and COMMON symbols are still refused.")
-    boolean permissive;
+    @Mixin
+    PolicyOptions policyOptions = new PolicyOptions();
 
     @Option(names = {"-s", "--short"}, description = "The short listing (kmadmin -s): id, name, state, class.")
     boolean shortListing;
@@ -141,7 +138,7 @@ final class ModprobeCommand implements Callable<Integer> {
         HeapMemory memory = new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at);
         int rc = 0;
         try (ModuleRegistry registry = ModuleRegistry.builder().memory(memory).kernelSymbols(symbols)
-                .linkPolicy(LinkCommand.policy(permissive, vermagic)).locator(locator).searchPath(path)
+                .linkPolicy(policyOptions.policy()).locator(locator).searchPath(path)
                 .maxDepth(Math.max(1, maxDepth)).build()) {
             for (String name : names) {
                 try {
