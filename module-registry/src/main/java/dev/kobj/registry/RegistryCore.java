@@ -643,9 +643,10 @@ final class RegistryCore {
     void unload(String name) throws ModuleException {
         enter();
         try {
-            Module m = byName.get(name);
-            if (m == null || !m.live()) {
-                ModuleException e = new ModuleException(Errno.ENOENT, "module " + name + " is not loaded");
+            Module m;
+            try {
+                m = live(name);
+            } catch (ModuleException e) {
                 post(new RegistryEvent.Failed(name, "unload", e));
                 throw e;
             }
@@ -742,13 +743,19 @@ final class RegistryCore {
 
     // ================================================================== hold, rele, autounload
 
+    /** {@return the loaded module named {@code name}}; ENOENT when there is none. Call with the lock held. */
+    private Module live(String name) throws ModuleException {
+        Module m = byName.get(name);
+        if (m == null || !m.live()) {
+            throw new ModuleException(Errno.ENOENT, "module " + name + " is not loaded");
+        }
+        return m;
+    }
+
     void hold(String name) throws ModuleException {
         enter();
         try {
-            Module m = byName.get(name);
-            if (m == null || !m.live()) {
-                throw new ModuleException(Errno.ENOENT, "module " + name + " is not loaded");
-            }
+            Module m = live(name);
             m.holds++;
         } finally {
             exit();
@@ -758,10 +765,7 @@ final class RegistryCore {
     void rele(String name) throws ModuleException {
         enter();
         try {
-            Module m = byName.get(name);
-            if (m == null || !m.live()) {
-                throw new ModuleException(Errno.ENOENT, "module " + name + " is not loaded");
-            }
+            Module m = live(name);
             if (m.holds == 0) {
                 throw new ModuleException(Errno.EINVAL, "module " + name + " is not held");
             }
