@@ -3,14 +3,12 @@ package dev.kobj.elf;
 import static dev.kobj.elf.ElfConstants.*;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -71,26 +69,21 @@ public final class ElfFile implements AutoCloseable {
      */
     public static ElfFile open(Path path) throws IOException, ElfFormatException {
         String name = path.toString();
-        byte[] head = new byte[8];
-        int n;
-        try (InputStream in = Files.newInputStream(path)) {
-            n = in.readNBytes(head, 0, head.length);
-        }
-        Compression kind = Decompress.detect(head, n);
-        if (kind != Compression.NONE) {
-            long size = Files.size(path);
-            if (size > Limits.MAX_ARRAY) {
-                throw new ElfFormatException(name, 0, "file size", size, "too large for a compressed module");
-            }
-            byte[] data = Decompress.file(name, kind, Files.readAllBytes(path));
-            return new ElfFile(name, null, kind, MemorySegment.ofArray(data));
-        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
+            byte[] head = new byte[8];
+            int n = read(ch, head, 0, head.length);
+            Compression kind = Decompress.detect(head, n);
+            if (kind != Compression.NONE) {
+                if (size > Limits.MAX_ARRAY) {
+                    throw new ElfFormatException(name, 0, "file size", size, "too large for a compressed module");
+                }
+                byte[] data = Decompress.file(name, kind, readAll(ch, size));
+                return new ElfFile(name, null, kind, MemorySegment.ofArray(data));
+            }
             if (size < 4096) {
                 // Small files are cheaper to read than to map.
-                byte[] data = Files.readAllBytes(path);
-                return new ElfFile(name, null, Compression.NONE, MemorySegment.ofArray(data));
+                return new ElfFile(name, null, Compression.NONE, MemorySegment.ofArray(readAll(ch, size)));
             }
             Arena arena = Arena.ofShared();
             try {
@@ -101,6 +94,24 @@ public final class ElfFile implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** Reads from position 0 of {@code ch} into {@code b[off, off+len)}; {@return the bytes read} (fewer at EOF). */
+    private static int read(FileChannel ch, byte[] b, int off, int len) throws IOException {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b, off, len);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, buf.position() - off) < 0) {
+                break;
+            }
+        }
+        return buf.position() - off;
+    }
+
+    /** {@return the whole file behind {@code ch}, whose size was {@code size} when asked} */
+    private static byte[] readAll(FileChannel ch, long size) throws IOException {
+        byte[] b = new byte[(int) size];
+        int n = read(ch, b, 0, b.length);
+        return n == b.length ? b : java.util.Arrays.copyOf(b, n);
     }
 
     /**
