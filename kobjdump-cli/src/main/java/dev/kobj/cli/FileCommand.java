@@ -49,14 +49,10 @@ abstract class FileCommand implements Callable<Integer> {
         PrintStream out = ctx.out();
         boolean several = files.size() > 1;
         int failed = 0;
-        boolean first = true;
-        if (json) {
-            out.print('[');
-        }
+        PerFileOutput output = new PerFileOutput(out, json);
         for (Path p : files) {
             String name = p.toString();
             StringBuilder sb = new StringBuilder();
-            String error = null;
             try {
                 if (Files.isDirectory(p)) {
                     throw new java.nio.file.FileSystemException(name, null, "Is a directory");
@@ -75,28 +71,16 @@ abstract class FileCommand implements Callable<Integer> {
                     }
                 }
             } catch (Exception | StackOverflowError e) {
-                error = KobjDump.errorMessage(name, e);
-            }
-            if (error != null) {
+                String error = KobjDump.errorMessage(name, e);
                 failed++;
                 out.flush();
                 ctx.error(error);
-                if (!json) {
-                    continue;
-                }
-                sb.setLength(0);
-                new Json(sb, 1).beginObject().field("file", name).field("error", error).endObject();
+                output.error(name, error);
+                continue;
             }
-            if (json) {
-                out.print(first ? "\n  " : ",\n  ");
-                first = false;
-            }
-            out.print(sb);
+            output.item(sb);
         }
-        if (json) {
-            out.print(first ? "]\n" : "\n]\n");
-        }
-        out.flush();
+        output.close();
         return failed == 0 ? 0 : 1;
     }
 }

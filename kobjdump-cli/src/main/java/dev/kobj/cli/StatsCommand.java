@@ -385,11 +385,8 @@ final class StatsCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = ctx.out();
         boolean several = dirs.size() > 1;
-        boolean first = true;
         int rc = 0;
-        if (json) {
-            out.print('[');
-        }
+        PerFileOutput output = new PerFileOutput(out, json);
         for (Path dir : dirs) {
             String name = dir.toString();
             StringBuilder sb = new StringBuilder();
@@ -414,21 +411,12 @@ final class StatsCommand implements Callable<Integer> {
                 rc = 1;
                 String msg = KobjDump.errorMessage(name, e);
                 ctx.error(msg);
-                if (!json) {
-                    continue;
-                }
-                new Json(sb, 1).beginObject().field("file", name).field("error", msg).endObject();
+                output.error(name, msg);
+                continue;
             }
-            if (json) {
-                out.print(first ? "\n  " : ",\n  ");
-                first = false;
-            }
-            out.print(sb);
+            output.item(sb);
         }
-        if (json) {
-            out.print(first ? "]\n" : "\n]\n");
-        }
-        out.flush();
+        output.close();
         return rc;
     }
 }
