@@ -325,7 +325,7 @@ final class RegistryCore {
             }
             try {
                 if (m.image != null) {
-                    List<KernelSymbol> ex = ImageExports.read(m.image, modName);
+                    List<KernelSymbol> ex = m.image.exports();
                     try {
                         exports.add(modName, ex);
                     } catch (DuplicateExportException e) {
