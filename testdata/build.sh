@@ -180,6 +180,7 @@ done
 RUN_VARIANTS=(
 	"x86_64-gcc-pic|gcc|-fpic"
 	"x86_64-clang-pic|clang --target=x86_64-linux-gnu|-fpic"
+	"x86_64-gcc-kernel|gcc|-mcmodel=kernel -fno-pie -mno-red-zone"
 	"aarch64-small|aarch64-linux-gnu-gcc|-mcmodel=small -fno-pie"
 	"aarch64-large|aarch64-linux-gnu-gcc|-mcmodel=large -fno-pie"
 	"riscv64-medany-norelax|riscv64-linux-gnu-gcc|-march=rv64gc -mabi=lp64d -mcmodel=medany -fno-pie -mno-relax"
@@ -193,8 +194,13 @@ for spec in "${RUN_VARIANTS[@]}"; do
 	"${ccv[@]}" "${COMMON_CFLAGS[@]}" "${flagv[@]}" -frandom-seed=run_module \
 		-c src/run_module.c -o "run/$variant/run_module.o"
 	check_rel "run/$variant/run_module.o" readelf
+	# src/emu_shim.c: kobj_report for kobj-emu, loaded before run_module.o
+	"${ccv[@]}" "${COMMON_CFLAGS[@]}" "${flagv[@]}" -frandom-seed=emu_shim \
+		-c src/emu_shim.c -o "run/$variant/emu_shim.o"
+	check_rel "run/$variant/emu_shim.o" readelf
 done
-for arch in aarch64 riscv64; do
+# x86_64 too: kobj-emu's tests run it natively (the x86_64 "native execution" oracle)
+for arch in x86_64 aarch64 riscv64; do
 	echo "== run/$arch/kobj-host"
 	mkdir -p "run/$arch"
 	"$arch-linux-gnu-gcc" -O2 -Wall -static -ffile-prefix-map="$TD"=. -frandom-seed=run_host \

@@ -1,0 +1,153 @@
+package dev.kobj.emu;
+
+import dev.kobj.emu.unicorn.Engine;
+import dev.kobj.emu.unicorn.Unicorn;
+import dev.kobj.link.Allocation;
+import dev.kobj.link.HostMemory;
+import dev.kobj.link.LinkException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.TreeMap;
+
+/**
+ * A {@link HostMemory} whose allocations are the guest's memory: each is a page-aligned segment
+ * of an {@link Arena} that {@code uc_mem_map_ptr} shares with the CPU, so the linker writes
+ * straight into the guest (no copy) and {@link Allocation#protect} is {@code uc_mem_protect}
+ * (R, RW, RX enforced by the CPU: a write to text is a fault of the guest, never of the JVM).
+ * Chosen addresses go up from the CPU's module base; asked-for addresses are honoured when
+ * page-aligned and free.
+ */
+public final class GuestMemory implements HostMemory {
+
+    private final Engine engine;
+    private final long base;
+    private long next;
+    private final TreeMap<Long, GuestAllocation> live = new TreeMap<>();
+
+    GuestMemory(Engine engine, long base) {
+        this.engine = engine;
+        this.base = base;
+        this.next = base;
+    }
+
+    @Override
+    public synchronized GuestAllocation allocate(long address, long size, long alignment) throws LinkException {
+        if (size < 0 || size > 1L << 30) {
+            throw new LinkException(String.format("guest memory: cannot allocate 0x%x bytes", size));
+        }
+        if (alignment < 0 || (alignment != 0 && Long.bitCount(alignment) != 1)) {
+            throw new LinkException("guest memory: alignment " + alignment + " is not a power of two");
+        }
+        long align = Math.max(alignment, GuestMap.PAGE);
+        long len = GuestMap.pageUp(Math.max(size, 1));
+        long at = address != 0 ? address : (next + align - 1) & -align;
+        if ((at & (align - 1)) != 0) {
+            throw new LinkException(String.format("guest memory: address 0x%x is not aligned to 0x%x", at, align));
+        }
+        Arena arena = Arena.ofShared();
+        MemorySegment host = arena.allocate(len, GuestMap.PAGE);
+        try {
+            engine.mapPtr(at, host, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
+        } catch (EmuException e) {
+            arena.close();
+            throw new LinkException("guest memory: " + e.getMessage() + " (already mapped?)");
+        }
+        if (address == 0) {
+            next = at + len + GuestMap.PAGE; // a hole between images: an overrun faults
+        }
+        GuestAllocation a = new GuestAllocation(at, size, host, arena);
+        live.put(at, a);
+        return a;
+    }
+
+    @Override
+    public String kind() {
+        return "guest";
+    }
+
+    /** {@return the lowest address this memory chooses} */
+    public long base() {
+        return base;
+    }
+
+    /** {@return the number of allocations not yet closed} */
+    public synchronized int liveAllocations() {
+        return live.size();
+    }
+
+    /** One guest region: Arena memory mapped into the CPU at {@link #address()}. */
+    public final class GuestAllocation implements Allocation {
+        private final long address;
+        private final long size;
+        private final MemorySegment host;
+        private final Arena arena;
+        private boolean closed;
+
+        GuestAllocation(long address, long size, MemorySegment host, Arena arena) {
+            this.address = address;
+            this.size = size;
+            this.host = host;
+            this.arena = arena;
+        }
+
+        @Override
+        public long address() {
+            return address;
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        /** {@return the bytes the CPU sees, writable from Java whatever the guest permissions} */
+        @Override
+        public MemorySegment segment() {
+            if (closed) {
+                throw new IllegalStateException(String.format("guest allocation at 0x%x is closed", address));
+            }
+            return host.asSlice(0, size);
+        }
+
+        @Override
+        public void protect(long offset, long length, Permissions permissions) throws LinkException {
+            if (offset < 0 || length < 0 || offset > host.byteSize() || length > host.byteSize() - offset
+                    || (offset & (GuestMap.PAGE - 1)) != 0) {
+                throw new LinkException(String.format("guest memory at 0x%x: protect [0x%x, +0x%x) is not whole"
+                        + " pages inside 0x%x bytes", address, offset, length, host.byteSize()));
+            }
+            long len = Math.min(GuestMap.pageUp(length), host.byteSize() - offset);
+            if (len == 0) {
+                return;
+            }
+            int prot = switch (permissions) {
+                case R -> Unicorn.PROT_READ;
+                case RW -> Unicorn.PROT_READ | Unicorn.PROT_WRITE;
+                case RX -> Unicorn.PROT_READ | Unicorn.PROT_EXEC;
+            };
+            try {
+                engine.protect(address + offset, len, prot);
+            } catch (EmuException e) {
+                throw new LinkException("guest memory: " + e.getMessage());
+            }
+        }
+
+        /** Unmaps the region from the CPU, then frees the host memory; safe to call twice. */
+        @Override
+        public void close() {
+            synchronized (GuestMemory.this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                live.remove(address);
+                try {
+                    engine.unmap(address, host.byteSize());
+                } catch (EmuException e) {
+                    // the engine is closed already: nothing maps the memory any more
+                }
+                arena.close();
+            }
+        }
+    }
+}

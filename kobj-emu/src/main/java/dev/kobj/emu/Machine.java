@@ -1,0 +1,214 @@
+package dev.kobj.emu;
+
+import dev.kobj.elf.ElfFile;
+import dev.kobj.elf.ElfFormatException;
+import dev.kobj.elf.ElfSymbol;
+import dev.kobj.emu.unicorn.Engine;
+import dev.kobj.emu.unicorn.Unicorn;
+import dev.kobj.link.LinkException;
+import dev.kobj.link.LinkRequest;
+import dev.kobj.link.Linker;
+import dev.kobj.link.LoadPolicy;
+import dev.kobj.link.LoadedImage;
+import dev.kobj.symtab.ChainedLookup;
+import dev.kobj.symtab.KernelSymbol;
+import dev.kobj.symtab.KernelSymbolTable;
+import dev.kobj.symtab.SymbolLookup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * An emulated machine: one CPU of the object's architecture (Unicorn 2 through java.lang.foreign),
+ * its memory ({@link #memory()}, where {@link Linker#link} writes images straight into the guest),
+ * and a kernel whose functions are Java {@link Handlers}. Objects are loaded in order
+ * (dependencies and shims first): each resolves against the images loaded before it (a module's
+ * {@code __ksymtab} exports, a plain object's global definitions), then against the kernel's stubs
+ * and data slots ({@link Bindings}). {@link #run} calls a function with an instruction budget and
+ * a wall-clock limit; whatever the guest does ends in an {@link Outcome}.
+ *
+ * <pre>{@code
+ * try (Machine m = Machine.open(Machine.options(Cpu.X86_64).build());
+ *      ElfFile ko = ElfFile.open(path)) {
+ *     LoadedImage img = m.load(ko);
+ *     Run init = m.run(img, "init_module");
+ *     m.kernel().console().forEach(l -> System.out.println(l.text()));
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: one thread drives a machine.
+ */
+public final class Machine implements AutoCloseable {
+
+    private final Options options;
+    private final Cpu cpu;
+    private final Engine engine;
+    private final GuestMemory memory;
+    private final Kernel kernel;
+    private final List<LoadedImage> images = new ArrayList<>();
+    private final List<SymbolLookup> exports = new ArrayList<>();
+    private final Hooks hooks;
+
+    private Machine(Options options) throws EmuException {
+        this.options = options;
+        this.cpu = options.cpu();
+        this.engine = new Engine(cpu.ucArch, cpu.ucMode);
+        try {
+            this.memory = new GuestMemory(engine, cpu.moduleBase());
+            this.kernel = new Kernel(engine, cpu, options.handlers().copy(), options.kernelTable());
+            mapKernel();
+            this.hooks = new Hooks(engine, cpu, kernel, options);
+        } catch (EmuException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    /** {@return options for a machine of {@code cpu}: standard handlers, 100M instructions, 10 s} */
+    public static Options.Builder options(Cpu cpu) {
+        return Options.builder(cpu);
+    }
+
+    /**
+     * {@return a new machine}
+     *
+     * @throws EmulatorUnavailableException when libunicorn is not installed (one line saying so)
+     * @throws EmuException                 when Unicorn refuses the CPU or a kernel mapping
+     */
+    public static Machine open(Options options) throws EmuException {
+        return new Machine(options);
+    }
+
+    /** {@return a machine of the CPU {@code object} is built for, with {@code options}' other settings} */
+    public static Machine forObject(ElfFile object, Options.Builder options) throws EmuException {
+        int m = object.header().machine();
+        Cpu c = Cpu.forMachine(m).orElseThrow(() -> new EmuException(object.name()
+                + ": no emulated CPU for e_machine " + m + " (x86_64, AArch64 and RISC-V 64 only)"));
+        if (!object.header().is64() || !object.header().littleEndian()) {
+            throw new EmuException(object.name() + ": only 64-bit little-endian objects run");
+        }
+        return open(options.cpu(c).build());
+    }
+
+    private void mapKernel() throws EmuException {
+        long k = cpu.kernelBase;
+        engine.map(k + GuestMap.TEXT, GuestMap.TEXT_SIZE, Unicorn.PROT_READ | Unicorn.PROT_EXEC);
+        byte[] text = new byte[(int) GuestMap.TEXT_SIZE];
+        for (int at = 0; at + cpu.ret.length <= text.length; at += cpu.ret.length) {
+            System.arraycopy(cpu.ret, 0, text, at, cpu.ret.length);
+        }
+        byte[] zeroRet = switch (cpu) {
+            case X86_64 -> new byte[] {0x31, (byte) 0xc0, (byte) 0xc3}; // xor %eax,%eax; ret
+            case AARCH64 -> new byte[] {0, 0, (byte) 0x80, (byte) 0xd2, (byte) 0xc0, 0x03, 0x5f, (byte) 0xd6};
+            case RISCV64 -> new byte[] {0x13, 0x05, 0, 0, 0x67, (byte) 0x80, 0, 0}; // li a0,0; ret
+        };
+        System.arraycopy(zeroRet, 0, text, 16, zeroRet.length);
+        engine.write(k + GuestMap.TEXT, text);
+        engine.map(k + GuestMap.DATA, GuestMap.DATA_SIZE, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
+        engine.map(k + GuestMap.TASK, GuestMap.TASK_SIZE, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
+        engine.map(k + GuestMap.STACK, GuestMap.STACK_SIZE, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
+        engine.map(k + GuestMap.HEAP, GuestMap.HEAP_SIZE, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
+        if (cpu == Cpu.X86_64) {
+            // %gs:40 is the stack canary (fixed_percpu_data); with gs base 0 that is address 40:
+            // the first page is mapped read-only and zero, so NULL writes still fault
+            engine.map(0, GuestMap.PAGE, Unicorn.PROT_READ);
+        }
+    }
+
+    /** {@return the CPU} */
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    /** {@return the guest memory: a HostMemory for {@link Linker#link}} */
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    /** {@return the kernel: heap, console, registrations, symbols} */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** {@return the images loaded, first loaded first} */
+    public List<LoadedImage> images() {
+        return List.copyOf(images);
+    }
+
+    /**
+     * Links {@code object} into the guest: its undefined symbols resolve to the images loaded
+     * before it, then to the kernel ({@link Bindings}). Load dependencies and shims first.
+     *
+     * @throws LinkException when the link fails (the guest keeps nothing of it)
+     * @throws EmuException  for an object of another CPU or a full kernel area
+     */
+    public LoadedImage load(ElfFile object) throws LinkException, EmuException {
+        if (Cpu.forMachine(object.header().machine()).orElse(null) != cpu) {
+            throw new EmuException(object.name() + ": e_machine " + object.header().machine() + " is not "
+                    + cpu + ", the CPU of this machine");
+        }
+        try {
+            SymbolLookup loaded = exports.isEmpty() ? LinkRequest.NO_SYMBOLS : new ChainedLookup(exports);
+            LinkRequest request = LinkRequest.builder(memory)
+                    .symbols(loaded)
+                    .policy(options.policy())
+                    .bindAll(Bindings.of(object, cpu, kernel, loaded))
+                    .build();
+            LoadedImage image = Linker.link(object, request);
+            images.add(image);
+            kernel.addImage(image);
+            exports.add(0, exportsOf(object, image));
+            return image;
+        } catch (ElfFormatException e) {
+            throw new EmuException(object.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A module's __ksymtab exports; a plain object (no .modinfo) exports its global definitions. */
+    private static SymbolLookup exportsOf(ElfFile object, LoadedImage image) throws ElfFormatException {
+        if (object.section(".modinfo").isPresent()) {
+            return KernelSymbolTable.of(image.name() + " exports", image.exports(), true);
+        }
+        List<KernelSymbol> globals = new ArrayList<>();
+        var table = object.symbolTable();
+        if (table.isPresent()) {
+            for (ElfSymbol s : table.get().all()) {
+                OptionalLong a = s.isUndefined() || s.bind() == 0 || s.name().isEmpty() ? OptionalLong.empty()
+                        : image.symbol(s.name());
+                if (a.isPresent()) {
+                    globals.add(new KernelSymbol(s.name(), a.getAsLong(), -1, image.name(), "EXPORT_SYMBOL", ""));
+                }
+            }
+        }
+        return KernelSymbolTable.of(image.name() + " globals", globals, true);
+    }
+
+    /**
+     * Runs the function {@code symbol} of {@code image} with no argument until it returns, faults,
+     * calls an unhandled function, or exceeds the budget or the time limit.
+     *
+     * @throws EmuException when the image does not define {@code symbol}
+     */
+    public Run run(LoadedImage image, String symbol) throws EmuException {
+        OptionalLong a = image.symbol(symbol);
+        if (a.isEmpty()) {
+            throw new EmuException(image.name() + " defines no " + symbol);
+        }
+        return run(symbol, a.getAsLong());
+    }
+
+    /** Runs the code at {@code address} (named {@code label} in the result) as {@link #run(LoadedImage, String)}. */
+    public Run run(String label, long address) throws EmuException {
+        return hooks.run(label, address);
+    }
+
+    /** Closes the images (unmapping them) and the CPU. */
+    @Override
+    public void close() {
+        for (int i = images.size() - 1; i >= 0; i--) {
+            images.get(i).close();
+        }
+        images.clear();
+        engine.close();
+    }
+}

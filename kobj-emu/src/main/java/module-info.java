@@ -1,0 +1,8 @@
+/**
+ * An emulated machine for kernel modules: Unicorn 2 bound through java.lang.foreign, a
+ * {@code HostMemory} that is guest memory, kernel functions answered by Java handlers.
+ */
+module dev.kobj.emu {
+    requires transitive dev.kobj.link;
+    exports dev.kobj.emu;
+}
