@@ -46,11 +46,12 @@ final class CryptoAlgs {
     private static long register(Call c, long at, int count) throws EmuException {
         long from = at;
         for (int i = 0; i < Math.min(count, 256); i++) {
-            long base = find(c.guest(), from, from + SPAN);
-            if (base < 0) {
+            java.util.OptionalLong found = find(c.guest(), from, from + SPAN);
+            if (found.isEmpty()) {
                 c.stop(String.format("%s: no struct crypto_alg found in [0x%x, +0x%x)", c.name(), from, SPAN));
                 return -22;
             }
+            long base = found.getAsLong();
             c.kernel().register("crypto", name(c.guest(), base + NAME), base);
             c.kernel().register("crypto-driver", name(c.guest(), base + DRIVER), base);
             from = base + DRIVER + MAX;
@@ -58,8 +59,8 @@ final class CryptoAlgs {
         return 0;
     }
 
-    /** {@return the first 8-aligned address in [from, to) where a crypto_alg's layout is, or -1} */
-    static long find(Guest g, long from, long to) throws EmuException {
+    /** {@return the first 8-aligned address in [from, to) where a crypto_alg's layout is} */
+    static java.util.OptionalLong find(Guest g, long from, long to) throws EmuException {
         byte[] b;
         try {
             b = g.read(from, (int) (to - from + DRIVER + MAX));
@@ -68,10 +69,10 @@ final class CryptoAlgs {
         }
         for (int off = 0; off + DRIVER + MAX <= b.length; off += 8) {
             if (zero(b, off, 32) && string(b, off + NAME, true) && string(b, off + DRIVER, false)) {
-                return from + off;
+                return java.util.OptionalLong.of(from + off);
             }
         }
-        return -1;
+        return java.util.OptionalLong.empty();
     }
 
     private static byte[] readable(Guest g, long from, long to) {

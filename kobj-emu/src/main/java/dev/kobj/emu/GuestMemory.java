@@ -52,9 +52,8 @@ public final class GuestMemory implements HostMemory {
             arena.close();
             throw new LinkException("guest memory: " + e.getMessage() + " (already mapped?)");
         }
-        if (address == 0) {
-            next = at + len + GuestMap.PAGE; // a hole between images: an overrun faults
-        }
+        // a hole after every allocation: an overrun faults
+        next = Math.max(next, at + len + GuestMap.PAGE);
         GuestAllocation a = new GuestAllocation(at, size, host, arena);
         live.put(at, a);
         return a;

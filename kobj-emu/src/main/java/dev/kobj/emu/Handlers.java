@@ -31,6 +31,7 @@ public final class Handlers {
         StringHandlers.install(h);
         NoopHandlers.install(h);
         RegistrationHandlers.install(h);
+        LibHandlers.install(h);
         return h;
     }
 
@@ -54,9 +55,16 @@ public final class Handlers {
         return this;
     }
 
-    /** {@return the handler of {@code name}} */
+    /**
+     * {@return the handler of {@code name}}; an x86 static-call trampoline {@code __SCT__f}
+     * (include/linux/static_call.h) is answered by the handler of {@code f}
+     */
     public Optional<KernelFunction> get(String name) {
-        return Optional.ofNullable(byName.get(name));
+        KernelFunction f = byName.get(name);
+        if (f == null && name.startsWith("__SCT__")) {
+            f = byName.get(name.substring("__SCT__".length()));
+        }
+        return Optional.ofNullable(f);
     }
 
     /** {@return the names handled, sorted} */

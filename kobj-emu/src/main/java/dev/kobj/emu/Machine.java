@@ -14,6 +14,8 @@ import dev.kobj.symtab.ChainedLookup;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.KernelSymbolTable;
 import dev.kobj.symtab.SymbolLookup;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -47,6 +49,7 @@ public final class Machine implements AutoCloseable {
     private final Kernel kernel;
     private final List<LoadedImage> images = new ArrayList<>();
     private final List<SymbolLookup> exports = new ArrayList<>();
+    private final List<ElfFile> files = new ArrayList<>();
     private final Hooks hooks;
 
     private Machine(Options options) throws EmuException {
@@ -202,7 +205,47 @@ public final class Machine implements AutoCloseable {
         return hooks.run(label, address);
     }
 
-    /** Closes the images (unmapping them) and the CPU. */
+    /**
+     * Opens {@code file} (kept open until the machine closes) and {@link #load(ElfFile) loads} it.
+     *
+     * @throws EmuException when the file cannot be read or parsed, or as {@link #load(ElfFile)}
+     */
+    public LoadedImage load(Path file) throws LinkException, EmuException {
+        ElfFile elf;
+        try {
+            elf = ElfFile.open(file);
+        } catch (IOException | ElfFormatException e) {
+            throw new EmuException(file + ": " + e.getMessage(), e);
+        }
+        files.add(elf);
+        return load(elf);
+    }
+
+    /**
+     * Loads the dependencies of {@code module} found in {@code tree} (not the module itself),
+     * deepest first, running each one's {@code init_module} as the kernel does at load; stops at
+     * the first whose init does not return 0.
+     *
+     * @return the runs of the dependencies' inits, in order; the last one failed when it did not return 0
+     */
+    public List<Run> loadDependencies(Path module, ModuleTree tree) throws LinkException, EmuException {
+        List<Path> order = tree.loadOrder(module);
+        List<Run> runs = new ArrayList<>();
+        for (Path dep : order.subList(0, order.size() - 1)) {
+            LoadedImage img = load(dep);
+            if (img.symbol("init_module").isPresent()) {
+                Run r = run(img, "init_module");
+                runs.add(new Run(img.name() + ":init_module", r.address(), r.outcome(), r.calls(), r.instructions(),
+                        r.nanos()));
+                if (r.returned().orElse(-1) != 0) {
+                    break;
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** Closes the images (unmapping them), the CPU, and the files {@link #load(Path)} opened. */
     @Override
     public void close() {
         for (int i = images.size() - 1; i >= 0; i--) {
@@ -210,5 +253,9 @@ public final class Machine implements AutoCloseable {
         }
         images.clear();
         engine.close();
+        for (ElfFile f : files) {
+            f.close();
+        }
+        files.clear();
     }
 }

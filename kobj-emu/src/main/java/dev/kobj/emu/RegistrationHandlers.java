@@ -22,9 +22,27 @@ final class RegistrationHandlers {
         };
     }
 
-    /** The string at {@code offset} in the structure argument {@code arg} points to. */
-    private static Namer field(int arg, int offset) {
-        return c -> c.arg(arg) == 0 ? "" : c.guest().cstring(c.guest().readLong(c.arg(arg) + offset));
+    /**
+     * The string a pointer field of the structure argument {@code arg} points to: the first of
+     * {@code offsets} holding a readable string ("" when none does).
+     */
+    private static Namer field(int arg, int... offsets) {
+        return c -> {
+            for (int off : offsets) {
+                try {
+                    long p = c.guest().readLong(c.arg(arg) + off);
+                    if (p != 0) {
+                        String s = c.guest().cstring(p);
+                        if (!s.isEmpty() && s.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
+                            return s;
+                        }
+                    }
+                } catch (EmuException e) {
+                    // not this offset
+                }
+            }
+            return "";
+        };
     }
 
     private static Namer inline(int arg, int offset) {
@@ -52,9 +70,9 @@ final class RegistrationHandlers {
             return 0;
         });
         h.put("cdev_init", c -> 0).put("cdev_add", c -> 0);
-        // __platform_driver_register(struct platform_driver *, owner): five callbacks, then
-        // struct device_driver whose first field is the name
-        h.put("__platform_driver_register", record("platform_driver_register", field(0, 40)));
+        // __platform_driver_register(struct platform_driver *, owner): five callbacks (six in the
+        // 6.1 stable kernels with remove_new), then struct device_driver whose first field is the name
+        h.put("__platform_driver_register", record("platform_driver_register", field(0, 40, 48)));
         // __pci_register_driver(struct pci_driver *, owner, mod_name): { list_head node; const char *name; }
         h.put("__pci_register_driver", record("pci_register_driver", field(0, 16)));
         // usb_register_driver(struct usb_driver *, owner, mod_name): name first

@@ -1,0 +1,120 @@
+package dev.kobj.emu;
+
+/**
+ * Library functions of the kernel that modules' inits call often (what the corpus survey found
+ * missing first): bitmap search (lib/find_bit.c), {@code strsep}, jiffies conversion (HZ=250 as
+ * Debian's config), CPU feature and DMI matches (an emulated CPU has no optional feature and
+ * no DMI table: {@code x86_match_cpu} and {@code dmi_check_system} match nothing,
+ * {@code cpu_have_feature} is false), and objects a module only keeps a pointer to.
+ */
+final class LibHandlers {
+    private LibHandlers() {
+    }
+
+    static final int HZ = 250;
+
+    static void install(Handlers h) {
+        // unsigned long _find_next_bit(const unsigned long *addr, unsigned long nbits, unsigned long start)
+        h.put("_find_next_bit", c -> findBit(c, c.arg(0), c.arg(1), c.arg(2), true));
+        h.put("_find_next_zero_bit", c -> findBit(c, c.arg(0), c.arg(1), c.arg(2), false));
+        h.put("_find_first_bit", c -> findBit(c, c.arg(0), c.arg(1), 0, true));
+        h.put("_find_first_zero_bit", c -> findBit(c, c.arg(0), c.arg(1), 0, false));
+        // char *strsep(char **s, const char *ct)
+        h.put("strsep", c -> {
+            long sp = c.arg(0);
+            long s = c.guest().readLong(sp);
+            if (s == 0) {
+                return 0;
+            }
+            byte[] str = c.guest().cstringBytes(s, Guest.MAX_STRING);
+            byte[] delims = c.guest().cstringBytes(c.arg(1), 256);
+            for (int i = 0; i < str.length; i++) {
+                for (byte d : delims) {
+                    if (str[i] == d) {
+                        c.guest().write(s + i, new byte[] {0});
+                        c.guest().writeLong(sp, s + i + 1);
+                        return s;
+                    }
+                }
+            }
+            c.guest().writeLong(sp, 0);
+            return s;
+        });
+        h.put("__msecs_to_jiffies", c -> (c.arg(0) * HZ + 999) / 1000);
+        h.put("__usecs_to_jiffies", c -> (c.arg(0) * HZ + 999_999) / 1_000_000);
+        h.put("jiffies_to_msecs", c -> (c.arg(0) & 0xffff_ffffL) * (1000 / HZ));
+        h.put("jiffies_to_usecs", c -> (c.arg(0) & 0xffff_ffffL) * (1_000_000 / HZ));
+        h.constant(0, "x86_match_cpu", "dmi_check_system", "dmi_first_match", "cpu_have_feature",
+                "acpi_match_device", "of_find_compatible_node", "of_find_matching_node_and_match",
+                "pci_get_device", "pci_get_subsys", "pci_dev_put", "of_node_put", "dmi_get_system_info",
+                "dmaengine_get", "dmaengine_put", "dev_add_pack", "dev_remove_pack", "__init_swait_queue_head",
+                "class_create_file_ns", "class_remove_file_ns", "kobject_set_name", "sg_init_one", "sg_init_table",
+                "rtnl_lock", "rtnl_unlock", "led_trigger_register", "led_trigger_unregister",
+                "led_trigger_unregister_simple", "cn_add_callback", "cn_del_callback", "kernel_fpu_begin_mask",
+                "kernel_fpu_end", "kernel_neon_begin", "kernel_neon_end", "irq_fpu_usable", "alg_test",
+                "crypto_alg_mod_lookup", "request_module", "__request_module", "mempool_destroy",
+                "kset_unregister", "kthread_bind", "bitmap_zalloc_node", "crypto_init_queue",
+                "register_acpi_bus_type", "bus_for_each_drv", "bus_for_each_dev", "class_interface_register",
+                "device_initialize", "inet_frags_init", "kobject_init_and_add", "netlink_register_notifier",
+                "nf_register_sockopt", "sysfs_create_group", "sysfs_create_file_ns", "sysfs_create_link",
+                "tcp_register_ulp", "__rtnl_link_register", "__fsl_mc_driver_register", "crypto_register_notifier",
+                "ethtool_set_ethtool_phy_ops", "n_tty_inherit_ops", "tcf_register_action", "register_qdisc",
+                "input_register_handler", "device_add", "device_register", "kobject_add", "ida_destroy",
+                "idr_destroy", "ida_free");
+        // int __crypto_memneq(const void *a, const void *b, size_t size): 0 when equal
+        h.put("__crypto_memneq", c -> java.util.Arrays.equals(c.guest().read(c.arg(0), (int) c.arg(2)),
+                c.guest().read(c.arg(1), (int) c.arg(2))) ? 0 : 1);
+        // struct nls_table { const char *charset; ... }, struct virtio_driver { struct device_driver driver; }
+        h.put("__register_nls", c -> {
+            c.kernel().register("register_nls", c.guest().cstring(c.guest().readLong(c.arg(0))), c.arg(0));
+            return 0;
+        });
+        h.put("register_virtio_driver", c -> {
+            c.kernel().register("register_virtio_driver", c.guest().cstring(c.guest().readLong(c.arg(0))),
+                    c.arg(0));
+            return 0;
+        });
+        h.put("__class_register", c -> {
+            c.kernel().register("class_register", c.arg(0) == 0 ? "" : c.guest().cstring(c.guest().readLong(
+                    c.arg(0))), c.arg(0));
+            return 0;
+        });
+        // void led_trigger_register_simple(const char *name, struct led_trigger **trigger)
+        h.put("led_trigger_register_simple", c -> {
+            long p = MemoryHandlers.alloc(c, 256);
+            c.guest().writeLong(c.arg(1), p);
+            c.kernel().register("led_trigger_register_simple", c.stringArg(0), p);
+            return 0;
+        });
+        for (String n : new String[] {"alloc_pages", "cdev_alloc", "mempool_create", "mempool_create_node",
+            "kset_create_and_add", "rtnl_link_register", "tcp_register_congestion_control",
+            "register_asymmetric_key_parser", "__netlink_kernel_create", "bdi_alloc", "proc_create_single_data",
+            "padata_alloc", "platform_device_alloc", "proc_mkdir_mode", "__request_region", "proc_create_seq_private",
+            "ida_alloc_range"}) {
+            boolean object = !n.startsWith("rtnl") && !n.startsWith("tcp") && !n.startsWith("register")
+                    && !n.startsWith("ida");
+            h.put(n, c -> {
+                long p = object ? MemoryHandlers.alloc(c, 4096) : 0;
+                c.kernel().register(n, "", object ? p : c.arg(0));
+                return p;
+            });
+        }
+    }
+
+    private static long findBit(Call c, long addr, long nbits, long start, boolean set) throws EmuException {
+        for (long i = start; i < Math.min(nbits, 1 << 20); i++) {
+            if ((i & 63) == 0 && nbits - i >= 64) {
+                long w = c.guest().readLong(addr + (i >>> 3));
+                if (set ? w == 0 : w == -1L) {
+                    i += 63;
+                    continue;
+                }
+            }
+            long word = c.guest().readLong(addr + ((i >>> 6) << 3));
+            if (((word >>> (i & 63)) & 1) == (set ? 1 : 0)) {
+                return i;
+            }
+        }
+        return nbits;
+    }
+}
