@@ -94,6 +94,7 @@ public final class KobjDump implements Callable<Integer> {
         cl.addSubcommand(new ModprobeCommand(ctx));
         cl.addSubcommand(new SignCommand(ctx));
         cl.addSubcommand(new VerifyCommand(ctx));
+        cl.addSubcommand(new RunCommand(ctx));
         PrintWriter pout = new PrintWriter(out, true, out.charset());
         PrintWriter perr = new PrintWriter(err, true, err.charset());
         cl.setOut(pout);
