@@ -198,6 +198,10 @@ for spec in "${RUN_VARIANTS[@]}"; do
 	"${ccv[@]}" "${COMMON_CFLAGS[@]}" "${flagv[@]}" -frandom-seed=emu_shim \
 		-c src/emu_shim.c -o "run/$variant/emu_shim.o"
 	check_rel "run/$variant/emu_shim.o" readelf
+	# src/emu_faults.c: one function per way a run can end badly (kobj-emu's fault tests)
+	"${ccv[@]}" "${COMMON_CFLAGS[@]}" "${flagv[@]}" -frandom-seed=emu_faults \
+		-c src/emu_faults.c -o "run/$variant/emu_faults.o"
+	check_rel "run/$variant/emu_faults.o" readelf
 done
 # x86_64 too: kobj-emu's tests run it natively (the x86_64 "native execution" oracle)
 for arch in x86_64 aarch64 riscv64; do

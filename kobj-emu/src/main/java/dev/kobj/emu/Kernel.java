@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
@@ -36,6 +35,7 @@ public final class Kernel {
     private final TreeMap<Long, String> byAddress = new TreeMap<>();
     private final Map<String, Long> data = new HashMap<>();
     private final List<LoadedImage> images = new ArrayList<>();
+    private final Map<LoadedImage, TreeMap<Long, String>> symbolIndex = new HashMap<>();
     private final List<Line> console = new ArrayList<>();
     private final List<Registration> registrations = new ArrayList<>();
     private final StringBuilder pending = new StringBuilder();
@@ -160,9 +160,10 @@ public final class Kernel {
         for (LoadedImage img : images) {
             for (LoadedImage.Region r : img.regions()) {
                 if (r.contains(address)) {
-                    Optional<LoadedImage.LinkedSymbol> s = img.symbolAt(address);
-                    return s.map(x -> x.name() + "+0x" + Long.toHexString(address - x.address()))
-                            .orElse(img.name() + "+0x" + Long.toHexString(address - r.address()));
+                    Map.Entry<Long, String> s = symbolIndex.get(img).floorEntry(address);
+                    return s != null && s.getKey() >= r.address()
+                            ? s.getValue() + "+0x" + Long.toHexString(address - s.getKey())
+                            : img.name() + ":" + r.name() + "+0x" + Long.toHexString(address - r.address());
                 }
             }
         }
@@ -176,10 +177,16 @@ public final class Kernel {
 
     void addImage(LoadedImage image) {
         images.add(0, image);
-    }
-
-    void removeImage(LoadedImage image) {
-        images.remove(image);
+        // named definitions by address; assembler-local labels (.L...) and section symbols left out
+        TreeMap<Long, String> index = new TreeMap<>();
+        for (LoadedImage.LinkedSymbol s : image.symbols()) {
+            int type = s.symbol().type();
+            if (s.source() == LoadedImage.Source.DEFINED && !s.name().isEmpty() && !s.name().startsWith(".L")
+                    && !s.name().startsWith("$") && type != 3 && type != 4) {
+                index.putIfAbsent(s.address(), s.name());
+            }
+        }
+        symbolIndex.put(image, index);
     }
 
     /** {@return the name of the hooked stub at {@code address}, or null} */

@@ -1,0 +1,67 @@
+/*
+ * kobj test fixture for kobj-emu: functions that each end a run abnormally,
+ * so the emulator's fault reports can be checked on every architecture.
+ *   fault_unmapped_read   reads 0x12345000 (never mapped in the guest)
+ *   fault_rodata_write    writes into a const object (.rodata, read-only)
+ *   fault_exec_data       calls into a const byte array (not executable)
+ *   fault_trap            __builtin_trap(): ud2 / brk / ebreak, as BUG() uses
+ *   fault_recurse         unbounded recursion with a 1 KiB frame: stack overflow
+ *   fault_spin            an endless loop: instruction budget or time limit
+ *   fault_unhandled       calls kobj_no_such_function(1, 2, 3), defined nowhere
+ *   fault_ok              returns 42
+ * Undefined symbol: kobj_no_such_function.
+ */
+#pragma GCC diagnostic ignored "-Winfinite-recursion"
+
+extern int kobj_no_such_function(int a, int b, int c);
+
+static const int fault_const[4] = {1, 2, 3, 4};
+static const unsigned char fault_code[16] = {0xff, 0xff, 0xff, 0xff};
+volatile int fault_sink;
+
+int fault_unmapped_read(void)
+{
+	return *(volatile int *)0x12345000UL;
+}
+
+int fault_rodata_write(void)
+{
+	*(volatile int *)&fault_const[1] = 5;
+	return fault_const[1];
+}
+
+int fault_exec_data(void)
+{
+	int (*f)(void) = (int (*)(void))(unsigned long)fault_code;
+	return f();
+}
+
+int fault_trap(void)
+{
+	__builtin_trap();
+}
+
+int __attribute__((noinline)) fault_recurse(int n)
+{
+	volatile char frame[1024];
+
+	frame[0] = (char)n;
+	frame[1023] = (char)n;
+	return fault_recurse(n + 1) + frame[0] + frame[1023];
+}
+
+int fault_spin(void)
+{
+	for (;;)
+		fault_sink++;
+}
+
+int fault_unhandled(void)
+{
+	return kobj_no_such_function(1, 2, 3) + 1;
+}
+
+int fault_ok(void)
+{
+	return 42;
+}
