@@ -202,6 +202,10 @@ for spec in "${RUN_VARIANTS[@]}"; do
 	"${ccv[@]}" "${COMMON_CFLAGS[@]}" "${flagv[@]}" -frandom-seed=emu_faults \
 		-c src/emu_faults.c -o "run/$variant/emu_faults.o"
 	check_rel "run/$variant/emu_faults.o" readelf
+	# src/emu_printk.c: printk formats (standard ones checked against C's vprintf in kobj-host)
+	"${ccv[@]}" "${COMMON_CFLAGS[@]}" "${flagv[@]}" -Wno-format -frandom-seed=emu_printk \
+		-c src/emu_printk.c -o "run/$variant/emu_printk.o"
+	check_rel "run/$variant/emu_printk.o" readelf
 done
 # x86_64 too: kobj-emu's tests run it natively (the x86_64 "native execution" oracle)
 for arch in x86_64 aarch64 riscv64; do

@@ -36,6 +36,12 @@ final class HostOracle {
     static final long BASE = 0x4000_0000L;
 
     static List<String> run(String arch, Path module, Path tmp) throws Exception {
+        return run(arch, module, tmp, List.of("init_module", "run_module_result", "run_module_calls",
+                "cleanup_module"));
+    }
+
+    /** Runs the functions {@code functions} of {@code module} (the first as "init") in kobj-host. */
+    static List<String> run(String arch, Path module, Path tmp, List<String> functions) throws Exception {
         Path host = EmuTests.testdata().resolve("run").resolve(arch).resolve("kobj-host");
         List<String> cmd = new ArrayList<>();
         if (!arch.equals("x86_64") || !System.getProperty("os.arch").equals("amd64")) {
@@ -55,7 +61,7 @@ final class HostOracle {
                     api, true)).base(BASE).policy(LoadPolicy.permissive()).build();
             try (LoadedImage img = Linker.link(elf, request)) {
                 write(img, image);
-                for (String fn : List.of("init_module", "run_module_result", "run_module_calls", "cleanup_module")) {
+                for (String fn : functions) {
                     cmd.add("0x" + Long.toHexString(img.symbol(fn).orElseThrow()));
                 }
             }
@@ -75,8 +81,9 @@ final class HostOracle {
     private static void write(LoadedImage img, Path out) throws Exception {
         try (OutputStream os = Files.newOutputStream(out); DataOutputStream d = new DataOutputStream(os)) {
             d.write("KOBJIMG1".getBytes(StandardCharsets.US_ASCII));
-            d.write(le(8).putInt(img.regions().size()).putInt(0).array());
-            for (LoadedImage.Region r : img.regions()) {
+            List<LoadedImage.Region> regions = img.regions().stream().filter(r -> r.size() > 0).toList();
+            d.write(le(8).putInt(regions.size()).putInt(0).array());
+            for (LoadedImage.Region r : regions) {
                 int prot = switch (r.permissions()) {
                     case R -> 1;
                     case RW -> 3;
