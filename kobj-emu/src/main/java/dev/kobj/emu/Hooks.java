@@ -38,12 +38,15 @@ final class Hooks {
         }
     }
 
-    Run run(String label, long address) throws EmuException {
+    Run run(String label, long address, long[] args) throws EmuException {
         outcome = null;
         calls = 0;
         instructions = 0;
         long ret = kernel.returnAddress();
         cpu.enter(engine, kernel.stackTop(), kernel.task(), ret);
+        for (int i = 0; i < args.length; i++) {
+            engine.reg(cpu.argRegs[i], args[i]);
+        }
         long timeoutMicros = Math.max(1, options.timeout().toNanos() / 1000);
         long t0 = System.nanoTime();
         int err = engine.start(address, ret, timeoutMicros, options.maxInstructions());

@@ -187,22 +187,30 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * Runs the function {@code symbol} of {@code image} with no argument until it returns, faults,
+     * Runs the function {@code symbol} of {@code image} with {@code args} until it returns, faults,
      * calls an unhandled function, or exceeds the budget or the time limit.
      *
      * @throws EmuException when the image does not define {@code symbol}
      */
-    public Run run(LoadedImage image, String symbol) throws EmuException {
+    public Run run(LoadedImage image, String symbol, long... args) throws EmuException {
         OptionalLong a = image.symbol(symbol);
         if (a.isEmpty()) {
             throw new EmuException(image.name() + " defines no " + symbol);
         }
-        return run(symbol, a.getAsLong());
+        return run(symbol, a.getAsLong(), args);
     }
 
-    /** Runs the code at {@code address} (named {@code label} in the result) as {@link #run(LoadedImage, String)}. */
-    public Run run(String label, long address) throws EmuException {
-        return hooks.run(label, address);
+    /**
+     * Runs the code at {@code address} (named {@code label} in the result) as
+     * {@link #run(LoadedImage, String, long...)}, with integer arguments in the calling
+     * convention's registers (at most 6 on x86-64, 8 on AArch64 and RISC-V).
+     */
+    public Run run(String label, long address, long... args) throws EmuException {
+        if (args.length > cpu.registerArgs()) {
+            throw new EmuException(args.length + " arguments: " + cpu + " passes " + cpu.registerArgs()
+                    + " in registers");
+        }
+        return hooks.run(label, address, args);
     }
 
     /**
