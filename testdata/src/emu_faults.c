@@ -9,11 +9,16 @@
  *   fault_spin            an endless loop: instruction budget or time limit
  *   fault_unhandled       calls kobj_no_such_function(1, 2, 3), defined nowhere
  *   fault_ok              returns 42
- * Undefined symbol: kobj_no_such_function.
+ *   kallsyms_matches      1 when kallsyms_lookup_name finds printk and fault_ok
+ *                         at the addresses the module's own references have,
+ *                         and 0 for a name nothing defines (what rootkits do)
+ * Undefined symbols: kobj_no_such_function, kallsyms_lookup_name, printk.
  */
 #pragma GCC diagnostic ignored "-Winfinite-recursion"
 
 extern int kobj_no_such_function(int a, int b, int c);
+extern unsigned long kallsyms_lookup_name(const char *name);
+extern int printk(const char *fmt, ...);
 
 static const int fault_const[4] = {1, 2, 3, 4};
 static const unsigned char fault_code[16] = {0xff, 0xff, 0xff, 0xff};
@@ -64,4 +69,11 @@ int fault_unhandled(void)
 int fault_ok(void)
 {
 	return 42;
+}
+
+int kallsyms_matches(void)
+{
+	return kallsyms_lookup_name("printk") == (unsigned long)printk &&
+	       kallsyms_lookup_name("fault_ok") == (unsigned long)fault_ok &&
+	       kallsyms_lookup_name("kobj_nothing_defines_this") == 0;
 }

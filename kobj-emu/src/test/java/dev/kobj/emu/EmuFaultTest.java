@@ -73,6 +73,31 @@ class EmuFaultTest {
             });
 
             assertThat(m.run(img, "fault_ok").outcome()).isEqualTo(new Outcome.Returned(42));
+            assertThat(m.run(img, "kallsyms_matches").outcome()).isEqualTo(new Outcome.Returned(1));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64-gcc-kernel", "aarch64-small", "riscv64-medany-norelax"})
+    void handlersAreAnSpiUsersExtendAndOverride(String variant) throws Exception {
+        // extend: the module's missing function answered by a handler reading its three arguments
+        // override: kallsyms_lookup_name hides every symbol
+        Handlers h = Handlers.standard()
+                .put("kobj_no_such_function", c -> c.arg(0) * 100 + c.arg(1) * 10 + c.arg(2))
+                .put("kallsyms_lookup_name", c -> 0);
+        java.util.List<String> trace = new java.util.ArrayList<>();
+        Options.Builder options = Machine.options(Cpu.X86_64).handlers(h).tracer(new Tracer() {
+            @Override
+            public void call(String name, long caller, long[] args, long result) {
+                trace.add(name + java.util.Arrays.toString(args) + "=" + result);
+            }
+        });
+        try (ElfFile elf = ElfFile.open(EmuExecutionTest.object(variant, "emu_faults.o"));
+             Machine m = Machine.forObject(elf, options)) {
+            LoadedImage img = m.load(elf);
+            assertThat(m.run(img, "fault_unhandled").outcome()).isEqualTo(new Outcome.Returned(123 + 1));
+            assertThat(m.run(img, "kallsyms_matches").outcome()).isEqualTo(new Outcome.Returned(0));
+            assertThat(trace).startsWith("kobj_no_such_function[1, 2, 3]=123");
         }
     }
 
