@@ -9,6 +9,7 @@
  *   fault_spin            an endless loop: instruction budget or time limit
  *   fault_unhandled       calls kobj_no_such_function(1, 2, 3), defined nowhere
  *   fault_ok              returns 42
+ *   spin_n(n)             n iterations of a loop, then returns n (for speed figures)
  *   kallsyms_matches      1 when kallsyms_lookup_name finds printk and fault_ok
  *                         at the addresses the module's own references have,
  *                         and 0 for a name nothing defines (what rootkits do)
@@ -76,4 +77,13 @@ int kallsyms_matches(void)
 	return kallsyms_lookup_name("printk") == (unsigned long)printk &&
 	       kallsyms_lookup_name("fault_ok") == (unsigned long)fault_ok &&
 	       kallsyms_lookup_name("kobj_nothing_defines_this") == 0;
+}
+
+long spin_n(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		fault_sink++;
+	return i;
 }
