@@ -67,6 +67,11 @@ public final class Machine implements AutoCloseable {
         }
     }
 
+    /** {@return why no machine can be made here (libunicorn missing: one line), or empty when it can} */
+    public static java.util.Optional<String> unavailable() {
+        return java.util.Optional.ofNullable(Unicorn.unavailableReason());
+    }
+
     /** {@return options for a machine of {@code cpu}: standard handlers, 100M instructions, 10 s} */
     public static Options.Builder options(Cpu cpu) {
         return Options.builder(cpu);
