@@ -60,7 +60,47 @@ final class LibHandlers {
                 "tcp_register_ulp", "__rtnl_link_register", "__fsl_mc_driver_register", "crypto_register_notifier",
                 "ethtool_set_ethtool_phy_ops", "n_tty_inherit_ops", "tcf_register_action", "register_qdisc",
                 "input_register_handler", "device_add", "device_register", "kobject_add", "ida_destroy",
-                "idr_destroy", "ida_free");
+                "idr_destroy", "ida_free", "bus_register_notifier", "bus_unregister_notifier", "dev_set_name",
+                "transport_class_register", "anon_transport_class_register", "attribute_container_register",
+                "acpi_osi_is_win8", "proc_set_size", "proc_set_user", "bdi_register", "acpi_get_devices",
+                "acpi_walk_namespace", "cpufreq_register_governor", "register_inet6addr_notifier",
+                "sysfs_create_mount_point", "tty_register_ldisc", "platform_device_add", "register_netdevice",
+                "xfrm_register_type", "drm_firmware_drivers_only", "register_btf_kfunc_id_set", "rtnl_af_register",
+                "__auxiliary_driver_register", "inet_hashinfo2_init_mod", "logic_outb", "logic_outw", "logic_outl",
+                "proc_symlink", "put_device", "get_device", "device_del", "device_unregister", "kobject_del",
+                "acpi_bus_register_driver", "acpi_dev_present", "serdev_device_driver_register",
+                "__mdiobus_register", "phy_drivers_register", "mdio_driver_register", "snd_card_register",
+                "register_pernet_operations", "security_add_hooks", "register_key_type", "nfnetlink_subsys_register",
+                "nf_ct_extend_register", "crypto_register_kpp", "xt_register_template", "nf_log_register",
+                "usb_serial_register_drivers", "__ieee80211_register_hw", "sock_register", "__sock_create",
+                "raw_notifier_chain_register", "register_syscore_ops", "register_restart_handler");
+        h.put("crc32_le", c -> crc32(c, c.arg(0), c.arg(1), c.arg(2), 0xedb88320L));
+        h.put("__crc32c_le", c -> crc32(c, c.arg(0), c.arg(1), c.arg(2), 0x82f63b78L));
+        h.put("__bitmap_weight", c -> {
+            long n = Math.min(c.arg(1), 1 << 20);
+            long w = 0;
+            for (long i = 0; i < n; i += 64) {
+                long word = c.guest().readLong(c.arg(0) + i / 8);
+                w += Long.bitCount(n - i >= 64 ? word : word & ((1L << (n - i)) - 1));
+            }
+            return w;
+        });
+        h.put("strlcat", c -> {
+            byte[] d = c.guest().cstringBytes(c.arg(0), Guest.MAX_STRING);
+            byte[] s = c.guest().cstringBytes(c.arg(1), Guest.MAX_STRING);
+            long size = c.arg(2);
+            if (d.length < size) {
+                int n = (int) Math.min(s.length, size - d.length - 1);
+                byte[] out = java.util.Arrays.copyOf(s, n + 1);
+                out[n] = 0;
+                c.guest().write(c.arg(0) + d.length, out);
+            }
+            return d.length + s.length;
+        });
+        h.put("hashlen_string", c -> {
+            byte[] s = c.guest().cstringBytes(c.arg(1), Guest.MAX_STRING);
+            return ((long) s.length << 32) | (java.util.Arrays.hashCode(s) & 0xffff_ffffL);
+        });
         // int __crypto_memneq(const void *a, const void *b, size_t size): 0 when equal
         h.put("__crypto_memneq", c -> java.util.Arrays.equals(c.guest().read(c.arg(0), (int) c.arg(2)),
                 c.guest().read(c.arg(1), (int) c.arg(2))) ? 0 : 1);
@@ -90,7 +130,8 @@ final class LibHandlers {
             "kset_create_and_add", "rtnl_link_register", "tcp_register_congestion_control",
             "register_asymmetric_key_parser", "__netlink_kernel_create", "bdi_alloc", "proc_create_single_data",
             "padata_alloc", "platform_device_alloc", "proc_mkdir_mode", "__request_region", "proc_create_seq_private",
-            "ida_alloc_range"}) {
+            "ida_alloc_range", "keyring_alloc", "_proc_mkdir", "kthread_create_worker", "kern_mount",
+            "uuid_gen", "platform_device_register_full"}) {
             boolean object = !n.startsWith("rtnl") && !n.startsWith("tcp") && !n.startsWith("register")
                     && !n.startsWith("ida");
             h.put(n, c -> {
@@ -99,6 +140,18 @@ final class LibHandlers {
                 return p;
             });
         }
+    }
+
+    /** lib/crc32.c: the reflected CRC-32 of {@code len} bytes at {@code p} from {@code crc}, polynomial {@code poly}. */
+    private static long crc32(Call c, long crc, long p, long len, long poly) throws EmuException {
+        long r = crc & 0xffff_ffffL;
+        for (byte b : c.guest().read(p, (int) Math.min(len, 1 << 24))) {
+            r ^= b & 0xff;
+            for (int k = 0; k < 8; k++) {
+                r = (r & 1) != 0 ? (r >>> 1) ^ poly : r >>> 1;
+            }
+        }
+        return r;
     }
 
     private static long findBit(Call c, long addr, long nbits, long start, boolean set) throws EmuException {
