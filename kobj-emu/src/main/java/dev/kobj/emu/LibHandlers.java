@@ -73,7 +73,24 @@ final class LibHandlers {
                 "register_pernet_operations", "security_add_hooks", "register_key_type", "nfnetlink_subsys_register",
                 "nf_ct_extend_register", "crypto_register_kpp", "xt_register_template", "nf_log_register",
                 "usb_serial_register_drivers", "__ieee80211_register_hw", "sock_register", "__sock_create",
-                "raw_notifier_chain_register", "register_syscore_ops", "register_restart_handler");
+                "raw_notifier_chain_register", "register_syscore_ops", "register_restart_handler",
+                "driver_create_file", "driver_remove_file", "device_create_file", "device_remove_file",
+                "debugfs_create_bool", "debugfs_create_u8", "debugfs_create_u16", "debugfs_create_u64",
+                "debugfs_create_x32", "might_resched", "guid_parse", "uuid_parse", "__release_region",
+                "pnp_register_driver", "tcf_em_register", "__serdev_device_driver_register", "inet6_add_protocol",
+                "inet_add_protocol", "register_vt_notifier", "async_schedule_node", "hv_is_hyperv_initialized",
+                "remove_proc_subtree", "sched_set_fifo", "platform_device_unregister", "sock_diag_register",
+                "xfrm6_protocol_register", "xfrm4_protocol_register", "rtnl_register_module", "mutex_is_locked",
+                "edac_get_owner", "__srcu_read_lock", "blkcg_policy_register", "acpi_install_address_space_handler",
+                "__percpu_counter_init", "__platform_register_drivers", "sdio_register_driver",
+                "textsearch_register", "perf_pmu_register", "coreboot_driver_register", "elv_register",
+                "i2c_for_each_dev", "kset_register", "mipi_dsi_driver_register_full", "efivar_supports_writes",
+                "devm_gpiod_get_optional", "static_key_count", "logic_inb", "logic_inw", "logic_inl",
+                "__xa_insert", "bus_find_device", "prepare_kernel_cred", "inet_ehash_locks_alloc");
+        h.put("__sw_hweight32", c -> Integer.bitCount((int) c.arg(0)));
+        h.put("__sw_hweight64", c -> Long.bitCount(c.arg(0)));
+        h.put("__sw_hweight16", c -> Integer.bitCount((int) c.arg(0) & 0xffff));
+        h.put("__sw_hweight8", c -> Integer.bitCount((int) c.arg(0) & 0xff));
         h.put("crc32_le", c -> crc32(c, c.arg(0), c.arg(1), c.arg(2), 0xedb88320L));
         h.put("__crc32c_le", c -> crc32(c, c.arg(0), c.arg(1), c.arg(2), 0x82f63b78L));
         h.put("__bitmap_weight", c -> {
@@ -131,7 +148,9 @@ final class LibHandlers {
             "register_asymmetric_key_parser", "__netlink_kernel_create", "bdi_alloc", "proc_create_single_data",
             "padata_alloc", "platform_device_alloc", "proc_mkdir_mode", "__request_region", "proc_create_seq_private",
             "ida_alloc_range", "keyring_alloc", "_proc_mkdir", "kthread_create_worker", "kern_mount",
-            "uuid_gen", "platform_device_register_full"}) {
+            "uuid_gen", "platform_device_register_full", "key_create_or_update", "__do_once_unused",
+            "folio_alloc", "alloc_cpumask_var_node", "alloc_etherdev_mqs", 
+            "crypto_alloc_sync_skcipher", "load_nls", "textsearch_prepare"}) {
             boolean object = !n.startsWith("rtnl") && !n.startsWith("tcp") && !n.startsWith("register")
                     && !n.startsWith("ida");
             h.put(n, c -> {
