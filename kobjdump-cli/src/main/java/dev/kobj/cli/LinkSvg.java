@@ -109,22 +109,25 @@ final class LinkSvg {
 
     private static int legend(StringBuilder sb, int y) {
         int x = MARGIN;
-        String[][] items = {{"RX", "text: read + execute"}, {"R", "rodata, ro_after_init: read only"},
-            {"RW", "data, bss: read + write"}};
+        String[][] items = {{"RX", "RX: text"}, {"R", "R: rodata, ro_after_init"}, {"RW", "RW: data, bss"}};
         for (String[] it : items) {
             sb.append("<rect x=\"").append(x).append("\" y=\"").append(y).append("\" width=\"18\" height=\"12\" fill=\"")
                     .append(colour(it[0])).append("\"/>\n");
             sb.append(text(x + 24, y + 10, 11, "normal", it[1]));
-            x += 40 + it[1].length() * 6;
+            x += 44 + it[1].length() * 7;
         }
         sb.append("<rect x=\"").append(x).append("\" y=\"").append(y)
                 .append("\" width=\"18\" height=\"12\" fill=\"#3b82c4\"/><rect x=\"").append(x).append("\" y=\"")
                 .append(y).append("\" width=\"18\" height=\"12\" fill=\"url(#nobits)\"/>\n");
         sb.append(text(x + 24, y + 10, 11, "normal", "NOBITS (zero-filled)"));
-        x += 40 + 20 * 6;
+        x += 44 + 20 * 7;
         sb.append("<rect x=\"").append(x).append("\" y=\"").append(y).append("\" width=\"18\" height=\"12\" "
-                + "fill=\"#ccc\" stroke=\"#111\" stroke-dasharray=\"3,2\"/>\n");
+                + "fill=\"#bbbbbb\" stroke=\"#111\" stroke-dasharray=\"3,2\"/>\n");
         sb.append(text(x + 24, y + 10, 11, "normal", "stubs (GOT, PLT, veneers)"));
+        x += 44 + 25 * 7;
+        sb.append("<rect x=\"").append(x).append("\" y=\"").append(y).append("\" width=\"18\" height=\"12\" "
+                + "fill=\"#f4f4f4\" stroke=\"#999\"/>\n");
+        sb.append(text(x + 24, y + 10, 11, "normal", "unused (to the page end)"));
         return y + 30;
     }
 
