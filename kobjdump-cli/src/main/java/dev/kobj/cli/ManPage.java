@@ -24,6 +24,7 @@ final class ManPage {
         StringBuilder sb = new StringBuilder();
         sb.append(".\\\" Generated from kobjdump's picocli definitions (dev.kobj.cli.ManPage); do not edit.\n");
         sb.append(".TH KOBJDUMP 1 \"\" \"").append(esc(version)).append("\" \"User Commands\"\n");
+        sb.append(".nh\n.ad l\n"); // no hyphenation, ragged right: paths and option names stay whole
         sb.append(".SH NAME\nkobjdump \\- ELF relocatable objects and Linux kernel modules: inspect, check, "
                 + "link, depmod, modprobe, sign, verify\n");
         sb.append(".SH SYNOPSIS\n.B kobjdump\n.I COMMAND\n[\\fIOPTIONS\\fR] [\\fIARGUMENTS\\fR]\n.br\n"
