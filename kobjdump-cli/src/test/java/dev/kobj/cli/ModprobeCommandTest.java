@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ModVersion;
+import dev.kobj.testkit.Corpus;
+import dev.kobj.testkit.Testdata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +65,7 @@ class ModprobeCommandTest {
 
     @Test
     void importerBringsInExporterFromTheTree() throws Exception {
-        Path src = Tools.testdata().resolve("obj/x86_64-gcc-kernel");
+        Path src = Testdata.root().resolve("obj/x86_64-gcc-kernel");
         Path tree = root.resolve("lib/modules/6.1.0");
         Files.createDirectories(tree.resolve("kernel/lib"));
         Files.createDirectories(tree.resolve("kernel/drivers/misc"));
@@ -98,9 +100,9 @@ class ModprobeCommandTest {
 
     @Test
     void debianNfsv4LoadsTheModulesDepmodListsForIt() throws Exception {
-        Path corpus = CorpusReadelfOracleTest.corpus().resolve("amd64");
+        Path corpus = Corpus.dir("amd64").orElse(Corpus.root().resolve("amd64"));
         Path tree = corpus.resolve("lib/modules/6.1.0-56-amd64");
-        if (!Files.isDirectory(tree) || !Files.isRegularFile(corpus.resolve("Module.symvers"))) {
+        if (!Files.isDirectory(tree) || Corpus.dir("amd64").isEmpty()) {
             System.err.println("SKIPPED: corpus " + tree + " is missing: run scripts/fetch-corpus.sh");
             Assumptions.abort("corpus " + tree + " is missing");
         }
