@@ -57,12 +57,11 @@ public final class ModuleRegistry implements AutoCloseable {
 
     private ModuleRegistry(Builder b) {
         this.state = new RegistryState(this, b);
-        Lifecycle lifecycle = new Lifecycle(state);
-        this.loading = new Loading(state, lifecycle, new Opening(state), new Dependencies(state));
-        this.unloading = new Unloading(state, lifecycle);
-        this.autounload = new Autounload(state, lifecycle, unloading);
+        this.loading = new Loading(state);
+        this.unloading = new Unloading(state);
+        this.autounload = new Autounload(state, unloading);
         this.registrations = new Registrations(state);
-        this.listings = new Listings(state, lifecycle);
+        this.listings = new Listings(state);
         if (b.autounloadThread) {
             state.startAutounloader(autounload::runAutounload);
         }
