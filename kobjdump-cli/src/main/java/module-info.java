@@ -1,11 +1,12 @@
 /**
  * The {@code kobjdump} command: readelf-like views, check, link, depmod, modprobe, sign and
- * verify over kobj's libraries. {@link dev.kobj.cli.KobjDump#run} is the whole program.
+ * verify, and run (kobj-emu) over kobj's libraries. {@link dev.kobj.cli.KobjDump#run} is the whole program.
  * picocli reads and writes the commands' annotated fields by reflection, hence the
  * {@code opens}.
  */
 module dev.kobj.cli {
     requires dev.kobj.registry;
+    requires dev.kobj.emu;
     requires info.picocli;
     requires java.management;
 
