@@ -1,7 +1,6 @@
 package dev.kobj.emu;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ModInfoEntry;
@@ -45,12 +44,9 @@ class CorpusRunTest {
             long calls) {
     }
 
+    /** The test kit's rule: runs with -Pcorpus; a missing tree skips, and fails under CI. */
     static Path corpus(String arch) {
-        String p = System.getProperty("kobj.corpus");
-        assumeTrue(p != null && !p.isBlank() && !p.startsWith("$"), "no corpus (set -Dkobj.corpus=DIR)");
-        Path dir = Path.of(p).resolve(arch);
-        assumeTrue(Files.isDirectory(dir.resolve("lib/modules")), "no corpus for " + arch + " in " + p);
-        return dir;
+        return dev.kobj.testkit.Corpus.require(arch);
     }
 
     static List<Path> sample(List<Path> all, String arch) {
