@@ -6,7 +6,7 @@ import dev.kobj.link.LinkException;
 import dev.kobj.link.LinkRequest;
 import dev.kobj.link.Linker;
 import dev.kobj.link.LoadedImage;
-import dev.kobj.symtab.KernelArch;
+import dev.kobj.elf.Arch;
 import dev.kobj.symtab.KernelSymbolTable;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -66,9 +66,9 @@ public class LinkBenchmark {
     @Setup(Level.Trial)
     public void load() throws Exception {
         Path tree = Corpus.root().resolve(arch);
-        KernelArch ka = arch.equals("amd64") ? KernelArch.X86_64 : KernelArch.AARCH64;
+        Arch ka = arch.equals("amd64") ? Arch.X86_64 : Arch.AARCH64;
         kernel = KernelSymbolTable.synthesize(KernelSymbolTable.read(tree.resolve("Module.symvers")), ka, true);
-        base = ka == KernelArch.X86_64 ? 0xffff_ffff_c000_0000L : ka.textBase() - 0x400_0000L;
+        base = ka == Arch.X86_64 ? 0xffff_ffff_c000_0000L : ka.textBase() - 0x400_0000L;
         List<Path> all;
         try (Stream<Path> s = Files.walk(tree.resolve("lib/modules"))) {
             all = s.filter(p -> p.getFileName().toString().endsWith(".ko")).sorted().toList();
