@@ -29,9 +29,9 @@ main() {
     done
     [ ${#archs[@]} -gt 0 ] || archs=(amd64 arm64)
     cd "$here"
-    local corpus=${KOBJ_CORPUS:-$here/corpus} out=kobj-bench/target/bench-cli.md tmp
+    local corpus=${KOBJ_CORPUS:-$here/corpus} out=kobj-bench/target/bench-cli.md
     tmp=$(mktemp -d)
-    trap 'rm -rf "$tmp"' EXIT
+    trap 'rm -rf "${tmp:-}"' EXIT
     mkdir -p kobj-bench/target
     ./kobjdump --version >/dev/null # builds the jar and the launcher's state when needed
 
