@@ -139,15 +139,12 @@ final class StatsCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ parsing
 
-    /** One reusable file buffer per thread: the files are read into it, not mapped one by one. */
-    private static final ThreadLocal<dev.kobj.elf.ElfReader> READERS = ThreadLocal.withInitial(dev.kobj.elf.ElfReader::new);
-
     /** Parses everything kobj reads from one file. */
     static FileResult parse(Path p) {
         long disk = 0;
         try {
             disk = Files.size(p);
-            try (ElfFile f = READERS.get().open(p)) {
+            try (ElfFile f = ElfFile.open(p)) {
                 ElfHeader h = f.header();
                 long sections = 0;
                 long symbols = 0;

@@ -77,12 +77,9 @@ public final class Depmod {
         return new Result(tree, DependencyGraph.of(nodes), problems);
     }
 
-    /** One reusable file buffer per thread: the modules are read into it, not mapped one by one. */
-    private static final ThreadLocal<dev.kobj.elf.ElfReader> READERS = ThreadLocal.withInitial(dev.kobj.elf.ElfReader::new);
-
     /** {@return the module's symbols, or the message of what went wrong reading it} */
     private static Object readSymbols(Path file) {
-        try (ElfFile f = READERS.get().open(file)) {
+        try (ElfFile f = ElfFile.open(file)) {
             return ModuleSymbols.read(f);
         } catch (IOException | dev.kobj.elf.ElfFormatException | RuntimeException e) {
             String m = e.getMessage();
