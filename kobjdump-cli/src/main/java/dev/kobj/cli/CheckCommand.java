@@ -70,6 +70,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also list the modules that would load.")
     boolean verbose;
 
+    @Option(names = "--json", description = "Print JSON: every module with its status and problems, and the summary.")
+    boolean json;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
@@ -188,8 +191,13 @@ final class CheckCommand implements Callable<Integer> {
         int n = threads <= 0 ? cpus : Math.min(threads, cpus);
         long peak;
         long linkStart = System.nanoTime();
-        try (HeapSampler heap = new HeapSampler()) {
-            results.addAll(Parallel.map(files, n, i -> check(files.get(i), named.get(i), tables, policy)));
+        try (HeapSampler heap = new HeapSampler();
+                ProgressBar bar = ProgressBar.on(ctx, files.size(), "modules", false)) {
+            results.addAll(Parallel.map(files, n, i -> {
+                Result r = check(files.get(i), named.get(i), tables, policy);
+                ProgressBar.step(bar);
+                return r;
+            }));
             peak = heap.peak();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -201,6 +209,11 @@ final class CheckCommand implements Callable<Integer> {
         }
         long end = System.nanoTime();
         PrintStream out = ctx.out();
+        if (json) {
+            out.print(ResultsJson.check(results, (end - linkStart) / 1e9, n));
+            out.flush();
+            return results.stream().allMatch(Result::ok) ? 0 : 1;
+        }
         StringBuilder sb = new StringBuilder();
         long ok = 0;
         long refused = 0;

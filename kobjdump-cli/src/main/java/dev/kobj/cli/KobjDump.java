@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "COMMAND",
         description = "Displays ELF relocatable objects and Linux kernel modules (.o, .ko, .ko.gz, .ko.xz, "
                 + ".ko.zst) the way readelf does, as text or --json, using kobj's parser.",
-        footer = {"", "Exit status: 0 success, 1 a file could not be read or parsed, 2 usage error."})
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:success", "1:a file could not be read or parsed, or a command found problems",
+            "2:usage error (unknown command or option, missing argument)"})
 public final class KobjDump implements Callable<Integer> {
     /** The version printed by --version when the jar's manifest does not carry one. */
     static final String VERSION = "0.1.0-SNAPSHOT";
@@ -55,7 +57,7 @@ public final class KobjDump implements Callable<Integer> {
 
     /** The commands' names, in the order the usage lists them. */
     private static final List<String> COMMANDS = List.of("headers", "sections", "symbols", "relocs", "modinfo",
-            "groups", "stats", "check", "link", "depmod", "modprobe", "sign", "verify");
+            "groups", "stats", "check", "link", "depmod", "modprobe", "sign", "verify", "install-extras");
 
     /** {@return a new instance of the command named {@code name}} (a switch, not lambdas: no classes spun at start-up) */
     private static Object command(String name, Context ctx) {
@@ -73,6 +75,7 @@ public final class KobjDump implements Callable<Integer> {
             case "modprobe" -> new ModprobeCommand(ctx);
             case "sign" -> new SignCommand(ctx);
             case "verify" -> new VerifyCommand(ctx);
+            case "install-extras" -> new InstallExtrasCommand(ctx);
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -86,6 +89,11 @@ public final class KobjDump implements Callable<Integer> {
             }
             java.io.Console c = System.console();
             return c != null && c.isTerminal();
+        }
+
+        /** {@return true when errors go to the process's stderr and that is a terminal (isatty(2))} */
+        boolean stderrIsTerminal() {
+            return err == System.err && Terminal.isTerminal(2);
         }
 
         /** Prints the one-line error {@code kobjdump: <message>}. */
@@ -109,17 +117,11 @@ public final class KobjDump implements Callable<Integer> {
         if (fast >= 0) {
             return fast;
         }
-        CommandLine cl = new CommandLine(new KobjDump());
         // picocli builds each command's model from its annotations by reflection, which is most
         // of a short run's time: when the first argument names a command, only that one is built
         // (the parent's usage, which lists every command, is printed only without one).
         String first = args == null || args.length == 0 ? "" : args[0];
-        boolean one = COMMANDS.contains(first);
-        for (String name : COMMANDS) {
-            if (!one || name.equals(first)) {
-                cl.addSubcommand(name, command(name, ctx));
-            }
-        }
+        CommandLine cl = commandLine(ctx, COMMANDS.contains(first) ? first : null);
         PrintWriter pout = new PrintWriter(out, true, out.charset());
         PrintWriter perr = new PrintWriter(err, true, err.charset());
         cl.setOut(pout);
@@ -141,6 +143,27 @@ public final class KobjDump implements Callable<Integer> {
             err.flush();
         }
         return rc;
+    }
+
+    /**
+     * {@return the command line of kobjdump and every subcommand, writing to {@code ctx}}: what
+     * {@link #run} executes, and the model the completion script and the manual page are made
+     * from ({@link Extras}).
+     */
+    static CommandLine commandLine(Context ctx) {
+        return commandLine(ctx, null);
+    }
+
+    /** {@return the command line with every subcommand, or only the one named {@code only} when not null} */
+    private static CommandLine commandLine(Context ctx, String only) {
+        CommandLine cl = new CommandLine(new KobjDump());
+        for (String name : COMMANDS) {
+            if (only == null || name.equals(only)) {
+                cl.addSubcommand(name, command(name, ctx));
+            }
+        }
+        ExitCodes.document(cl);
+        return cl;
     }
 
     /**
