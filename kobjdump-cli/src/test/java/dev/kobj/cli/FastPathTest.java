@@ -2,6 +2,7 @@ package dev.kobj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.testkit.Testdata;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +16,9 @@ import org.junit.jupiter.api.Test;
  * reads everything after it as files), and command lines it must not take are left to picocli.
  */
 class FastPathTest {
-    private static final String MODULE = Tools.testdata().resolve("special/module.ko").toString();
-    private static final String OBJECT = Tools.testdata().resolve("obj/x86_64-gcc-kernel/module.o").toString();
-    private static final String MISSING = Tools.testdata().resolve("special/no-such.ko").toString();
+    private static final String MODULE = Testdata.root().resolve("special/module.ko").toString();
+    private static final String OBJECT = Testdata.root().resolve("obj/x86_64-gcc-kernel/module.o").toString();
+    private static final String MISSING = Testdata.root().resolve("special/no-such.ko").toString();
 
     private static KobjDumpCliTest.Run run(String... args) {
         return KobjDumpCliTest.run(args);
