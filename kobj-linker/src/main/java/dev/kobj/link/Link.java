@@ -81,21 +81,36 @@ final class Link {
     }
 
     LoadedImage run() throws LinkException {
+        String step = "load checks";
         try {
             check();
+            step = "stub scan";
             scan();
+            step = "layout";
             lay();
+            step = "allocation";
             allocate();
+            step = "resolution";
             resolve();
+            step = "stubs";
             writeStubs();
+            step = "relocation";
             relocate();
+            step = "finalization";
             LinkedImage image = finish();
             allocations.clear();
             return image;
         } catch (ElfFormatException e) {
             abandon();
             throw new LinkException(Kind.FORMAT, elf.name(), e.getMessage(), e);
-        } catch (LinkException | RuntimeException | Error e) {
+        } catch (LinkException e) {
+            abandon();
+            if (e.file().isEmpty()) {
+                // A HostMemory's own error knows neither the file nor the step: name both.
+                throw new LinkException(e.kind(), elf.name(), elf.name() + ": " + step + ": " + e.getMessage(), e);
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
             abandon();
             throw e;
         }
