@@ -66,7 +66,7 @@ for t in "${TARGETS[@]}"; do
     "$JAVA" -XX:+EnableDynamicAgentLoading -XX:-OmitStackTraceInFastThrow -XX:+UseParallelGC -Xmx3g \
         --enable-native-access=ALL-UNNAMED -Dkobj.testdata="$PWD/testdata" -Dkobj.fuzz.target="$t" \
         -cp "$CP" com.code_intelligence.jazzer.Jazzer --target_class=dev.kobj.fuzz.FuzzMain \
-        --instrumentation_includes='dev.kobj.**' \
+        --instrumentation_includes='dev.kobj.**' --keep_going="${FUZZ_KEEP_GOING:-1}" \
         "${limit[@]}" -timeout=30 -rss_limit_mb=5000 -max_len=$maxlen -print_final_stats=1 \
         -artifact_prefix="$art" --reproducer_path="$art" "$corpus" "$seeds" > "$log" 2>&1
     rc=$?

@@ -1,7 +1,7 @@
 package dev.kobj.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.kobj.symtab.KernelArch;
+import dev.kobj.elf.Arch;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.KernelSymbolTable;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +45,7 @@ class SymtabFuzzTest {
                 }
             }
             if (format == KernelSymbolTable.Format.MODULE_SYMVERS) {
-                for (KernelArch arch : KernelArch.values()) {
+                for (Arch arch : Arch.values()) {
                     sum += KernelSymbolTable.synthesize(t, arch, true).size();
                 }
             }
