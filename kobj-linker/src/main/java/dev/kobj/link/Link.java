@@ -204,6 +204,12 @@ final class Link {
         Allocation core = request.memory().allocate(base, Math.max(coreSize, Linker.PAGE_SIZE), Linker.PAGE_SIZE);
         allocations.add(core);
         byLayout.put(LoadedImage.Layout.CORE, core);
+        // Init sections that are all empty still need an address (found by fuzzing: a module
+        // whose only init section has sh_size 0 had no init allocation for its slot).
+        boolean initSlots = layout.slots.stream().anyMatch(slot -> slot.layout() == LoadedImage.Layout.INIT);
+        if (initSize == 0 && initSlots) {
+            initSize = Linker.PAGE_SIZE;
+        }
         if (initSize > 0) {
             long next = core.address() + core.size();
             next = Layout.align(next, Linker.PAGE_SIZE);
