@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * allocation above a size cap. It keeps the live allocations so that a test can compare them
  * before and after (a failed link or load must leave none behind).
  */
-final class FaultyMemory implements HostMemory {
+class FaultyMemory implements HostMemory {
     private final HeapMemory heap;
     private final long cap;
     final AtomicInteger allocations = new AtomicInteger();
@@ -35,7 +35,7 @@ final class FaultyMemory implements HostMemory {
     public Allocation allocate(long address, long size, long alignment) throws LinkException {
         int n = allocations.getAndIncrement();
         if (n == failAllocation) {
-            throw new LinkException("faulty memory: allocation " + n + " refused (injected)");
+            throw new LinkException("faulty memory: request " + n + " refused (injected)");
         }
         if (size > cap) {
             throw new LinkException("faulty memory: 0x" + Long.toHexString(size) + " bytes asked, more than the cap 0x"
@@ -66,7 +66,7 @@ final class FaultyMemory implements HostMemory {
             public void protect(long offset, long length, Permissions permissions) throws LinkException {
                 int p = protects.getAndIncrement();
                 if (p == failProtect) {
-                    throw new LinkException("faulty memory: protect " + p + " refused (injected)");
+                    throw new LinkException("faulty memory: permission change " + p + " refused (injected)");
                 }
                 a.protect(offset, length, permissions);
             }
