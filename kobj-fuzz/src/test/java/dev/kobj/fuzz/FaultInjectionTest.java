@@ -37,14 +37,14 @@ class FaultInjectionTest {
     }
 
     /** What a registry, its symbol tables and its memory hold, compared by value. */
-    record Snapshot(List<ModuleInfo> modules, Set<String> exports, int exportCount, Set<Long> memory) {
+    record Snapshot(List<ModuleInfo> modules, Set<String> exports, int exportCount, List<String> memory) {
         static Snapshot of(ModuleRegistry r, FaultyMemory m, Set<String> names) {
             Set<String> ex = new TreeSet<>();
             for (String n : names) {
                 Optional<KernelSymbol> s = r.exports().lookup(n);
                 s.ifPresent(k -> ex.add(k.name() + "@" + Long.toHexString(k.address()) + ":" + k.owner()));
             }
-            return new Snapshot(r.list(), ex, r.exports().size(), Set.copyOf(m.live));
+            return new Snapshot(r.list(), ex, r.exports().size(), m.liveAllocations());
         }
     }
 

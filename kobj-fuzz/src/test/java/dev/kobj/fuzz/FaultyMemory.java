@@ -22,7 +22,8 @@ class FaultyMemory implements HostMemory {
     final AtomicInteger allocations = new AtomicInteger();
     final AtomicInteger protects = new AtomicInteger();
     final AtomicLong bytesAllocated = new AtomicLong();
-    final Set<Long> live = ConcurrentHashMap.newKeySet();
+    /** The live allocations (by identity: simulated addresses may coincide). */
+    final Set<Allocation> live = ConcurrentHashMap.newKeySet();
     volatile int failAllocation = -1;
     volatile int failProtect = -1;
 
@@ -43,8 +44,7 @@ class FaultyMemory implements HostMemory {
         }
         Allocation a = heap.allocate(address, size, alignment);
         bytesAllocated.addAndGet(size);
-        live.add(a.address());
-        return new Allocation() {
+        Allocation w = new Allocation() {
             private boolean closed;
 
             @Override
@@ -75,11 +75,19 @@ class FaultyMemory implements HostMemory {
             public void close() {
                 if (!closed) {
                     closed = true;
-                    live.remove(a.address());
+                    live.remove(this);
                     a.close();
                 }
             }
         };
+        live.add(w);
+        return w;
+    }
+
+    /** {@return the addresses and sizes of the live allocations, sorted: a value to compare} */
+    java.util.List<String> liveAllocations() {
+        return live.stream().map(x -> Long.toHexString(x.address()) + "+" + Long.toHexString(x.size())).sorted()
+                .toList();
     }
 
     @Override
