@@ -52,9 +52,9 @@ for t in "${TARGETS[@]}"; do
     cls=${t%#*}; m=${t#*#}
     seeds=kobj-fuzz/src/test/resources/dev/kobj/fuzz/${cls}Inputs/$m
     corpus=$T/fuzz-corpus/$cls-$m
-    art=$T/fuzz-findings/$cls-$m/
+    art=$T/fuzz-findings/${FUZZ_TAG:+$FUZZ_TAG-}$cls-$m/
     mkdir -p "$corpus" "$art"
-    log=$T/fuzz-logs/$cls-$m.log
+    log=$T/fuzz-logs/${FUZZ_TAG:+$FUZZ_TAG-}$cls-$m.log
     case $cls in
         SymtabFuzzTest|DescriptorFuzzTest) [ "$m" = modinfo ] && maxlen=20000 || maxlen=4096 ;;
         SignatureFuzzTest) [ "$m" = certificates ] && maxlen=4096 || maxlen=12000 ;;
