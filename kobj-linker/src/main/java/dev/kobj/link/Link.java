@@ -79,21 +79,36 @@ final class Link {
     }
 
     LoadedImage run() throws LinkException {
+        String step = "load checks";
         try {
             check();
+            step = "stub scan";
             scan();
+            step = "layout";
             lay();
+            step = "allocation";
             allocate();
+            step = "resolution";
             resolve();
+            step = "stubs";
             writeStubs();
+            step = "relocation";
             relocate();
+            step = "finalization";
             LinkedImage image = finish();
             allocations.clear();
             return image;
         } catch (ElfFormatException e) {
             abandon();
             throw new LinkException(Kind.FORMAT, elf.name(), e.getMessage(), e);
-        } catch (LinkException | RuntimeException | Error e) {
+        } catch (LinkException e) {
+            abandon();
+            if (e.file().isEmpty()) {
+                // A HostMemory's own error knows neither the file nor the step: name both.
+                throw new LinkException(e.kind(), elf.name(), elf.name() + ": " + step + ": " + e.getMessage(), e);
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
             abandon();
             throw e;
         }
@@ -187,6 +202,12 @@ final class Link {
         Allocation core = request.memory().allocate(base, Math.max(coreSize, Linker.PAGE_SIZE), Linker.PAGE_SIZE);
         allocations.add(core);
         byLayout.put(LoadedImage.Layout.CORE, core);
+        // Init sections that are all empty still need an address (found by fuzzing: a module
+        // whose only init section has sh_size 0 had no init allocation for its slot).
+        boolean initSlots = layout.slots.stream().anyMatch(slot -> slot.layout() == LoadedImage.Layout.INIT);
+        if (initSize == 0 && initSlots) {
+            initSize = Linker.PAGE_SIZE;
+        }
         if (initSize > 0) {
             long next = core.address() + core.size();
             next = Layout.align(next, Linker.PAGE_SIZE);
