@@ -39,7 +39,7 @@ public record Fixture(String path, String readelf, String arch, String descripti
         return Testdata.path(path);
     }
 
-    /** {@return obj/<variant>/ gives the variant; multi/<arch> and special/ give "multi-<arch>" / "special"} */
+    /** {@return obj/VARIANT/ gives the variant; multi/ARCH and special/ give "multi-<arch>" / "special"} */
     public String variant() {
         String[] p = path.split("/");
         if (p[0].equals("obj") && p[1].equals("multi")) {
