@@ -133,7 +133,7 @@ public interface LoadedImage extends AutoCloseable {
         NOT_LOADED,
         /** SHN_ABS: st_value. */
         ABSOLUTE,
-        /** Undefined, found in the request's {@link SymbolLookup} (a loaded module or the kernel). */
+        /** Undefined, found in the request's {@link dev.kobj.symtab.SymbolLookup} (a loaded module or the kernel). */
         LOOKUP,
         /** Undefined, found in the request's bindings. */
         BINDING,
