@@ -2,6 +2,8 @@ package dev.kobj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +128,7 @@ class ExtrasTest {
 
     @Test
     void progressBarOnlyWhenStderrIsATerminalOrAskedFor() {
-        String objs = Tools.testdata().resolve("obj/x86_64-gcc-kernel").toString();
+        String objs = Testdata.root().resolve("obj/x86_64-gcc-kernel").toString();
         var quiet = LinkCommandTest.kobjdump("stats", objs);
         assertThat(quiet.rc()).isZero();
         assertThat(quiet.err()).doesNotContain("\r");

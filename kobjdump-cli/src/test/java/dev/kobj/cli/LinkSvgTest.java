@@ -2,6 +2,9 @@ package dev.kobj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.testkit.Readelf;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +61,7 @@ class LinkSvgTest {
         if (!base.isEmpty()) {
             args.addAll(List.of("--base", base));
         }
-        args.add(Tools.testdata().resolve(object).toString());
+        args.add(Testdata.root().resolve(object).toString());
         var r = LinkCommandTest.kobjdump(args.toArray(String[]::new));
         assertThat(r.rc()).as(r.err()).isZero();
 
@@ -97,7 +100,7 @@ class LinkSvgTest {
 
         List<String> fromSvg = boxes.stream().map(b -> b.name() + " " + Long.toHexString(b.address()) + " "
                 + Long.toHexString(b.size())).sorted().toList();
-        List<String> fromReadelf = Exec.sections(Exec.run(readelf, "-SW", elf.toString())).stream()
+        List<String> fromReadelf = Readelf.sectionLines(Tools.run(readelf, "-SW", elf.toString())).stream()
                 .filter(s -> s.flags().contains("A"))
                 .map(s -> s.name() + " " + Long.toHexString(s.address()) + " " + Long.toHexString(s.size()))
                 .sorted().toList();
@@ -107,7 +110,7 @@ class LinkSvgTest {
         }
 
         // Regions: a PT_LOAD at each address, with the region's permissions.
-        Matcher m = LOAD.matcher(Exec.run(readelf, "-lW", elf.toString()));
+        Matcher m = LOAD.matcher(Tools.run(readelf, "-lW", elf.toString()));
         Map<Long, String> loads = new HashMap<>();
         while (m.find()) {
             String flg = m.group(2);
