@@ -1,10 +1,12 @@
 package dev.kobj.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.kobj.testkit.Corpus;
+import dev.kobj.testkit.Depmod;
 import dev.kobj.testkit.Readelf;
 import dev.kobj.testkit.Testdata;
 import dev.kobj.testkit.Tools;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

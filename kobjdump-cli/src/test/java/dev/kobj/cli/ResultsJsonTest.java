@@ -1,12 +1,14 @@
 package dev.kobj.cli;
 
+import dev.kobj.testkit.Corpus;
+import dev.kobj.testkit.Depmod;
+import dev.kobj.testkit.Readelf;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kobj.testkit.Readelf;
-import dev.kobj.testkit.Testdata;
-import dev.kobj.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
