@@ -13,17 +13,21 @@ final class Bytes {
     final String file;
     final MemorySegment seg;
     final long size;
-    private final ValueLayout.OfShort u16;
-    private final ValueLayout.OfInt u32;
-    private final ValueLayout.OfLong u64;
+    /** True for ELFDATA2LSB. The layouts are constants, one per byte order, so that the JIT
+     *  folds their var handles into plain loads (a layout held in a field is checked at every call). */
+    private final boolean le;
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     Bytes(String file, MemorySegment seg, ByteOrder order) {
         this.file = file;
         this.seg = seg;
         this.size = seg.byteSize();
-        this.u16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order);
-        this.u32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(order);
-        this.u64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order);
+        this.le = order == ByteOrder.LITTLE_ENDIAN;
     }
 
     ElfFormatException error(long offset, String field, long value, String problem) {
@@ -45,17 +49,17 @@ final class Bytes {
 
     int u16(long off, String field) throws ElfFormatException {
         check(off, 2, field);
-        return seg.get(u16, off) & 0xffff;
+        return (le ? seg.get(LE16, off) : seg.get(BE16, off)) & 0xffff;
     }
 
     long u32(long off, String field) throws ElfFormatException {
         check(off, 4, field);
-        return seg.get(u32, off) & 0xffffffffL;
+        return (le ? seg.get(LE32, off) : seg.get(BE32, off)) & 0xffffffffL;
     }
 
     long u64(long off, String field) throws ElfFormatException {
         check(off, 8, field);
-        return seg.get(u64, off);
+        return (le ? seg.get(LE64, off) : seg.get(BE64, off));
     }
 
     /** Reads a class-sized word: 8 bytes in ELF64, 4 in ELF32. */
@@ -70,18 +74,18 @@ final class Bytes {
     }
 
     int u16(long off) {
-        return seg.get(u16, off) & 0xffff;
+        return (le ? seg.get(LE16, off) : seg.get(BE16, off)) & 0xffff;
     }
 
     long u32(long off) {
-        return seg.get(u32, off) & 0xffffffffL;
+        return (le ? seg.get(LE32, off) : seg.get(BE32, off)) & 0xffffffffL;
     }
 
     long u64(long off) {
-        return seg.get(u64, off);
+        return (le ? seg.get(LE64, off) : seg.get(BE64, off));
     }
 
     long word(boolean is64, long off) {
-        return is64 ? seg.get(u64, off) : seg.get(u32, off) & 0xffffffffL;
+        return is64 ? u64(off) : u32(off);
     }
 }

@@ -87,7 +87,8 @@ final class HeaderReader {
             if (phnum == PN_XNUM) {
                 realPhnum = b.u32(shoff + (is64 ? 44 : 28));
             }
-            if (realShnum > (b.size - shoff) / shentsize) {
+            // sh_size of section 0 is a 64-bit word: a value of 2^63 or more reads as negative.
+            if (realShnum < 0 || realShnum > (b.size - shoff) / shentsize) {
                 throw b.error(is64 ? 40 : 32, shnum == 0 ? "sh_size of section 0 (section count)" : "e_shnum",
                         realShnum, "section header table at 0x" + Long.toHexString(shoff)
                                 + " extends past the end of the file (" + b.size + " bytes)");
@@ -147,7 +148,9 @@ final class HeaderReader {
             raw[i] = sh;
         }
         SectionHeader strSh = raw[(int) h.shstrndx()];
-        if (strSh.type() != SHT_STRTAB && n > 1) {
+        // With one section the name table is section 0 itself, of any type; if it is NOBITS,
+        // its sh_offset/sh_size are not file bytes and must not be read as names.
+        if ((strSh.type() != SHT_STRTAB && n > 1) || (strSh.type() == SHT_NOBITS && strSh.size() != 0)) {
             throw b.error(h.shoff() + h.shstrndx() * h.shentsize() + 4, "sh_type of e_shstrndx section "
                     + h.shstrndx(), strSh.type() & 0xffffffffL, "section-name table is not SHT_STRTAB");
         }

@@ -22,7 +22,6 @@ import dev.kobj.link.LoadedImage.StubSection;
 import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;
-import dev.kobj.reloc.RelocationKind;
 import dev.kobj.reloc.StubNeeds;
 import dev.kobj.reloc.VeneerPool;
 import java.lang.foreign.MemorySegment;
@@ -30,7 +29,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,21 +79,36 @@ final class Link {
     }
 
     LoadedImage run() throws LinkException {
+        String step = "load checks";
         try {
             check();
+            step = "stub scan";
             scan();
+            step = "layout";
             lay();
+            step = "allocation";
             allocate();
+            step = "resolution";
             resolve();
+            step = "stubs";
             writeStubs();
+            step = "relocation";
             relocate();
+            step = "finalization";
             LinkedImage image = finish();
             allocations.clear();
             return image;
         } catch (ElfFormatException e) {
             abandon();
             throw new LinkException(Kind.FORMAT, elf.name(), e.getMessage(), e);
-        } catch (LinkException | RuntimeException | Error e) {
+        } catch (LinkException e) {
+            abandon();
+            if (e.file().isEmpty()) {
+                // A HostMemory's own error knows neither the file nor the step: name both.
+                throw new LinkException(e.kind(), elf.name(), elf.name() + ": " + step + ": " + e.getMessage(), e);
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
             abandon();
             throw e;
         }
@@ -189,6 +202,12 @@ final class Link {
         Allocation core = request.memory().allocate(base, Math.max(coreSize, Linker.PAGE_SIZE), Linker.PAGE_SIZE);
         allocations.add(core);
         byLayout.put(LoadedImage.Layout.CORE, core);
+        // Init sections that are all empty still need an address (found by fuzzing: a module
+        // whose only init section has sh_size 0 had no init allocation for its slot).
+        boolean initSlots = layout.slots.stream().anyMatch(slot -> slot.layout() == LoadedImage.Layout.INIT);
+        if (initSize == 0 && initSlots) {
+            initSize = Linker.PAGE_SIZE;
+        }
         if (initSize > 0) {
             long next = core.address() + core.size();
             next = Layout.align(next, Linker.PAGE_SIZE);
@@ -376,15 +395,6 @@ final class Link {
         return null;
     }
 
-    private Long stub(StubNeeds.Target t) {
-        for (StubSection st : stubs) {
-            if (st.kind() == StubKind.PLT) {
-                return st.entries().get(t);
-            }
-        }
-        return null;
-    }
-
     private String symbolName(long index) {
         if (index == 0 || index >= resolution.symbols.size()) {
             return "";
@@ -404,23 +414,57 @@ final class Link {
         return s.name();
     }
 
+    /**
+     * Applies each loaded section's relocations. The fixups carry no symbol name and no
+     * place text (no string is built per relocation); when the engine refuses one, the
+     * section's fixups are made again with them and applied again, which throws the same
+     * exception with the full message ({@link RelocationEngine#applyAll} is all or nothing).
+     */
     private void relocate() throws ElfFormatException, LinkException {
+        gotSlots = stubMap(StubKind.GOT);
+        pltSlots = stubMap(StubKind.PLT);
+        branchKinds = new BranchKinds(engine);
+        List<Fixup> fixups = new ArrayList<>();
         for (RelocationTable t : tables) {
             PlacedSection sec = placed.get(t.target().index());
             Allocation a = byLayout.get(sec.region().layout());
-            List<Fixup> fixups = new ArrayList<>((int) t.size());
-            for (long i = 0; i < t.size(); i++) {
-                fixups.add(fixup(sec, t.get(i)));
-            }
             MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(), sec.size());
+            fill(fixups, sec, t, false);
             try {
                 engine.applyAll(bytes, order, fixups, veneers);
-            } catch (RelocationException e) {
-                throw relocationError(e, "");
+            } catch (RelocationException lean) {
+                fill(fixups, sec, t, true);
+                try {
+                    engine.applyAll(bytes, order, fixups, veneers);
+                } catch (RelocationException e) {
+                    throw relocationError(e, "");
+                }
             }
             relocations += fixups.size();
             request.listener().relocated(sec, fixups.size());
         }
+    }
+
+    private void fill(List<Fixup> fixups, PlacedSection sec, RelocationTable t, boolean named)
+            throws ElfFormatException {
+        fixups.clear();
+        for (long i = 0; i < t.size(); i++) {
+            fixups.add(fixup(sec, t.get(i), named));
+        }
+    }
+
+    /** The GOT and PLT entries by target; null when there are none (most x86_64 modules have no GOT). */
+    private Map<StubNeeds.Target, Long> gotSlots;
+    private Map<StubNeeds.Target, Long> pltSlots;
+    private BranchKinds branchKinds;
+
+    private Map<StubNeeds.Target, Long> stubMap(StubKind kind) {
+        for (StubSection st : stubs) {
+            if (st.kind() == kind) {
+                return st.entries().isEmpty() ? null : st.entries();
+            }
+        }
+        return null;
     }
 
     private LinkException relocationError(RelocationException e, String symbol) {
@@ -429,31 +473,24 @@ final class Link {
         return LinkException.of(elf.name(), List.of(p), e);
     }
 
-    private Fixup fixup(PlacedSection sec, Relocation r) {
+    private Fixup fixup(PlacedSection sec, Relocation r, boolean named) {
         int sym = (int) r.symbol();
-        String name = symbolName(sym);
-        String where = elf.name() + ": " + sec.name() + "+0x" + Long.toHexString(r.offset());
-        long size = sym == 0 ? 0 : resolution.symbols.get(sym).size();
-        Fixup f = Fixup.of((int) r.type(), r.offset(), sec.address() + r.offset(), sym == 0 ? 0 : values[sym],
-                r.addend(), name, where).withSymbolSize(size);
-        StubNeeds.Target key = engine.stubTarget(new RelocationEngine.RawRelocation((int) r.type(), r.symbol(),
-                r.addend()));
-        Long slot = gotSlot(key);
-        f = f.withGot(slot == null ? 0 : slot, gotBase);
-        if (isBranch((int) r.type())) {
-            Long st = stub(key);
-            if (st != null) {
-                f = f.withStub(st);
-            }
+        int type = (int) r.type();
+        long got = 0;
+        long stub = 0;
+        boolean branch = pltSlots != null && branchKinds.isBranch(type);
+        if (gotSlots != null || branch) {
+            StubNeeds.Target key = engine.stubTarget(new RelocationEngine.RawRelocation(type, r.symbol(), r.addend()));
+            Long slot = gotSlots == null ? null : gotSlots.get(key);
+            got = slot == null ? 0 : slot;
+            Long st = branch ? pltSlots.get(key) : null;
+            stub = st == null ? 0 : st;
         }
-        return f;
-    }
-
-    private final Map<Integer, Boolean> branchKinds = new HashMap<>();
-
-    private boolean isBranch(int type) {
-        return branchKinds.computeIfAbsent(type, t -> engine.kind(t)
-                .map(k -> k.category() == RelocationKind.Category.BRANCH).orElse(false));
+        long size = sym == 0 ? 0 : resolution.symbols.get(sym).size();
+        String name = named ? symbolName(sym) : "";
+        String where = named ? elf.name() + ": " + sec.name() + "+0x" + Long.toHexString(r.offset()) : "";
+        return new Fixup(type, r.offset(), sec.address() + r.offset(), sym == 0 ? 0 : values[sym], r.addend(), size,
+                got, gotBase, stub, name, where);
     }
 
     // ---------------------------------------------------------------- 7. finalize (W^X)

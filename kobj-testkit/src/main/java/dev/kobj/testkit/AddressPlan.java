@@ -62,7 +62,7 @@ public record AddressPlan(String name, long base, Map<String, Long> fixed, long 
 
     /**
      * {@return the address of every non-weak undefined symbol of {@code elf}} under this plan,
-     * in order of first appearance: the {@link #fixed} one, else {@link #nextFree} + 0x100 per
+     * in order of first appearance: the {@link #fixed()} one, else {@link #nextFree()} + 0x100 per
      * name not fixed. Weak ones resolve to 0 and {@code _GLOBAL_OFFSET_TABLE_} to the GOT: not here.
      */
     public Map<String, Long> addresses(ElfFile elf) throws ElfFormatException {

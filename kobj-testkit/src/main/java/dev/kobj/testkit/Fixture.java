@@ -39,7 +39,7 @@ public record Fixture(String path, String readelf, String arch, String descripti
         return Testdata.path(path);
     }
 
-    /** {@return obj/<variant>/ gives the variant; multi/<arch> and special/ give "multi-<arch>" / "special"} */
+    /** {@return the variant: VARIANT for obj/VARIANT/, "multi-ARCH" for obj/multi/ARCH, "special" for special/} */
     public String variant() {
         String[] p = path.split("/");
         if (p[0].equals("obj") && p[1].equals("multi")) {

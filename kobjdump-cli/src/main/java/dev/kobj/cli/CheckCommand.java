@@ -1,6 +1,7 @@
 package dev.kobj.cli;
 
 import dev.kobj.elf.ElfFile;
+import dev.kobj.elf.ElfReader;
 import dev.kobj.link.Checks;
 import dev.kobj.link.HeapMemory;
 import dev.kobj.link.LinkException;
@@ -21,8 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -96,9 +95,12 @@ final class CheckCommand implements Callable<Integer> {
                 (file, error) -> failures.add(new Result(file, false, error, List.of(), 0)));
     }
 
+    /** One reusable file buffer per thread (the modules are read, not mapped). */
+    private static final ThreadLocal<ElfReader> READERS = ThreadLocal.withInitial(ElfReader::new);
+
     Result check(Path p, boolean named, KernelTables tables, LoadPolicy policy) {
         String name = p.toString();
-        try (ElfFile f = ElfFile.open(p)) {
+        try (ElfFile f = READERS.get().open(p)) {
             SymbolLookup lookup = tables.forObject(f.header());
             if (checksOnly) {
                 return new Result(p, named, null, Checks.run(f, policy, lookup), 0);
@@ -189,21 +191,20 @@ final class CheckCommand implements Callable<Integer> {
         int n = threads <= 0 ? cpus : Math.min(threads, cpus);
         long peak;
         long linkStart = System.nanoTime();
-        try (HeapSampler heap = new HeapSampler(); ForkJoinPool pool = new ForkJoinPool(n);
+        try (HeapSampler heap = new HeapSampler();
                 ProgressBar bar = ProgressBar.on(ctx, files.size(), "modules", false)) {
-            List<Integer> idx = java.util.stream.IntStream.range(0, files.size()).boxed().toList();
-            results.addAll(pool.submit(() -> idx.parallelStream().map(i -> {
+            results.addAll(Parallel.map(files, n, i -> {
                 Result r = check(files.get(i), named.get(i), tables, policy);
                 ProgressBar.step(bar);
                 return r;
-            }).toList()).get());
+            }));
             peak = heap.peak();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ctx.error("interrupted");
             return 1;
-        } catch (ExecutionException e) {
-            ctx.error("internal error: " + e.getCause());
+        } catch (RuntimeException e) {
+            ctx.error("internal error: " + e);
             return 1;
         }
         long end = System.nanoTime();

@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,6 +55,33 @@ public final class KobjDump implements Callable<Integer> {
         }
     }
 
+    /** The commands' names, in the order the usage lists them. */
+    private static final List<String> COMMANDS = List.of("headers", "sections", "symbols", "relocs", "modinfo",
+            "groups", "stats", "check", "link", "depmod", "modprobe", "sign", "verify", "install-extras",
+            "run");
+
+    /** {@return a new instance of the command named {@code name}} (a switch, not lambdas: no classes spun at start-up) */
+    private static Object command(String name, Context ctx) {
+        return switch (name) {
+            case "headers" -> new HeadersCommand(ctx);
+            case "sections" -> new SectionsCommand(ctx);
+            case "symbols" -> new SymbolsCommand(ctx);
+            case "relocs" -> new RelocsCommand(ctx);
+            case "modinfo" -> new ModinfoCommand(ctx);
+            case "groups" -> new GroupsCommand(ctx);
+            case "stats" -> new StatsCommand(ctx);
+            case "check" -> new CheckCommand(ctx);
+            case "link" -> new LinkCommand(ctx);
+            case "depmod" -> new DepmodCommand(ctx);
+            case "modprobe" -> new ModprobeCommand(ctx);
+            case "sign" -> new SignCommand(ctx);
+            case "verify" -> new VerifyCommand(ctx);
+            case "install-extras" -> new InstallExtrasCommand(ctx);
+            case "run" -> new RunCommand(ctx);
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
     /** The streams the commands write to. */
     record Context(PrintStream out, PrintStream err) {
         /** {@return true when output goes to the process's stdout and that is a terminal} */
@@ -87,7 +115,15 @@ public final class KobjDump implements Callable<Integer> {
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Context ctx = new Context(out, err);
-        CommandLine cl = commandLine(ctx);
+        int fast = FastPath.tryRun(args, ctx);
+        if (fast >= 0) {
+            return fast;
+        }
+        // picocli builds each command's model from its annotations by reflection, which is most
+        // of a short run's time: when the first argument names a command, only that one is built
+        // (the parent's usage, which lists every command, is printed only without one).
+        String first = args == null || args.length == 0 ? "" : args[0];
+        CommandLine cl = commandLine(ctx, COMMANDS.contains(first) ? first : null);
         PrintWriter pout = new PrintWriter(out, true, out.charset());
         PrintWriter perr = new PrintWriter(err, true, err.charset());
         cl.setOut(pout);
@@ -117,22 +153,17 @@ public final class KobjDump implements Callable<Integer> {
      * from ({@link Extras}).
      */
     static CommandLine commandLine(Context ctx) {
+        return commandLine(ctx, null);
+    }
+
+    /** {@return the command line with every subcommand, or only the one named {@code only} when not null} */
+    private static CommandLine commandLine(Context ctx, String only) {
         CommandLine cl = new CommandLine(new KobjDump());
-        cl.addSubcommand(new HeadersCommand(ctx));
-        cl.addSubcommand(new SectionsCommand(ctx));
-        cl.addSubcommand(new SymbolsCommand(ctx));
-        cl.addSubcommand(new RelocsCommand(ctx));
-        cl.addSubcommand(new ModinfoCommand(ctx));
-        cl.addSubcommand(new GroupsCommand(ctx));
-        cl.addSubcommand(new StatsCommand(ctx));
-        cl.addSubcommand(new CheckCommand(ctx));
-        cl.addSubcommand(new LinkCommand(ctx));
-        cl.addSubcommand(new DepmodCommand(ctx));
-        cl.addSubcommand(new ModprobeCommand(ctx));
-        cl.addSubcommand(new SignCommand(ctx));
-        cl.addSubcommand(new VerifyCommand(ctx));
-        cl.addSubcommand(new InstallExtrasCommand(ctx));
-        cl.addSubcommand(new RunCommand(ctx));
+        for (String name : COMMANDS) {
+            if (only == null || name.equals(only)) {
+                cl.addSubcommand(name, command(name, ctx));
+            }
+        }
         ExitCodes.document(cl);
         return cl;
     }

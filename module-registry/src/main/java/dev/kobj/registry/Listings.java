@@ -22,6 +22,9 @@ final class Listings {
     }
 
     Optional<ModuleInfo> status(int id) {
+        if (!s.lock.isHeldByCurrentThread()) {
+            return Optional.ofNullable(s.published.byId().get(id));
+        }
         s.enter();
         try {
             return Optional.ofNullable(s.byId.get(id)).map(m -> m.info(s.delay));
@@ -31,6 +34,9 @@ final class Listings {
     }
 
     Optional<ModuleInfo> status(String name) {
+        if (!s.lock.isHeldByCurrentThread()) {
+            return Optional.ofNullable(s.published.byName().get(name));
+        }
         s.enter();
         try {
             Module m = s.byName.get(name);
@@ -57,6 +63,9 @@ final class Listings {
     }
 
     List<ModuleInfo> list() {
+        if (!s.lock.isHeldByCurrentThread()) {
+            return s.published.list();
+        }
         s.enter();
         try {
             return s.byId.values().stream().sorted(Comparator.comparingInt(m -> m.id)).map(m -> m.info(s.delay)).toList();

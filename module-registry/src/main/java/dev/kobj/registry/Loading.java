@@ -226,7 +226,8 @@ final class Loading {
                         m.image.completeInit();
                     } catch (LinkException e) {
                         s.lifecycle.runHandlerQuietly(m, ModuleCommand.FINI);
-                        throw new ModuleException(Errno.ENOEXEC, modName + ": " + e.getMessage(), e);
+                        throw new ModuleException(Errno.ENOEXEC, modName + ": completing init (ro_after_init made "
+                                + "read-only): " + e.getMessage(), e);
                     }
                 }
             } catch (ModuleException e) {

@@ -39,6 +39,7 @@ record Metadata(ModuleMetadata metadata, Map<String, String> properties) {
 
     static Metadata read(ElfFile elf, Optional<Path> file, boolean beside) throws ModuleException {
         String where = file.map(Path::toString).orElse(elf.name());
+        String descriptorWhere = where; // errors in a descriptor's values name the descriptor
         Map<String, List<String>> modinfo = new LinkedHashMap<>();
         String thisModule = "";
         Map<String, String> descriptor = null;
@@ -60,7 +61,8 @@ record Metadata(ModuleMetadata metadata, Map<String, String> properties) {
                 while (n > 0 && b[n - 1] == 0) {
                     n--;
                 }
-                descriptor = properties(new String(b, 0, n, StandardCharsets.UTF_8), where + " " + DESCRIPTOR_SECTION);
+                descriptorWhere = where + " " + DESCRIPTOR_SECTION;
+                descriptor = properties(new String(b, 0, n, StandardCharsets.UTF_8), descriptorWhere);
                 origin = ModuleMetadata.Origin.DESCRIPTOR_SECTION;
             }
         } catch (ElfFormatException e) {
@@ -73,9 +75,11 @@ record Metadata(ModuleMetadata metadata, Map<String, String> properties) {
             Path props = dir.resolve(base + ".properties");
             Path plist = dir.resolve(base + ".plist");
             if (Files.isRegularFile(props)) {
-                descriptor = properties(readSmall(props), props.toString());
+                descriptorWhere = props.toString();
+                descriptor = properties(readSmall(props), descriptorWhere);
                 origin = ModuleMetadata.Origin.PROPERTIES_FILE;
             } else if (Files.isRegularFile(plist)) {
+                descriptorWhere = plist.toString();
                 descriptor = plist(plist);
                 origin = ModuleMetadata.Origin.PLIST_FILE;
             }
@@ -95,18 +99,20 @@ record Metadata(ModuleMetadata metadata, Map<String, String> properties) {
         try {
             moduleClass = ModuleClass.parse(cls);
         } catch (IllegalArgumentException e) {
-            throw new ModuleException(ModuleException.Errno.EINVAL, where + ": unknown module class '" + cls + "'");
+            throw new ModuleException(ModuleException.Errno.EINVAL, (d.containsKey("class") ? descriptorWhere : where)
+                    + ": unknown module class '" + cls + "'");
         }
         String ver = first(d.get("version"), first(modinfo, "kobj.version"), "1");
         int version;
         try {
             version = Integer.parseInt(ver.strip());
         } catch (NumberFormatException e) {
-            throw new ModuleException(ModuleException.Errno.EINVAL, where + ": version '" + ver + "' is not an integer");
+            throw new ModuleException(ModuleException.Errno.EINVAL, (d.containsKey("version") ? descriptorWhere : where)
+                    + ": version '" + ver + "' is not an integer");
         }
         List<Dependency> requires = new ArrayList<>();
         if (d.containsKey("requires")) {
-            requires.addAll(dependencies(d.get("requires"), where));
+            requires.addAll(dependencies(d.get("requires"), descriptorWhere));
         }
         for (String dep : modinfo.getOrDefault("depends", List.of())) {
             for (Dependency x : dependencies(dep, where)) {
@@ -127,7 +133,7 @@ record Metadata(ModuleMetadata metadata, Map<String, String> properties) {
             }
         });
         ModuleMetadata md = new ModuleMetadata(name, moduleClass, version, requires, noAutoload,
-                first(modinfo, "license"), first(modinfo, "vermagic"), modinfo.getOrDefault("alias", List.of()),
+                orEmpty(first(modinfo, "license")), orEmpty(first(modinfo, "vermagic")), modinfo.getOrDefault("alias", List.of()),
                 modinfo.getOrDefault("import_ns", List.of()), modinfo.getOrDefault("softdep", List.of()), origin, raw);
         return new Metadata(md, handlerProps);
     }
@@ -262,6 +268,10 @@ record Metadata(ModuleMetadata metadata, Map<String, String> properties) {
     private static String first(Map<String, List<String>> m, String key) {
         List<String> v = m.get(key);
         return v == null || v.isEmpty() ? null : v.getFirst();
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     private static String first(String... options) {

@@ -99,7 +99,21 @@ final class RegistryState {
         lock.lock();
     }
 
+    /**
+     * What readers see without taking the lock ({@link Listings}): the state as the last
+     * outermost operation left it. A load in progress is not in it until the load completes, so
+     * a reader never waits for a load (NetBSD's modstat takes module_lock; kobj's status views do
+     * not). A thread inside an operation (a lifecycle call) reads the live state instead.
+     */
+    record Published(List<ModuleInfo> list, Map<Integer, ModuleInfo> byId, Map<String, ModuleInfo> byName) {
+    }
+
+    volatile Published published = new Published(List.of(), Map.of(), Map.of());
+
     void exit() {
+        if (lock.getHoldCount() == 1) {
+            publish();
+        }
         lock.unlock();
         if (lock.getHoldCount() == 0) {
             List<RegistryEvent> events = pendingEvents.get();
@@ -117,6 +131,25 @@ final class RegistryState {
                 }
             }
         }
+    }
+
+    private void publish() {
+        List<ModuleInfo> list = new ArrayList<>(byId.size());
+        Map<Integer, ModuleInfo> ids = new HashMap<>();
+        for (Module m : byId.values()) {
+            ModuleInfo i = m.info(delay);
+            list.add(i);
+            ids.put(m.id, i);
+        }
+        list.sort(java.util.Comparator.comparingInt(ModuleInfo::id));
+        Map<String, ModuleInfo> names = new HashMap<>();
+        for (Module m : byName.values()) {
+            names.put(m.name, ids.containsKey(m.id) && byId.get(m.id) == m ? ids.get(m.id) : m.info(delay));
+        }
+        builtins.forEach((n, b) -> names.putIfAbsent(n, Listings.registered(b.metadata(), ModuleSource.BUILTIN)));
+        preloaded.forEach((n, p) -> names.putIfAbsent(n, Listings.registered(p.metadata().metadata(),
+                ModuleSource.PRELOADED)));
+        published = new Published(List.copyOf(list), Map.copyOf(ids), Map.copyOf(names));
     }
 
     void post(RegistryEvent e) {

@@ -176,18 +176,18 @@ public final class AArch64Engine implements RelocationEngine {
     private record Write(MemorySegment segment, long offset, Field field, long value) {
         void write(ByteOrder order) {
             switch (field) {
-                case DATA64 -> segment.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), offset, value);
-                case DATA32 -> segment.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), offset, (int) value);
-                case DATA16 -> segment.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), offset, (short) value);
+                case DATA64 -> DataWords.set64(segment, order, offset, value);
+                case DATA32 -> DataWords.set32(segment, order, offset, (int) value);
+                case DATA16 -> DataWords.set16(segment, order, offset, (short) value);
                 default -> segment.set(INSN, offset, (int) value);
             }
         }
 
         Write snapshot(ByteOrder order) {
             long old = switch (field) {
-                case DATA64 -> segment.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), offset);
-                case DATA32 -> segment.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), offset);
-                case DATA16 -> segment.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), offset);
+                case DATA64 -> DataWords.get64(segment, order, offset);
+                case DATA32 -> DataWords.get32(segment, order, offset);
+                case DATA16 -> DataWords.get16(segment, order, offset);
                 default -> segment.get(INSN, offset);
             };
             return new Write(segment, offset, field, old);

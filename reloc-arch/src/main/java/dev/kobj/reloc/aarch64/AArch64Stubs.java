@@ -82,7 +82,7 @@ final class AArch64Stubs {
     }
 
     static void writeGotEntry(MemorySegment got, long offset, ByteOrder order, long value) {
-        got.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), offset, value);
+        DataWords.set64(got, order, offset, value);
     }
 
     /**
@@ -111,7 +111,7 @@ final class AArch64Stubs {
         if (pages < -(1L << 32) || pages >= (1L << 32)) {
             plt.set(INSN, offset, A64.ldrXLiteral(IP0, 8));
             plt.set(INSN, offset + 4, A64.br(IP0));
-            plt.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), offset + 8, target);
+            DataWords.set64(plt, order, offset + 8, target);
             return;
         }
         plt.set(INSN, offset, A64.adrp(IP0, pages >> 12));

@@ -39,10 +39,6 @@ public final class X86_64Engine implements RelocationEngine {
         KINDS = List.copyOf(kinds);
     }
 
-    /** A planned write: the low {@code bytes} bytes of {@code value} at {@code offset}. */
-    private record Patch(long offset, int bytes, long value) {
-    }
-
     @Override
     public Arch arch() {
         return Arch.X86_64;
@@ -65,26 +61,40 @@ public final class X86_64Engine implements RelocationEngine {
 
     @Override
     public void applyAll(MemorySegment section, ByteOrder order, List<Fixup> fixups) throws RelocationException {
-        List<Patch> patches = new ArrayList<>(fixups.size());
-        for (Fixup f : fixups) {
+        // Check every fixup first, then write: primitive arrays, no object per relocation.
+        int n = fixups.size();
+        long[] values = new long[n];
+        byte[] widths = new byte[n];
+        for (int i = 0; i < n; i++) {
+            Fixup f = fixups.get(i);
             if (order != ByteOrder.LITTLE_ENDIAN) {
                 throw new RelocationException(Reason.NOT_APPLICABLE, f.type(), 0,
                         f.where() + ": x86-64 objects are little-endian, this one says big-endian");
             }
-            Patch p = plan(section, f);
-            if (p != null) {
-                patches.add(p);
+            X86_64Kind k = plan(section, f);
+            if (k != null) {
+                widths[i] = (byte) (k.bits() / 8);
+                values[i] = value(k, f);
+                if (!k.fits(values[i])) {
+                    throw new RelocationException(Reason.OUT_OF_RANGE, f.type(), values[i], outOfRange(k, f, values[i]));
+                }
             }
         }
-        for (Patch p : patches) {
-            X86_64Instructions.writeField(section, p.offset(), p.bytes(), p.value());
+        for (int i = 0; i < n; i++) {
+            if (widths[i] != 0) {
+                X86_64Instructions.writeField(section, fixups.get(i).offset(), widths[i], values[i]);
+            }
         }
     }
 
-    /** Checks one fixup and returns what to write, or null for NONE. */
-    private static Patch plan(MemorySegment section, Fixup f) throws RelocationException {
-        X86_64Kind k = X86_64Kind.of(f.type()).orElseThrow(() -> new RelocationException(Reason.UNKNOWN_TYPE,
-                f.type(), f.type(), f.where() + ": unknown relocation type " + f.type() + " (x86-64)" + refs(f)));
+    /** Checks one fixup's type and place and returns its kind, or null for NONE. */
+    private static X86_64Kind plan(MemorySegment section, Fixup f) throws RelocationException {
+        int type = f.type();
+        X86_64Kind k = X86_64Kind.byType(type);
+        if (k == null) {
+            throw new RelocationException(Reason.UNKNOWN_TYPE, f.type(), f.type(),
+                    f.where() + ": unknown relocation type " + f.type() + " (x86-64)" + refs(f));
+        }
         if (k.refusal() != null) {
             throw new RelocationException(Reason.NOT_APPLICABLE, f.type(), 0,
                     f.where() + ": relocation " + k.name() + " cannot be applied to a module: " + k.refusal()
@@ -109,11 +119,7 @@ public final class X86_64Engine implements RelocationEngine {
                                 + refs(f));
             }
         }
-        long value = value(k, f);
-        if (!k.fits(value)) {
-            throw new RelocationException(Reason.OUT_OF_RANGE, f.type(), value, outOfRange(k, f, value));
-        }
-        return new Patch(f.offset(), bytes, value);
+        return k;
     }
 
     /** The psABI formula of {@code k}, in wrapping 64-bit arithmetic. */
@@ -185,13 +191,13 @@ public final class X86_64Engine implements RelocationEngine {
     public StubNeeds scan(List<RawRelocation> relocations) {
         StubNeeds needs = StubNeeds.empty(X86_64Stubs.GOT_ENTRY_SIZE, X86_64Stubs.PLT_ENTRY_SIZE);
         for (RawRelocation r : relocations) {
-            Optional<X86_64Kind> k = X86_64Kind.of(r.type());
-            if (k.isEmpty()) {
+            X86_64Kind k = X86_64Kind.byType(r.type());
+            if (k == null) {
                 continue;
             }
-            if (k.get().needsGotEntry()) {
+            if (k.needsGotEntry()) {
                 needs.gotEntries().add(stubTarget(r));
-            } else if (k.get().mayNeedPltEntry()) {
+            } else if (k.mayNeedPltEntry()) {
                 needs.pltEntries().add(stubTarget(r));
             }
         }

@@ -187,6 +187,11 @@ public enum X86_64Kind {
         return type >= 0 && type < BY_TYPE.length ? Optional.ofNullable(BY_TYPE[type]) : Optional.empty();
     }
 
+    /** {@return the kind of raw type {@code type}, or null} (the per-relocation look-up: no Optional) */
+    static X86_64Kind byType(int type) {
+        return type >= 0 && type < BY_TYPE.length ? BY_TYPE[type] : null;
+    }
+
     /** {@return the raw ELF type number} */
     public int type() {
         return type;

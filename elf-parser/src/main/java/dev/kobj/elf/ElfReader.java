@@ -1,0 +1,62 @@
+package dev.kobj.elf;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * Opens many files one after the other through one reusable buffer: for a tool that walks a
+ * module tree (check, depmod, stats), reading each file into a buffer that stays is cheaper
+ * than mapping it (no mmap/munmap per file, no page fault per page, no TLB shoot-down across
+ * threads) and allocates nothing per file once the buffer has grown to the largest file.
+ *
+ * <p>Not thread-safe: one reader per thread. An {@link ElfFile} from {@link #open} views the
+ * buffer, so it and every view taken from it are valid only until the next {@code open} of
+ * the same reader. Compressed files are decompressed into a new array, as by
+ * {@link ElfFile#open}. Files larger than {@code maxBuffered} are mapped by {@link ElfFile#open}.
+ */
+public final class ElfReader {
+    private final long maxBuffered;
+    private byte[] buffer = new byte[0];
+
+    /** A reader that buffers files up to 64 MiB. */
+    public ElfReader() {
+        this(64L << 20);
+    }
+
+    /** A reader that buffers files up to {@code maxBuffered} bytes and maps larger ones. */
+    public ElfReader(long maxBuffered) {
+        this.maxBuffered = Math.min(maxBuffered, Limits.MAX_ARRAY);
+    }
+
+    /**
+     * {@return the object in {@code path}}, read as {@link ElfFile#open} reads it (same checks,
+     * same errors), valid until the next call
+     */
+    public ElfFile open(Path path) throws IOException, ElfFormatException {
+        String name = path.toString();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > maxBuffered) {
+                return ElfFile.open(path);
+            }
+            if (buffer.length < size) {
+                buffer = new byte[(int) Math.min(Limits.MAX_ARRAY, Math.max(size, buffer.length * 3L / 2))];
+            }
+            ByteBuffer buf = ByteBuffer.wrap(buffer, 0, (int) size);
+            while (buf.hasRemaining() && ch.read(buf, buf.position()) >= 0) {
+                // read until the size asked or end of file
+            }
+            int n = buf.position();
+            Compression kind = Decompress.detect(buffer, n);
+            if (kind != Compression.NONE) {
+                return ElfFile.of(name, Arrays.copyOf(buffer, n));
+            }
+            return ElfFile.of(name, MemorySegment.ofArray(buffer).asSlice(0, n));
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.kobj.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The training run of kobjdump's ahead-of-time cache (JEP 483 and JEP 515, JDK 25): runs the
+ * real commands on testdata's objects in one JVM, so that the classes they load and link,
+ * and the profiles of the methods they run, are what {@code -XX:AOTCacheOutput} records.
+ * The build runs it on the packaged jar ({@code src/build/TrainAotCache.java}); it is not a
+ * user command.
+ *
+ * <p>Usage: {@code java -XX:AOTCacheOutput=FILE -cp kobjdump.jar dev.kobj.cli.Training
+ * TESTDATA WORKDIR}. Output goes nowhere; a command that fails does not stop the others
+ * (usage errors are part of what is trained).
+ */
+public final class Training {
+    private Training() {
+    }
+
+    /** module.c's {@code __versions}, as a kernel's Module.symvers lists them (see testdata/src/module.c). */
+    private static final String SYMVERS = """
+            0x4f6b5c3a\tmodule_layout\tvmlinux\tEXPORT_SYMBOL\t
+            0x92997ed8\tprintk\tvmlinux\tEXPORT_SYMBOL\t
+            0xeb233a45\tkmalloc\tvmlinux\tEXPORT_SYMBOL\t
+            0x37a0cba1\tkfree\tvmlinux\tEXPORT_SYMBOL\t
+            0x69acdf38\tmemcpy\tvmlinux\tEXPORT_SYMBOL\t
+            0xdcb764ad\tmemset\tvmlinux\tEXPORT_SYMBOL\t
+            0x1a2b3c4d\tkobj_ext_array\tvmlinux\tEXPORT_SYMBOL_GPL\t
+            0x5e6f7081\tkobj_ext_value\tvmlinux\tEXPORT_SYMBOL\tKOBJ_NS
+            """;
+
+    public static void main(String[] args) throws IOException {
+        Path testdata = Path.of(args[0]);
+        Path work = Files.createDirectories(Path.of(args[1]));
+        Path special = testdata.resolve("special");
+        List<String> objects = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(testdata.resolve("obj"))) {
+            s.filter(p -> p.toString().endsWith(".o")).sorted().forEach(p -> objects.add(p.toString()));
+        }
+        List<String> modules = new ArrayList<>();
+        for (String m : List.of("module.ko", "module.ko.gz", "module.ko.xz", "module.ko.zst", "module-signed.ko")) {
+            modules.add(special.resolve(m).toString());
+        }
+        Path symvers = Files.writeString(work.resolve("Module.symvers"), SYMVERS);
+        Path tree = Files.createDirectories(work.resolve("lib/modules/6.1.0/kernel/drivers/misc"));
+        Files.copy(special.resolve("module.ko"), tree.resolve("kobj_demo.ko"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path root = work.resolve("lib/modules/6.1.0");
+
+        List<List<String>> runs = new ArrayList<>();
+        runs.add(List.of("--help"));
+        runs.add(List.of("--version"));
+        runs.add(List.of("no-such-command"));
+        for (String cmd : List.of("headers", "sections", "symbols", "relocs", "modinfo", "groups")) {
+            runs.add(List.of(cmd, "--help"));
+            runs.add(concat(List.of(cmd), modules));
+            runs.add(concat(List.of(cmd), objects));
+            runs.add(concat(List.of(cmd, "--json"), modules));
+            runs.add(concat(List.of(cmd, "--json"), objects));
+            runs.add(List.of(cmd, work.resolve("missing.ko").toString()));
+        }
+        runs.add(List.of("stats", testdata.resolve("obj").toString(), special.toString()));
+        runs.add(List.of("stats", "--json", testdata.resolve("obj").toString()));
+        runs.add(List.of("check", "--kernel", symvers.toString(), root.toString()));
+        runs.add(concat(List.of("check", "-v", "--kernel", symvers.toString()), modules));
+        runs.add(List.of("check", "--checks-only", "--kernel", symvers.toString(), root.toString()));
+        runs.add(List.of("depmod", "-o", work.resolve("modules.dep").toString(), root.toString()));
+        runs.add(List.of("link", "--kernel", symvers.toString(), "--map", "-o", work.resolve("out.elf").toString(),
+                modules.getFirst()));
+        runs.add(List.of("modprobe", "--kernel", symvers.toString(), "--path", root.toString(), "kobj_demo"));
+        runs.add(List.of("verify", "--cert", special.resolve("signing-cert.pem").toString(),
+                special.resolve("module-signed.ko").toString()));
+        PrintStream none = new PrintStream(OutputStream.nullOutputStream(), false, java.nio.charset.StandardCharsets.UTF_8);
+        // Twice: the second round records the profiles of code the first one loaded.
+        for (int round = 0; round < 2; round++) {
+            for (List<String> run : runs) {
+                KobjDump.run(run.toArray(String[]::new), none, none);
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
