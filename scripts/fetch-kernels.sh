@@ -9,7 +9,8 @@
 #   $KERNELS/<release>/vmlinuz            the boot image
 #   $KERNELS/<release>/System.map         the kernel's symbol map
 #   $KERNELS/<release>/config             the kernel's .config
-#   $KERNELS/<release>/lib/modules/<release>/...   the module tree
+#   $KERNELS/<release>/lib/modules/<release>/...   the module tree, with modules.dep,
+#                                         modules.softdep and modules.alias from kmod's depmod
 #   $KERNELS/<release>/Module.symvers     (from linux-headers)
 #   $KERNELS/<release>/busybox            static busybox of the kernel's arch
 #   $KERNELS/<release>/KERNEL             key=value: arch, release, package, version
@@ -39,7 +40,7 @@ export DEBIAN_FRONTEND=noninteractive
 APT_OPTS=(-q -o DPkg::Lock::Timeout=300)
 START_TS=$(date +%s)
 
-for tool in apt-get apt-cache dpkg-deb tar find; do
+for tool in apt-get apt-cache dpkg-deb tar find depmod; do
     command -v "$tool" >/dev/null 2>&1 || die "required tool '$tool' not found (this script needs a Debian system)"
 done
 mkdir -p "$KERNELS"
@@ -137,6 +138,8 @@ for entry in "${SET[@]}"; do
         mv "$stage/x/usr/lib/modules/$rel" "$stage/out/lib/modules/$rel"
     fi
     rm -rf "$stage/x"
+    # modules.dep, modules.softdep, modules.alias: the packages leave them to postinst's depmod
+    depmod -b "$stage/out" "$rel"
     # Module.symvers from the headers package
     hdr=linux-headers-$rel
     hver=$(candidate "$hdr:$arch")

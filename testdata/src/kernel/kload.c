@@ -3,9 +3,12 @@
  * initramfs; original kobj code, written from the man pages finit_module(2), delete_module(2)
  * and core(5)/elf(5)).
  *
- *   kload load FILE [PARAMS]   finit_module(open(FILE), PARAMS, 0) once; exit status = errno
- *                              (0 on success). Unlike busybox insmod it never retries with
- *                              init_module(2), so a failing module init runs once.
+ *   kload load FILE [PARAMS [SECONDS]]
+ *                              finit_module(open(FILE), PARAMS, 0) once, in a child process;
+ *                              exit status = errno (0 on success), or 254 when the load has not
+ *                              returned after SECONDS (default 30: a hanging module init costs
+ *                              that module, the child stays behind). Unlike busybox insmod it
+ *                              never retries with init_module(2), so a failing init runs once.
  *   kload unload NAME          delete_module(NAME, O_NONBLOCK); exit status = errno.
  *   kload peek ADDR LEN        prints LEN bytes of kernel virtual memory at ADDR (hex) as
  *                              lowercase hex on one line, read from /proc/kcore: the PT_LOAD
@@ -18,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int load(const char *file, const char *params)
@@ -29,6 +34,29 @@ static int load(const char *file, const char *params)
 	if (syscall(SYS_finit_module, fd, params, 0) != 0)
 		return errno;
 	return 0;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static int load_timed(const char *file, const char *params, unsigned seconds)
+{
+	pid_t child = fork();
+	if (child < 0)
+		return errno;
+	if (child == 0)
+		_exit(load(file, params));
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm; /* no SA_RESTART: waitpid returns EINTR */
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(seconds);
+	int status;
+	if (waitpid(child, &status, 0) != child)
+		return 254;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static int unload(const char *name)
@@ -73,11 +101,11 @@ static int peek(unsigned long long addr, unsigned long long len)
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && strcmp(argv[1], "load") == 0)
-		return load(argv[2], argc > 3 ? argv[3] : "");
+		return load_timed(argv[2], argc > 3 ? argv[3] : "", argc > 4 ? (unsigned)atoi(argv[4]) : 30);
 	if (argc == 3 && strcmp(argv[1], "unload") == 0)
 		return unload(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "peek") == 0)
 		return peek(strtoull(argv[2], NULL, 16), strtoull(argv[3], NULL, 0));
-	fprintf(stderr, "usage: kload load FILE [PARAMS] | unload NAME | peek ADDR LEN\n");
+	fprintf(stderr, "usage: kload load FILE [PARAMS [SECONDS]] | unload NAME | peek ADDR LEN\n");
 	return 255;
 }

@@ -1,0 +1,117 @@
+package dev.kobj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kobj.elf.ElfFile;
+import dev.kobj.elf.SectionHeader;
+import dev.kobj.testkit.kernel.GuestReport;
+import dev.kobj.testkit.kernel.GuestStep;
+import dev.kobj.testkit.kernel.KernelImage;
+import dev.kobj.testkit.kernel.KernelOracle;
+import dev.kobj.testkit.kernel.LinkReplay;
+import dev.kobj.testkit.kernel.ModuleTree;
+import dev.kobj.testkit.kernel.Outside;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The real Linux loader as the oracle of kobj's placement: Debian's kernels (6.1 amd64, 6.1
+ * arm64, 6.12 amd64; scripts/fetch-kernels.sh) boot under qemu-system and load a sample of their
+ * own modules (fixed seed, dependencies and softdeps pulled in, modprobe's order); for every
+ * module the kernel loaded, {@code kobjdump link} replays the load at the bases the kernel chose
+ * and every sysfs section address, every kallsyms symbol address and the bytes of the data-only
+ * sections read back through /proc/kcore are compared with kobj's image.
+ *
+ * <p>The facts of the kernel are asserted outright (every sampled load reported with its errno,
+ * every loaded module in /proc/modules and sysfs). kobj's agreement is measured, written to
+ * target/kernel-oracle/RELEASE.txt and held to the floor in kernel-agreement.properties (the
+ * share of compared modules whose every section and symbol agree), which may only rise.
+ */
+class KernelLoadOracleTest {
+    static final long SEED = 8;
+
+    static int sample() {
+        String s = System.getProperty("kobj.kernel.sample");
+        if (s != null) {
+            return Integer.parseInt(s);
+        }
+        return Boolean.getBoolean("kobj.corpus.enabled") ? 150 : 60;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"6.1, amd64", "6.1, arm64", "6.12, amd64"})
+    void kernelPlacesModulesWhereKobjDoes(String series, String arch) throws Exception {
+        KernelImage kernel = Outside.kernel(series, arch);
+        Path work = Paths.get("target", "kernel-oracle", kernel.release());
+        Files.createDirectories(work);
+        KernelOracle oracle = new KernelOracle(kernel, Tools.testdata(), work);
+        ModuleTree tree = oracle.tree();
+        List<String> targets = ModuleTree.sample(tree.names(), sample(), SEED);
+
+        GuestReport report = oracle.loadAll(targets, m -> peeks(tree.file(m)), "");
+
+        // The kernel's facts, independent of kobj.
+        for (String t : targets) {
+            if (!report.lost.contains(t) && tree.loadOrder(t, new java.util.HashSet<>()).stream().noneMatch(report.lost::contains)) {
+                assertThat(report.loads).as("a load record for every sampled module").containsKey(t);
+            }
+        }
+        List<String> loaded = report.loaded();
+        assertThat(loaded).as("modules the kernel loaded").hasSizeGreaterThanOrEqualTo(targets.size() / 3);
+        for (String m : loaded) {
+            assertThat(report.modules).as("/proc/modules lists %s", m).containsKey(m);
+            assertThat(report.dumps.get(m).sections()).as("sysfs sections of %s", m).containsKey(".text");
+        }
+
+        // kobj replays every load.
+        Path kallsyms = work.resolve("kallsyms");
+        StringBuilder ks = new StringBuilder();
+        for (GuestReport.Kallsym k : report.kallsyms) {
+            ks.append(String.format("%016x %c %s\t[%s]%n", k.address(), k.type(), k.name(), k.module()));
+        }
+        Files.writeString(kallsyms, ks);
+        List<LinkReplay.Result> results = new ArrayList<>();
+        for (String m : loaded) {
+            results.add(LinkReplay.replay(kernel, tree.file(m), m, report.dumps.get(m), report.modules.get(m),
+                    report.kallsyms(m), kallsyms, work));
+        }
+        String text = KernelOracleReport.text(kernel, targets.size(), report, results);
+        Files.writeString(work.resolve("report.txt"), text);
+        Files.writeString(work.getParent().resolve(kernel.release() + ".txt"), text);
+        System.out.println(text.lines().limit(40).reduce("", (a, b) -> a + b + "\n"));
+
+        long agree = results.stream().filter(LinkReplay.Result::allAgree).count();
+        double share = results.isEmpty() ? 0 : 100.0 * agree / results.size();
+        assertThat(share).as("%% of modules whose every section and symbol agree with the kernel (%s)",
+                kernel.release()).isGreaterThanOrEqualTo(KernelOracleReport.floor(kernel));
+    }
+
+    /** Data-only sections of a module to read back: allocated, not executable, not init, with bytes. */
+    static List<GuestStep.Peek> peeks(Path module) {
+        List<GuestStep.Peek> out = new ArrayList<>();
+        long total = 0;
+        try (ElfFile f = ElfFile.of(module.toString(), KernelOracle.moduleBytes(module))) {
+            for (SectionHeader s : f.sections()) {
+                if (s.isAlloc() && !s.isNobits() && (s.flags() & 4) == 0 && !s.name().startsWith(".init")
+                        && !s.name().startsWith(".exit") && s.size() > 0 && s.size() <= 65536 && total + s.size() <= 262144) {
+                    out.add(new GuestStep.Peek(s.name(), s.size()));
+                    total += s.size();
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(module + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    static Map<String, Integer> sorted(Map<String, Integer> m) {
+        return new TreeMap<>(m);
+    }
+}
