@@ -8,6 +8,7 @@ import dev.kobj.testkit.kernel.GuestReport;
 import dev.kobj.testkit.kernel.GuestStep;
 import dev.kobj.testkit.kernel.KernelImage;
 import dev.kobj.testkit.kernel.KernelOracle;
+import dev.kobj.testkit.kernel.KsymtabScan;
 import dev.kobj.testkit.kernel.LinkReplay;
 import dev.kobj.testkit.kernel.ModuleTree;
 import dev.kobj.testkit.kernel.Outside;
@@ -72,11 +73,8 @@ class KernelLoadOracleTest {
 
         // kobj replays every load.
         Path kallsyms = work.resolve("kallsyms");
-        StringBuilder ks = new StringBuilder();
-        for (GuestReport.Kallsym k : report.kallsyms) {
-            ks.append(String.format("%016x %c %s\t[%s]%n", k.address(), k.type(), k.name(), k.module()));
-        }
-        Files.writeString(kallsyms, ks);
+        Files.writeString(kallsyms, report.kallsymsText + (KsymtabScan.kallsymsAll(kernel) ? ""
+                : KsymtabScan.missingExports(kernel, report.kallsymsText)));
         List<LinkReplay.Result> results = new ArrayList<>();
         for (String m : loaded) {
             results.add(LinkReplay.replay(kernel, tree.file(m), m, report.dumps.get(m), report.modules.get(m),
@@ -87,10 +85,78 @@ class KernelLoadOracleTest {
         Files.writeString(work.getParent().resolve(kernel.release() + ".txt"), text);
         System.out.println(text.lines().limit(40).reduce("", (a, b) -> a + b + "\n"));
 
+        // Dependencies and refcounts: kobjdump modprobe's registry on the same set, then the same rmmods.
+        String deps = dependencies(kernel, report, work);
+        Files.writeString(work.resolve("report.txt"), text + deps);
+        Files.writeString(work.getParent().resolve(kernel.release() + ".txt"), text + deps);
+        System.out.println(deps);
+
         long agree = results.stream().filter(LinkReplay.Result::allAgree).count();
         double share = results.isEmpty() ? 0 : 100.0 * agree / results.size();
         assertThat(share).as("%% of modules whose every section and symbol agree with the kernel (%s)",
                 kernel.release()).isGreaterThanOrEqualTo(KernelOracleReport.floor(kernel));
+    }
+
+    /**
+     * Loads, in kobj's registry, the modules that nothing uses in the guest (their dependencies
+     * follow), and compares every module's refcount and used-by with /proc/modules, then the
+     * rmmods of modules in use; {@return the printed comparison}. The guest must refuse every
+     * rmmod of a module in use.
+     */
+    static String dependencies(KernelImage kernel, GuestReport report, Path work) throws Exception {
+        List<String> leaves = new ArrayList<>();
+        for (String m : report.loaded()) {
+            GuestReport.ProcModule p = report.modules.get(m);
+            if (p != null && p.usedBy().isEmpty()) {
+                leaves.add(m);
+            }
+        }
+        Path vmlinux = work.resolve("kallsyms-vmlinux");
+        StringBuilder k = new StringBuilder();
+        for (String l : report.kallsymsText.split("\n")) {
+            if (!l.contains("[")) {
+                k.append(l).append('\n');
+            }
+        }
+        Files.writeString(vmlinux, k);
+        Path sv = work.resolve("Module.symvers.vmlinux");
+        Symvers.read(kernel.symvers()).write(sv, java.util.Set.of());
+        List<String> unloads = new ArrayList<>(report.unloads.keySet());
+        for (String u : unloads) {
+            GuestReport.ProcModule p = report.modules.get(u);
+            if (p != null && !p.usedBy().isEmpty()) {
+                assertThat(report.unloads.get(u).errno()).as("the kernel refuses rmmod of %s, used by %s", u, p.usedBy())
+                        .isNotZero();
+            }
+        }
+        ModprobeReplay kobj = ModprobeReplay.run(kernel.modules(), List.of(vmlinux, sv), leaves, unloads);
+        StringBuilder s = new StringBuilder();
+        int same = 0;
+        List<String> diffs = new ArrayList<>();
+        for (GuestReport.ProcModule p : report.modules.values()) {
+            var i = kobj.modules().get(p.name());
+            if (i == null) {
+                diffs.add(p.name() + ": kernel refcount " + p.refcount() + " used by " + p.usedBy() + ", kobj: not loaded");
+            } else if (i.refcount() == p.refcount() && new java.util.TreeSet<>(i.requiredBy()).equals(new java.util.TreeSet<>(p.usedBy()))) {
+                same++;
+            } else {
+                diffs.add(p.name() + ": kernel refcount " + p.refcount() + " used by " + p.usedBy() + ", kobj refcount "
+                        + i.refcount() + " required by " + i.requiredBy());
+            }
+        }
+        s.append(String.format("refcounts: %d/%d modules of /proc/modules have kobj's refcount and used-by "
+                + "(kobjdump modprobe of the %d modules nothing uses); kobj load failures %s%n", same,
+                report.modules.size(), leaves.size(), kobj.failures()));
+        for (String d : diffs) {
+            s.append("  ").append(d).append('\n');
+        }
+        for (String u : unloads) {
+            String ke = dev.kobj.testkit.kernel.Errno.name(report.unloads.get(u).errno());
+            String ko = kobj.unloads().get(u);
+            s.append(String.format("rmmod %s: kernel %s, kobj %s%s%n", u, ke, ko,
+                    ke.equals(ko) || (ke.equals("EAGAIN") && "EWOULDBLOCK".equals(ko)) ? "" : "  DIFF"));
+        }
+        return s.toString();
     }
 
     /** Data-only sections of a module to read back: allocated, not executable, not init, with bytes. */

@@ -17,6 +17,10 @@ final class KernelOracleReport {
     }
 
     static double floor(KernelImage kernel) {
+        return floorOf(kernel.series() + "-" + kernel.arch());
+    }
+
+    static double floorOf(String key) {
         Properties p = new Properties();
         try (InputStream in = KernelOracleReport.class.getResourceAsStream("/kernel-agreement.properties")) {
             if (in != null) {
@@ -25,7 +29,7 @@ final class KernelOracleReport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Double.parseDouble(p.getProperty(kernel.series() + "-" + kernel.arch(), "100"));
+        return Double.parseDouble(p.getProperty(key, "100"));
     }
 
     static String text(KernelImage kernel, int sampled, GuestReport report, List<LinkReplay.Result> results) {

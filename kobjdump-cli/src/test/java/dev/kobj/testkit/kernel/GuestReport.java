@@ -40,6 +40,8 @@ public final class GuestReport {
     public final Map<String, Dump> dumps = new LinkedHashMap<>();
     public final Map<String, ProcModule> modules = new LinkedHashMap<>();
     public final List<Kallsym> kallsyms = new ArrayList<>();
+    /** The whole /proc/kallsyms of the last snapshot (kernel and module symbols). */
+    public String kallsymsText = "";
     /** Loads the guest started but never reported (it died or hung in them). */
     public final List<String> lost = new ArrayList<>();
     public final List<String> corrupt = new ArrayList<>();
@@ -75,6 +77,7 @@ public final class GuestReport {
                     }
                 }
                 case "kallsyms" -> {
+                    kallsymsText = text;
                     kallsyms.clear();
                     for (String l : text.split("\n")) {
                         String[] f = l.trim().split("\\s+");

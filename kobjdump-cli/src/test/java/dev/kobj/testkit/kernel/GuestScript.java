@@ -60,7 +60,7 @@ final class GuestScript {
                 }
                 snap() {
                   cat /proc/modules > /tmp/r; rec "modules $1"
-                  grep '\\[' /proc/kallsyms > /tmp/r; rec "kallsyms $1"
+                  cat /proc/kallsyms > /tmp/r; rec "kallsyms $1"
                 }
                 """.formatted(nonce, loadSeconds));
         for (GuestStep step : steps) {

@@ -134,7 +134,8 @@ public final class KernelOracle {
     /**
      * Loads {@code targets} modprobe-like (each with its modules.dep dependencies and softdeps,
      * in order), then dumps every module that loaded, peeking the sections that {@code peeks}
-     * names for it, and takes a final snapshot "end". A load that kills or hangs the guest is
+     * names for it, takes a final snapshot "end", then tries to unload two modules that others
+     * depend on ({@link #inUse}). A load that kills or hangs the guest is
      * reported lost and the run is repeated without it (at most 4 boots).
      */
     public GuestReport loadAll(List<String> targets, java.util.function.Function<String, List<GuestStep.Peek>> peeks,
@@ -165,6 +166,9 @@ public final class KernelOracle {
                 steps.add(new GuestStep.Dump(m, peeks.apply(m)));
             }
             steps.add(new GuestStep.Snapshot("end"));
+            for (String m : inUse(order)) {
+                steps.add(new GuestStep.Unload(m));
+            }
             report.loads.clear();
             report.dumps.clear();
             ConsoleRecords r = bootInto(report, steps, files, cmdline);
@@ -184,6 +188,18 @@ public final class KernelOracle {
             banned.add(culprit);
         }
         return report;
+    }
+
+    /** {@return up to two modules of {@code order} that a later one depends on: rmmod must find them in use} */
+    public List<String> inUse(List<String> order) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < order.size() && out.size() < 2; i++) {
+            String m = order.get(i);
+            if (order.subList(i + 1, order.size()).stream().anyMatch(u -> tree.deps(u).contains(m))) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     /** {@return each module's sections to peek: none} */

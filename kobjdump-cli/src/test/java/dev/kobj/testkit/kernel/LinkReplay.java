@@ -20,8 +20,8 @@ import java.util.Set;
 /**
  * Replays one load of the real kernel with kobj: {@code kobjdump link} of the same module at the
  * bases the kernel chose (per region: {@code --layout linux-6.1|linux-6.4 --base REGION=ADDR},
- * falling back to {@code --base CORE} while kobjdump has no --layout) against the kernel's
- * System.map and the guest's module kallsyms, then compares every section address (sysfs), every
+ * falling back to {@code --base CORE} while kobjdump has no --layout) against the guest's
+ * /proc/kallsyms (Debian's image packages carry a placeholder System.map), then compares every section address (sysfs), every
  * kallsyms symbol address and the peeked bytes with kobj's image.
  */
 public final class LinkReplay {
@@ -48,8 +48,13 @@ public final class LinkReplay {
         }
         Map<String, Long> bases = KernelRegions.bases(inSections, dump.sections(), proc.base(), kernel.modMem());
         Path out = work.resolve(name + ".elf");
-        List<String> args = new ArrayList<>(List.of("link", "--kernel", kernel.systemMap().toString(), "--kernel",
-                kallsymsFile.toString(), "--layout", kernel.modMem() ? "linux-6.4" : "linux-6.1"));
+        List<String> kernelArgs = new ArrayList<>(List.of("--kernel", kallsymsFile.toString()));
+        if (Files.isRegularFile(kernel.symvers())) {
+            kernelArgs.addAll(List.of("--kernel", kernel.symvers().toString()));
+        }
+        List<String> args = new ArrayList<>(List.of("link"));
+        args.addAll(kernelArgs);
+        args.addAll(List.of("--layout", kernel.modMem() ? "linux-6.4" : "linux-6.1"));
         for (var b : bases.entrySet()) {
             args.add("--base");
             args.add(b.getKey() + "=0x" + Long.toHexString(b.getValue()));
@@ -60,8 +65,10 @@ public final class LinkReplay {
         if (!r[0].equals("0") && (r[2].contains("--layout") || r[2].contains("Unknown option")
                 || r[2].contains("Invalid value"))) {
             mode = "core-base";
-            r = run(List.of("link", "--kernel", kernel.systemMap().toString(), "--kernel", kallsymsFile.toString(),
-                    "--base", "0x" + Long.toHexString(proc.base()), "-o", out.toString(), ko.toString()));
+            List<String> core = new ArrayList<>(List.of("link"));
+            core.addAll(kernelArgs);
+            core.addAll(List.of("--base", "0x" + Long.toHexString(proc.base()), "-o", out.toString(), ko.toString()));
+            r = run(core);
         }
         if (!r[0].equals("0")) {
             return new Result(name, mode, dump.sections().size(), 0, kallsyms.size(), 0, 0, 0, Map.of(), List.of(),
@@ -139,7 +146,7 @@ public final class LinkReplay {
                         wordsAgree++;
                     } else {
                         bad++;
-                        if (bad <= 4 && RewrittenWords.category(s) == null) {
+                        if (bad <= 4 && RewrittenWords.category(s) == null && secAgree == dump.sections().size()) {
                             diffs.add("bytes " + e.getKey() + "+0x" + Long.toHexString(w) + ": kernel "
                                     + hex(guest, (int) w, (int) Math.min(8, n - w)) + ", kobj "
                                     + hex(mine.asSlice(w, Math.min(8, n - w)).toArray(ValueLayout.JAVA_BYTE), 0,
@@ -149,6 +156,9 @@ public final class LinkReplay {
                 }
                 if (bad > 0) {
                     String cat = RewrittenWords.category(s);
+                    if (cat == null && secAgree < dump.sections().size()) {
+                        cat = "follows a section placed elsewhere";
+                    }
                     rewritten.merge(cat == null ? "unexplained:" + e.getKey() : cat + ":" + e.getKey(), bad, Integer::sum);
                 }
             }

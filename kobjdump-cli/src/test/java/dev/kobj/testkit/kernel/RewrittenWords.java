@@ -9,7 +9,7 @@ import dev.kobj.elf.SectionHeader;
  * the kernel's own {@code struct module} in .gnu.linkonce.this_module (list heads, state,
  * refcounts, pointers it fills in), __jump_table (sorted by key at load, then entries updated),
  * .static_call_sites (the init flag set in the key word), __ex_table and .orc_unwind* /
- * __bug_table where the kernel sorts or patches, and every writable section (.data, .bss,
+ * __mcount_loc (ftrace sorts the call sites), where the kernel sorts or patches, and every writable section (.data, .bss,
  * ...), which the module's init writes. A difference in any other section is unexplained.
  */
 final class RewrittenWords {
@@ -26,6 +26,7 @@ final class RewrittenWords {
             case ".static_call_sites" -> "static calls (init flag)";
             case "__ex_table" -> "exception table (sorted)";
             case ".orc_unwind", ".orc_unwind_ip" -> "orc unwind (sorted)";
+            case "__mcount_loc", "__patchable_function_entries" -> "ftrace call sites (sorted)";
             default -> (s.flags() & SHF_WRITE) != 0 ? "writable (init writes)" : null;
         };
     }
