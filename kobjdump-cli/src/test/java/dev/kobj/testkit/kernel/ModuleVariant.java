@@ -141,6 +141,25 @@ public record ModuleVariant(String kind, byte[] bytes, String symbol) {
         }
     }
 
+    /**
+     * {@return {@code ko} without its appended signature, if it has one: the file ends in the
+     * marker "~Module signature appended~\n" (28 bytes) after a 12-byte struct module_signature
+     * whose last 4 bytes are the big-endian length of the PKCS#7 blob before it
+     * (Documentation/admin-guide/module-signing.rst)} Debian's 6.1 and 6.12 "unsigned" packages
+     * still sign every module with the build's throw-away key, so a changed copy would be
+     * refused for its signature (EKEYREJECTED) before any other check.
+     */
+    public static byte[] stripSignature(byte[] ko) {
+        byte[] marker = "~Module signature appended~\n".getBytes(StandardCharsets.US_ASCII);
+        int m = ko.length - marker.length;
+        if (m < 12 || indexOf(ko, marker, m) != m) {
+            return ko;
+        }
+        int sigLen = ByteBuffer.wrap(ko, m - 4, 4).order(ByteOrder.BIG_ENDIAN).getInt();
+        int end = m - 12 - sigLen;
+        return end > 0 ? java.util.Arrays.copyOf(ko, end) : ko;
+    }
+
     interface Edit {
         void apply(byte[] out, int valueAt);
     }
