@@ -5,6 +5,7 @@ import static dev.kobj.elf.ElfConstants.EM_RISCV;
 import static dev.kobj.elf.ElfConstants.SHF_ALLOC;
 import static dev.kobj.elf.ElfConstants.SHF_EXECINSTR;
 import static dev.kobj.elf.ElfConstants.SHF_WRITE;
+import static dev.kobj.elf.ElfConstants.SHT_NOBITS;
 import static dev.kobj.elf.ElfConstants.SHT_RELA;
 
 import dev.kobj.elf.ElfFile;
@@ -44,6 +45,8 @@ import java.util.Set;
  *     r_addend) CALL_PLT relocations (and PLT32 from 6.8) of each RELA section of an executable
  *     section, gots the distinct GOT_HI20 ones.</li>
  * </ul>
+ * The placed section of such a stub section carries the header as the kernel left it (NOBITS,
+ * its flags, size and alignment); kobj's own stubs are elsewhere, so its bytes stay zero.
  */
 final class KernelSections {
 
@@ -138,10 +141,13 @@ final class KernelSections {
             } else {
                 stub = false;
             }
+            align = Math.max(align, raised.getOrDefault(s.index(), 1L));
             if (stub) {
                 copy = false;
+                // the header as the kernel left it: SHT_NOBITS, its flags, size and alignment
+                s = new SectionHeader(s.index(), n, s.nameOffset(), SHT_NOBITS, flags, s.addr(), s.offset(), size,
+                        s.link(), s.info(), align, s.entsize());
             }
-            align = Math.max(align, raised.getOrDefault(s.index(), 1L));
             boolean roai = n.equals(".data..ro_after_init") || n.equals("__jump_table");
             Sec sec = new Sec(s, flags, size, align, copy, roai, n.startsWith(".init"));
             sections.add(sec);
