@@ -42,7 +42,7 @@ class KernelLoadOracleTest {
         if (s != null) {
             return Integer.parseInt(s);
         }
-        return Boolean.getBoolean("kobj.corpus.enabled") ? 150 : 60;
+        return Boolean.getBoolean("kobj.corpus.enabled") ? 80 : 60;
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -54,6 +54,9 @@ public final class LinkReplay {
         }
         List<String> args = new ArrayList<>(List.of("link"));
         args.addAll(kernelArgs);
+        if (kernel.arch().equals("arm64")) {
+            args.add("--no-erratum-843419"); // qemu -cpu max: the kernel applies no 843419 workaround
+        }
         args.addAll(List.of("--layout", kernel.modMem() ? "linux-6.4" : "linux-6.1"));
         for (var b : bases.entrySet()) {
             args.add("--base");
@@ -96,7 +99,9 @@ public final class LinkReplay {
         try (ElfFile f = ElfFile.open(image)) {
             Map<String, SectionHeader> placed = new HashMap<>();
             for (SectionHeader s : f.sections()) {
-                if (s.isAlloc()) {
+                // placed: allocated, or given an address (the kernel's init copies of .symtab and
+                // .strtab, which kobj's image places without SHF_ALLOC)
+                if (s.isAlloc() || s.addr() != 0) {
                     placed.putIfAbsent(s.name(), s);
                 }
             }

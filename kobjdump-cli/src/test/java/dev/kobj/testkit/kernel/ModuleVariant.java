@@ -44,10 +44,23 @@ public record ModuleVariant(String kind, byte[] bytes, String symbol) {
         }
     }
 
-    /** The first digit of the vermagic in .modinfo changed (6 -> 5). */
-    public static Optional<ModuleVariant> vermagic(byte[] ko) throws Exception {
-        return modinfo(ko, "vermagic=", "vermagic", (out, at) -> {
-            out[at] = (byte) (out[at] == '5' ? '6' : '5');
+    /**
+     * The vermagic in .modinfo changed: with {@code release} its first digit (6 -> 5), which a
+     * kernel with CONFIG_MODVERSIONS does not compare (it compares from the first space on);
+     * else the first letter after the first space (SMP -> XMP), which every kernel refuses.
+     */
+    public static Optional<ModuleVariant> vermagic(byte[] ko, boolean release) throws Exception {
+        return modinfo(ko, "vermagic=", release ? "vermagic-release" : "vermagic", (out, at) -> {
+            int i = at;
+            if (!release) {
+                while (out[i] != ' ' && out[i] != 0) {
+                    i++;
+                }
+                i++;
+                out[i] = (byte) (out[i] == 'X' ? 'Y' : 'X');
+            } else {
+                out[i] = (byte) (out[i] == '5' ? '6' : '5');
+            }
         }, null);
     }
 
