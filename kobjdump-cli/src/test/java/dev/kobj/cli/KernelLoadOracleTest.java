@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.SectionHeader;
+import dev.kobj.testkit.kernel.DataPlaceholders;
 import dev.kobj.testkit.kernel.GuestReport;
 import dev.kobj.testkit.kernel.GuestStep;
 import dev.kobj.testkit.kernel.KernelImage;
@@ -73,6 +74,9 @@ class KernelLoadOracleTest {
         // kobj replays every load.
         Path kallsyms = work.resolve("kallsyms");
         Files.writeString(kallsyms, report.kallsymsText);
+        if (!DataPlaceholders.kallsymsAll(kernel)) {
+            DataPlaceholders.write(kernel, report.kallsymsText, work.resolve("data-placeholders.map"));
+        }
         List<LinkReplay.Result> results = new ArrayList<>();
         for (String m : loaded) {
             results.add(LinkReplay.replay(kernel, tree.file(m), m, report.dumps.get(m), report.modules.get(m),
@@ -127,7 +131,12 @@ class KernelLoadOracleTest {
                         .isNotZero();
             }
         }
-        ModprobeReplay kobj = ModprobeReplay.run(kernel.modules(), List.of(vmlinux, sv), leaves, unloads);
+        List<Path> tables = new ArrayList<>(List.of(vmlinux));
+        if (Files.isRegularFile(work.resolve("data-placeholders.map"))) {
+            tables.add(work.resolve("data-placeholders.map"));
+        }
+        tables.add(sv);
+        ModprobeReplay kobj = ModprobeReplay.run(kernel.modules(), tables, leaves, unloads);
         StringBuilder s = new StringBuilder();
         int same = 0;
         List<String> diffs = new ArrayList<>();

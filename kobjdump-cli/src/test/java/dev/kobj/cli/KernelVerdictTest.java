@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfSymbol;
+import dev.kobj.testkit.kernel.DataPlaceholders;
 import dev.kobj.testkit.kernel.Errno;
 import dev.kobj.testkit.kernel.GuestReport;
 import dev.kobj.testkit.kernel.GuestStep;
@@ -93,6 +94,10 @@ class KernelVerdictTest {
 
         Path kallsyms = work.resolve("kallsyms");
         Files.writeString(kallsyms, report.kallsymsText);
+        Path placeholders = work.resolve("data-placeholders.map");
+        if (!DataPlaceholders.kallsymsAll(kernel)) {
+            DataPlaceholders.write(kernel, report.kallsymsText, placeholders);
+        }
         Set<String> loadedNow = new LinkedHashSet<>(report.loaded());
         Path sv = work.resolve("Module.symvers");
         symvers.write(sv, loadedNow);
@@ -115,8 +120,12 @@ class KernelVerdictTest {
             }
             Path file = work.resolve(c.kind + "-" + c.module + ".ko");
             Files.write(file, c.variant.bytes());
-            var r = LinkCommandTest.kobjdump("check", "--kernel", kallsyms.toString(), "--kernel", sv.toString(),
-                    "--vermagic", vermagic, file.toString());
+            List<String> args = new ArrayList<>(List.of("check", "--kernel", kallsyms.toString()));
+            if (Files.isRegularFile(placeholders)) {
+                args.addAll(List.of("--kernel", placeholders.toString()));
+            }
+            args.addAll(List.of("--kernel", sv.toString(), "--vermagic", vermagic, file.toString()));
+            var r = LinkCommandTest.kobjdump(args.toArray(String[]::new));
             total++;
             matched += compare(text, c.kind, c.module, k, r.rc(), r.out() + r.err()) ? 1 : 0;
         }
@@ -147,8 +156,9 @@ class KernelVerdictTest {
             named.add(m.group(1).replaceAll("[,:.]$", ""));
         }
         boolean refused = rc != 0;
+        Matcher v = Pattern.compile("verdict: (E[A-Z]+)").matcher(kobj);
         Matcher e = Pattern.compile("\\b(E[A-Z]{3,})\\b").matcher(kobj);
-        String kobjErrno = e.find() ? e.group(1) : null;
+        String kobjErrno = v.find() ? v.group(1) : e.find() ? e.group(1) : null;
         List<String> missing = named.stream().filter(n -> !kobj.contains(n)).toList();
         boolean verdict = refused == (k.errno() != 0);
         boolean errno = (k.errno() == 0 && !refused) || kErrno.equals(kobjErrno) || (kErrno.equals("EAGAIN") && "EWOULDBLOCK".equals(kobjErrno));

@@ -49,6 +49,11 @@ public final class LinkReplay {
         Map<String, Long> bases = KernelRegions.bases(inSections, dump.sections(), proc.base(), kernel.modMem());
         Path out = work.resolve(name + ".elf");
         List<String> kernelArgs = new ArrayList<>(List.of("--kernel", kallsymsFile.toString()));
+        Path placeholders = kallsymsFile.resolveSibling("data-placeholders.map");
+        boolean usesPlaceholders = Files.isRegularFile(placeholders);
+        if (usesPlaceholders) {
+            kernelArgs.addAll(List.of("--kernel", placeholders.toString()));
+        }
         if (Files.isRegularFile(kernel.symvers())) {
             kernelArgs.addAll(List.of("--kernel", kernel.symvers().toString()));
         }
@@ -77,7 +82,7 @@ public final class LinkReplay {
             return new Result(name, mode, dump.sections().size(), 0, kallsyms.size(), 0, 0, 0, Map.of(), List.of(),
                     r[2].strip().replace('\n', ' '));
         }
-        return compare(name, mode, out, dump, kallsyms);
+        return compare(name, mode, out, dump, kallsyms, usesPlaceholders);
     }
 
     private static String[] run(List<String> args) {
@@ -89,7 +94,7 @@ public final class LinkReplay {
     }
 
     static Result compare(String name, String mode, Path image, GuestReport.Dump dump,
-            List<GuestReport.Kallsym> kallsyms) throws Exception {
+            List<GuestReport.Kallsym> kallsyms, boolean placeholders) throws Exception {
         List<String> diffs = new ArrayList<>();
         Map<String, Integer> rewritten = new HashMap<>();
         int secAgree = 0;
@@ -151,7 +156,8 @@ public final class LinkReplay {
                         wordsAgree++;
                     } else {
                         bad++;
-                        if (bad <= 4 && RewrittenWords.category(s) == null && secAgree == dump.sections().size()) {
+                        if (bad <= 4 && RewrittenWords.category(s) == null && secAgree == dump.sections().size()
+                                && !placeholders) {
                             diffs.add("bytes " + e.getKey() + "+0x" + Long.toHexString(w) + ": kernel "
                                     + hex(guest, (int) w, (int) Math.min(8, n - w)) + ", kobj "
                                     + hex(mine.asSlice(w, Math.min(8, n - w)).toArray(ValueLayout.JAVA_BYTE), 0,
@@ -163,6 +169,8 @@ public final class LinkReplay {
                     String cat = RewrittenWords.category(s);
                     if (cat == null && secAgree < dump.sections().size()) {
                         cat = "follows a section placed elsewhere";
+                    } else if (cat == null && placeholders) {
+                        cat = "may refer to a data symbol kallsyms does not list (placeholder)";
                     }
                     rewritten.merge(cat == null ? "unexplained:" + e.getKey() : cat + ":" + e.getKey(), bad, Integer::sum);
                 }
