@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class KernelVerdictTest {
     private static final Pattern NAMED = Pattern.compile(
-            "(?:Unknown symbol|disagrees about version of symbol|uses symbol|no symbol version for) (\\S+)");
+            "(?:Unknown symbol|disagrees about version of symbol|uses symbol|no symbol version for) \\(?([A-Za-z0-9_.$]+)");
 
     record Case(String kind, String module, ModuleVariant variant) {
     }
@@ -106,13 +106,18 @@ class KernelVerdictTest {
             vermagic = f.modinfo("vermagic").getFirst();
         }
 
+        Path target = work.resolve("target-" + plain + ".ko");
+        Files.write(target, KernelOracle.moduleBytes(tree.file(plain)));
         StringBuilder text = new StringBuilder();
         int matched = 0;
         int total = 0;
         for (Case c : cases) {
             GuestReport.Load k = report.loads.get(c.kind + ":" + c.module);
             assertThat(k).as("the kernel's verdict on %s of %s", c.kind, c.module).isNotNull();
-            if (c.kind.equals("vermagic-release")) {
+            if (c.kind.equals("this-module-size")) {
+                // measured: 6.12 refuses (ENOEXEC, "must match the kernel's built struct module size"),
+                // Debian's 6.1.192 loads it: no assertion, the comparison with kobj says it all
+            } else if (c.kind.equals("vermagic-release")) {
                 // CONFIG_MODVERSIONS: the kernel compares vermagic from the first space on.
                 assertThat(k.errno()).as("the kernel accepts %s of %s: %s", c.kind, c.module, k.dmesg()).isZero();
             } else {
@@ -124,7 +129,9 @@ class KernelVerdictTest {
             if (Files.isRegularFile(placeholders)) {
                 args.addAll(List.of("--kernel", placeholders.toString()));
             }
-            args.addAll(List.of("--kernel", sv.toString(), "--vermagic", vermagic, file.toString()));
+            // the target: an unchanged module of the same tree (release, architecture, sizeof(struct module))
+            args.addAll(List.of("--kernel", sv.toString(), "--vermagic", vermagic, "--target", target.toString(),
+                    file.toString()));
             var r = LinkCommandTest.kobjdump(args.toArray(String[]::new));
             total++;
             matched += compare(text, c.kind, c.module, k, r.rc(), r.out() + r.err()) ? 1 : 0;
