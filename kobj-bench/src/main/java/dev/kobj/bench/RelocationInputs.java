@@ -12,6 +12,7 @@ import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationEngines;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationKind;
+import dev.kobj.testkit.Placement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -132,16 +132,9 @@ final class RelocationInputs {
 
     private static List<Batch> place(ElfFile f, RelocationEngine engine, long base, RelocationKind.Category family)
             throws dev.kobj.elf.ElfFormatException {
-        Map<Integer, Long> address = new HashMap<>();
-        long at = base;
-        for (SectionHeader s : f.sections()) {
-            if (s.isAlloc() && s.type() != ElfConstants.SHT_GROUP) {
-                long align = Math.max(1, s.addralign());
-                at = (at + align - 1) & -align;
-                address.put(s.index(), at);
-                at += s.size();
-            }
-        }
+        Placement.FileOrder layout = Placement.fileOrder(f, base);
+        Map<Integer, Long> address = layout.addresses();
+        long at = layout.end();
         long undefined = (at + 0xfff) & ~0xfffL;
         long got = undefined + 0x100000;
         SymbolTable symtab = f.symbolTable().orElse(null);

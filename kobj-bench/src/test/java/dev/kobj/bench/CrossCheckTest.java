@@ -1,11 +1,10 @@
 package dev.kobj.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kobj.testkit.Testdata;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -20,10 +19,8 @@ class CrossCheckTest {
 
     @Test
     void kobjAndJelfAgreeOnTheFixtures() throws Exception {
-        String dir = System.getProperty("kobj.testdata");
-        assumeTrue(dir != null && Files.isDirectory(Paths.get(dir, "obj")), "testdata/obj not found");
         List<Path> objects;
-        try (Stream<Path> walk = Files.walk(Paths.get(dir, "obj"))) {
+        try (Stream<Path> walk = Files.walk(Testdata.path("obj"))) {
             objects = walk.filter(p -> p.toString().endsWith(".o")).sorted().toList();
         }
         List<String> problems = new ArrayList<>();

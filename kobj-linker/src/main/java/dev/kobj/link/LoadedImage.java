@@ -1,9 +1,9 @@
 package dev.kobj.link;
 
+import dev.kobj.elf.Arch;
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfSymbol;
 import dev.kobj.elf.SectionHeader;
-import dev.kobj.elf.Arch;
 import dev.kobj.reloc.StubNeeds;
 import dev.kobj.symtab.KernelSymbol;
 import java.lang.foreign.FunctionDescriptor;
@@ -157,7 +157,7 @@ public interface LoadedImage extends AutoCloseable {
         NOT_LOADED,
         /** SHN_ABS: st_value. */
         ABSOLUTE,
-        /** Undefined, found in the request's {@link SymbolLookup} (a loaded module or the kernel). */
+        /** Undefined, found in the request's {@link dev.kobj.symtab.SymbolLookup} (a loaded module or the kernel). */
         LOOKUP,
         /** Undefined, found in the request's bindings. */
         BINDING,

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  *
  * <p>A Java upcall must not throw: an exception escaping an upcall ends the JVM. The stubs made
  * by {@link #printk} catch everything; {@link #upcall} wraps the target the same way, returning 0
- * (or null) and passing the exception to {@link #errors()}'s consumer.
+ * (or null) and passing the exception to the consumer given to {@link #onError}.
  */
 public final class NativeBindings implements AutoCloseable {
 

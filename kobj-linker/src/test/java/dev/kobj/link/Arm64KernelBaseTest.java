@@ -9,6 +9,7 @@ import dev.kobj.elf.Relocation;
 import dev.kobj.elf.RelocationTable;
 import dev.kobj.link.LoadedImage.StubKind;
 import dev.kobj.link.LoadedImage.StubSection;
+import dev.kobj.testkit.Tools;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -106,7 +107,7 @@ class Arm64KernelBaseTest {
                 ret
                 """);
         Path obj = dir.resolve("adrp.o");
-        ExternalTools.run("aarch64-linux-gnu-as", "-o", obj.toString(), src.toString());
+        Tools.run("aarch64-linux-gnu-as", "-o", obj.toString(), src.toString());
         long far = KERNEL + 0x12340;
         try (ElfFile elf = ElfFile.open(obj)) {
             LinkRequest req = LinkRequest.builder(new HeapMemory(MODULES))

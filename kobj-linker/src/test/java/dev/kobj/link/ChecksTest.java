@@ -8,6 +8,8 @@ import dev.kobj.elf.ElfSymbol;
 import dev.kobj.link.LinkException.Kind;
 import dev.kobj.link.LinkException.Problem;
 import dev.kobj.symtab.KernelSymbol;
+import dev.kobj.testkit.ByteSearch;
+import dev.kobj.testkit.Testdata;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +32,7 @@ class ChecksTest {
             0x1a2b3c4dL, "kobj_ext_value", 0x5e6f7081L);
 
     static byte[] bytes() throws Exception {
-        return Files.readAllBytes(TestObjects.root().resolve(KO));
+        return Files.readAllBytes(Testdata.root().resolve(KO));
     }
 
     /** The kernel the module was built for: the plan's addresses, the module's CRCs, kobj_ext_value in KOBJ_NS. */
@@ -56,24 +58,11 @@ class ChecksTest {
         byte[] f = from.getBytes(StandardCharsets.ISO_8859_1);
         byte[] t = to.getBytes(StandardCharsets.ISO_8859_1);
         assertThat(t).hasSameSizeAs(f);
-        int at = indexOf(data, f);
+        int at = ByteSearch.indexOf(data, f);
         assertThat(at).as("'" + from + "' in the module").isNotNegative();
         byte[] copy = data.clone();
         System.arraycopy(t, 0, copy, at, t.length);
         return ElfFile.of(name, copy);
-    }
-
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     static List<Kind> kinds(List<Problem> ps) {

@@ -3,13 +3,15 @@ package dev.kobj.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.Arch;
+import dev.kobj.elf.ElfFile;
 import dev.kobj.symtab.KernelSymbolTable;
+import dev.kobj.testkit.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,10 +29,9 @@ class CorpusLinkTest {
     @ParameterizedTest
     @ValueSource(strings = {"amd64", "arm64"})
     void debianModulesLink(String arch) throws Exception {
-        String p = System.getProperty("kobj.corpus");
-        assumeTrue(p != null && !p.isBlank() && !p.startsWith("$"), "no corpus (set -Dkobj.corpus=DIR)");
-        Path dir = Path.of(p, arch);
-        assumeTrue(Files.isRegularFile(dir.resolve("Module.symvers")), "no corpus for " + arch + " in " + p);
+        Optional<Path> corpus = Corpus.dir(arch);
+        assumeTrue(corpus.isPresent(), "no corpus for " + arch + " in " + Corpus.root() + " (set -Dkobj.corpus=DIR)");
+        Path dir = corpus.get();
         List<Path> modules;
         try (Stream<Path> s = Files.walk(dir.resolve("lib/modules"))) {
             modules = s.filter(f -> f.getFileName().toString().matches(".*\\.ko(\\.(xz|zst|gz))?")).sorted().toList();

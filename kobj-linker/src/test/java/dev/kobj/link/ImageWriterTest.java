@@ -3,6 +3,7 @@ package dev.kobj.link;
 import static dev.kobj.elf.ElfConstants.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.testkit.Tools;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -50,44 +51,44 @@ class ImageWriterTest {
 
     @Test
     void readelfSeesSectionsAtTheirAddresses() throws Exception {
-        String s = ExternalTools.run("readelf", "-SW", x86Image().toString());
+        String s = Tools.run("readelf", "-SW", x86Image().toString());
         assertThat(s).contains("There are 7 section headers");
-        assertThat(ExternalTools.grep(s, "\\] \\.text ")).singleElement().asString()
+        assertThat(Tools.grep(s, "\\] \\.text ")).singleElement().asString()
                 .matches(".*\\[ 1\\] \\.text\\s+PROGBITS\\s+ffffffffc0000000 [0-9a-f]{6} 000006 00  AX  0   0 16");
-        assertThat(ExternalTools.grep(s, "\\] \\.data ")).singleElement().asString()
+        assertThat(Tools.grep(s, "\\] \\.data ")).singleElement().asString()
                 .matches(".*\\[ 2\\] \\.data\\s+PROGBITS\\s+ffffffffc0001000 [0-9a-f]{6} 000008 00  WA  0   0  8");
-        assertThat(ExternalTools.grep(s, "\\] \\.bss ")).singleElement().asString()
+        assertThat(Tools.grep(s, "\\] \\.bss ")).singleElement().asString()
                 .matches(".*\\[ 3\\] \\.bss\\s+NOBITS\\s+ffffffffc0001008 [0-9a-f]{6} 000100 00  WA  0   0  8");
         assertThat(s).contains("] .symtab           SYMTAB", "] .strtab           STRTAB", "] .shstrtab         STRTAB");
     }
 
     @Test
     void readelfSeesOneLoadPerRegionWithItsPermissions() throws Exception {
-        String l = ExternalTools.run("readelf", "-lW", x86Image().toString());
+        String l = Tools.run("readelf", "-lW", x86Image().toString());
         assertThat(l).contains("Elf file type is EXEC (Executable file)", "Entry point 0xffffffffc0000000");
-        assertThat(ExternalTools.grep(l, "^\\s+LOAD")).hasSize(2);
-        assertThat(ExternalTools.grep(l, "^\\s+LOAD")).element(0).asString()
+        assertThat(Tools.grep(l, "^\\s+LOAD")).hasSize(2);
+        assertThat(Tools.grep(l, "^\\s+LOAD")).element(0).asString()
                 .matches("\\s+LOAD\\s+0x[0-9a-f]+ 0xffffffffc0000000 0xffffffffc0000000 0x000006 0x001000 R E 0x1000");
-        assertThat(ExternalTools.grep(l, "^\\s+LOAD")).element(1).asString()
+        assertThat(Tools.grep(l, "^\\s+LOAD")).element(1).asString()
                 .matches("\\s+LOAD\\s+0x[0-9a-f]+ 0xffffffffc0001000 0xffffffffc0001000 0x000008 0x001000 RW  0x1000");
         assertThat(l).containsPattern("00\\s+\\.text\\s*\n\\s+01\\s+\\.data \\.bss\\s*\n");
     }
 
     @Test
     void readelfSeesResolvedSymbolsAsAbsolute() throws Exception {
-        String s = ExternalTools.run("readelf", "-sW", x86Image().toString());
+        String s = Tools.run("readelf", "-sW", x86Image().toString());
         assertThat(s).containsPattern("ffffffff81000100\\s+0 NOTYPE  GLOBAL DEFAULT  ABS printk\n");
         assertThat(s).containsPattern("ffffffffc0000000\\s+6 FUNC    GLOBAL DEFAULT    1 init_module\n");
         assertThat(s).containsPattern("ffffffffc0001000\\s+8 OBJECT  LOCAL  DEFAULT    2 counter\n");
         assertThat(s).containsPattern("ffffffffc0001008\\s+256 OBJECT  LOCAL  DEFAULT    3 buffer\n");
         // Locals first: sh_info is the first global; readelf warns on stderr otherwise (run() fails then).
-        assertThat(ExternalTools.grep(s, "LOCAL ")).hasSize(3); // the null symbol too
+        assertThat(Tools.grep(s, "LOCAL ")).hasSize(3); // the null symbol too
         assertThat(s).contains("Symbol table '.symtab' contains 5 entries");
     }
 
     @Test
     void objdumpNamesTheCallTarget() throws Exception {
-        String d = ExternalTools.run("objdump", "-d", x86Image().toString());
+        String d = Tools.run("objdump", "-d", x86Image().toString());
         assertThat(d).containsPattern("ffffffffc0000000:\\s+e8 fb 00 00 c1\\s+call\\s+ffffffff81000100 <printk>");
     }
 
@@ -100,12 +101,12 @@ class ImageWriterTest {
         w.symbol(new ImageWriter.Symbol("magic", 0x10000, 4, st(STB_GLOBAL, STT_OBJECT), 0, t));
         Path out = dir.resolve("be32.elf");
         w.write(out);
-        String r = ExternalTools.run("readelf", "-hSlsW", out.toString());
+        String r = Tools.run("readelf", "-hSlsW", out.toString());
         assertThat(r).contains("ELF32", "big endian", "EXEC (Executable file)", "AArch64");
         assertThat(r).containsPattern("\\[ 1\\] \\.rodata\\s+PROGBITS\\s+00010000 [0-9a-f]{6} 000004 00   A  0   0  4");
         assertThat(r).containsPattern("LOAD\\s+0x[0-9a-f]+ 0x00010000 0x00010000 0x00004 0x01000 R   0x1000");
         assertThat(r).containsPattern("00010000\\s+4 OBJECT  GLOBAL DEFAULT    1 magic");
-        String x = ExternalTools.run("readelf", "-x", ".rodata", out.toString());
+        String x = Tools.run("readelf", "-x", ".rodata", out.toString());
         assertThat(x).contains("0x00010000 12345678");
     }
 
@@ -122,11 +123,11 @@ class ImageWriterTest {
         w.symbol(new ImageWriter.Symbol("far", 0x100000L + n - 1, 1, st(STB_GLOBAL, STT_OBJECT), 0, last));
         Path out = dir.resolve("many.elf");
         w.write(out);
-        String h = ExternalTools.run("readelf", "-hW", out.toString());
+        String h = Tools.run("readelf", "-hW", out.toString());
         int shnum = n + 5; // null, n sections, .symtab, .symtab_shndx, .strtab, .shstrtab
         assertThat(h).contains("Number of section headers:         0 (" + shnum + ")");
         assertThat(h).contains("Section header string table index: 65535 (" + (shnum - 1) + ")");
-        String s = ExternalTools.run("readelf", "-sW", out.toString());
+        String s = Tools.run("readelf", "-sW", out.toString());
         assertThat(s).containsPattern("000000000010ff0f\\s+1 OBJECT  GLOBAL DEFAULT 65296 far");
         assertThat(Files.size(out)).isLessThan(8_000_000);
     }

@@ -3,6 +3,7 @@ package dev.kobj.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kobj.elf.Arch;
 import dev.kobj.elf.ElfConstants;
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.SectionHeader;
@@ -10,7 +11,7 @@ import dev.kobj.link.LoadedImage.Layout;
 import dev.kobj.link.LoadedImage.Part;
 import dev.kobj.link.LoadedImage.PlacedSection;
 import dev.kobj.link.LoadedImage.Region;
-import dev.kobj.elf.Arch;
+import dev.kobj.testkit.Fixture;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -20,8 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every testdata object of the three architectures linked in heap memory, with the layout invariants checked. */
 class LinkFixturesTest {
 
-    static Stream<TestObjects.Fixture> fixtures() {
-        return TestObjects.all().stream();
+    static Stream<Fixture> fixtures() {
+        return Fixture.all().stream();
     }
 
     private static boolean supported(ElfFile elf) {
@@ -30,7 +31,7 @@ class LinkFixturesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
-    void linksWithKernelLayout(TestObjects.Fixture f) throws Exception {
+    void linksWithKernelLayout(Fixture f) throws Exception {
         try (ElfFile elf = ElfFile.open(f.file())) {
             Map<String, Long> plan = TestObjects.plan(elf);
             CountingMemory mem = new CountingMemory();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kobj.elf.ElfFile;
+import dev.kobj.testkit.Testdata;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -153,7 +154,7 @@ class NativeExecutionTest {
     @Test
     void kernelModelObjectsAreRefusedAndLeaveNothingMapped() throws Exception {
         NativeMemory memory = new NativeMemory();
-        Path ko = RunModule.testdata().resolve("obj/x86_64-gcc-kernel/module.o");
+        Path ko = Testdata.root().resolve("obj/x86_64-gcc-kernel/module.o");
         try (ElfFile elf = ElfFile.open(ko); NativeBindings b = new NativeBindings()) {
             b.libc("memcpy", "memset").libcAs("kmalloc", "malloc").libcAs("kfree", "free").printk(s -> { })
                     .libcAs("kobj_ext_array", "environ").libcAs("kobj_ext_value", "environ");
@@ -177,7 +178,7 @@ class NativeExecutionTest {
     void theDemoModuleRunsToo(String variant) throws Throwable {
         assumeTrue(System.getProperty("os.arch").equals("amd64"), "skipped: not an x86_64 JVM");
         Kernel kernel = new Kernel();
-        Path obj = RunModule.testdata().resolve("obj").resolve(variant).resolve("module.o");
+        Path obj = Testdata.root().resolve("obj").resolve(variant).resolve("module.o");
         try (ElfFile elf = ElfFile.open(obj); NativeBindings b = kernel.bindings();
                 java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             // extern char kobj_ext_array[] (read at [-8]); extern int kobj_ext_value

@@ -1,13 +1,14 @@
 package dev.kobj.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfSymbol;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.KernelSymbolTable;
+import dev.kobj.testkit.QemuUser;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,9 +17,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -76,24 +77,6 @@ class QemuExecutionTest {
         return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** {@return the qemu-user binary for {@code arch} on PATH}, or skips (fails under CI=true) */
-    static Path qemu(String arch) {
-        String name = "qemu-" + arch + "-static";
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        String why = name + " not found on PATH (Debian package qemu-user-static)";
-        if ("true".equals(System.getenv("CI"))) {
-            fail("CI=true and " + why);
-        }
-        System.out.println("SKIPPED QemuExecutionTest[" + arch + "]: " + why);
-        abort("skipped: " + why);
-        return null;
-    }
-
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "aarch64-small, aarch64",
@@ -101,10 +84,10 @@ class QemuExecutionTest {
         "riscv64-medany-norelax, riscv64",
     })
     void initRunsInTheHostUnderQemu(String variant, String arch, @TempDir Path tmp) throws Exception {
-        Path qemu = qemu(arch);
-        Path host = RunModule.testdata().resolve("run").resolve(arch).resolve("kobj-host");
+        QemuUser.binary(arch);
+        Path host = Testdata.root().resolve("run").resolve(arch).resolve("kobj-host");
         Path image = tmp.resolve("image.bin");
-        List<String> args = new ArrayList<>(List.of(qemu.toString(), host.toString(), image.toString()));
+        List<String> args = new ArrayList<>(List.of(image.toString()));
         List<String> expected = new ArrayList<>();
         try (ElfFile hostElf = ElfFile.open(host); ElfFile elf = ElfFile.open(RunModule.object(variant))) {
             KernelSymbolTable kernel = hostTable(hostElf);
@@ -147,16 +130,10 @@ class QemuExecutionTest {
         expected.add("exit done");
         expected.add("allocations outstanding 0");
 
-        Path log = tmp.resolve("out.txt");
-        Process p = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        p.getOutputStream().close();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("qemu did not finish in 60 s: " + String.join(" ", args) + "\n" + Files.readString(log));
-        }
-        String out = Files.readString(log);
-        System.out.printf("%s: %s%n%s", variant, String.join(" ", args), out);
-        assertThat(p.exitValue()).as(out).isZero();
+        Tools.Run run = QemuUser.run(arch, host, args, Duration.ofSeconds(60));
+        String out = run.out();
+        System.out.printf("%s: %s%n%s", variant, run.command(), out);
+        assertThat(run.exit()).as(out).isZero();
         assertThat(out.lines().toList()).containsExactlyElementsOf(expected);
     }
 }

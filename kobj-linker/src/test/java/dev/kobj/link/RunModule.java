@@ -1,5 +1,6 @@
 package dev.kobj.link;
 
+import dev.kobj.testkit.Testdata;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,12 +88,6 @@ final class RunModule {
 
     /** {@return testdata/run/VARIANT/run_module.o} */
     static Path object(String variant) {
-        return testdata().resolve("run").resolve(variant).resolve("run_module.o");
-    }
-
-    /** {@return the testdata directory (system property kobj.testdata, set by the build)} */
-    static Path testdata() {
-        String p = System.getProperty("kobj.testdata");
-        return p != null ? Path.of(p) : Path.of("..", "testdata");
+        return Testdata.root().resolve("run").resolve(variant).resolve("run_module.o");
     }
 }

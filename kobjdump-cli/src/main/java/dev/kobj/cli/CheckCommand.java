@@ -83,6 +83,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also list the modules that would load.")
     boolean verbose;
 
+    @Option(names = "--json", description = "Print JSON: every module with its status and problems, and the summary.")
+    boolean json;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
@@ -220,10 +223,19 @@ final class CheckCommand implements Callable<Integer> {
         int n = threads <= 0 ? cpus : Math.min(threads, cpus);
         long peak;
         long linkStart = System.nanoTime();
-        try (HeapSampler heap = new HeapSampler(); ForkJoinPool pool = new ForkJoinPool(n)) {
+        try (HeapSampler heap = new HeapSampler(); ForkJoinPool pool = new ForkJoinPool(n);
+                ProgressBar bar = ProgressBar.on(ctx, files.size(), "modules", false)) {
             List<Integer> idx = java.util.stream.IntStream.range(0, files.size()).boxed().toList();
+<<<<<<< HEAD
             results.addAll(pool.submit(() -> idx.parallelStream()
                     .map(i -> check(files.get(i), named.get(i), tables, checkPolicy)).toList()).get());
+=======
+            results.addAll(pool.submit(() -> idx.parallelStream().map(i -> {
+                Result r = check(files.get(i), named.get(i), tables, policy);
+                ProgressBar.step(bar);
+                return r;
+            }).toList()).get());
+>>>>>>> main
             peak = heap.peak();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -235,6 +247,11 @@ final class CheckCommand implements Callable<Integer> {
         }
         long end = System.nanoTime();
         PrintStream out = ctx.out();
+        if (json) {
+            out.print(ResultsJson.check(results, (end - linkStart) / 1e9, n));
+            out.flush();
+            return results.stream().allMatch(Result::ok) ? 0 : 1;
+        }
         StringBuilder sb = new StringBuilder();
         long ok = 0;
         long refused = 0;

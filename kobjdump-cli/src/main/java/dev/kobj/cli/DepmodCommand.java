@@ -47,6 +47,21 @@ final class DepmodCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Print the counts and the time taken on standard error.")
     boolean verbose;
 
+    @Option(names = "--json", description = "Print the dependencies as JSON on standard output (each module's "
+            + "direct dependencies and modules.dep list) instead of writing modules.dep (unless -o is given).")
+    boolean json;
+
+    @Option(names = "--dot", description = "Print the dependency graph in Graphviz's DOT language on standard output "
+            + "(one edge per direct dependency) instead of writing modules.dep (unless -o is given).")
+    boolean dot;
+
+    @Option(names = "--svg", paramLabel = "FILE", description = "Draw the dependency graph into FILE with Graphviz's "
+            + "dot (must be installed) instead of writing modules.dep (unless -o is given).")
+    Path svg;
+
+    @Option(names = "--progress", description = "Draw the progress bar even when stderr is not a terminal.")
+    boolean forceProgress;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
@@ -61,7 +76,7 @@ final class DepmodCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Depmod.Result r;
         try {
-            r = Depmod.run(dir, threads);
+            r = DepmodProgress.run(ctx, dir, threads, forceProgress);
         } catch (ModuleException e) {
             ctx.error(dir + ": " + e.getMessage());
             return 1;
@@ -72,7 +87,22 @@ final class DepmodCommand implements Callable<Integer> {
         for (String p : r.problems()) {
             ctx.error(p);
         }
+        boolean views = json || dot || svg != null;
         try {
+            if (json) {
+                ctx.out().print(ResultsJson.depmod(r.graph(), r.problems()));
+                ctx.out().flush();
+            }
+            if (dot) {
+                ctx.out().print(DependencyDot.of(r.graph(), dir.toString()));
+                ctx.out().flush();
+            }
+            if (svg != null) {
+                DependencyDot.svg(DependencyDot.of(r.graph(), dir.toString()), svg);
+            }
+            if (views && output == null) {
+                return r.problems().isEmpty() ? 0 : 1;
+            }
             if ("-".equals(output)) {
                 Writer w = new java.io.OutputStreamWriter(ctx.out(), StandardCharsets.ISO_8859_1);
                 r.graph().writeModulesDep(w);

@@ -1,8 +1,8 @@
 package dev.kobj.cli;
 
+import dev.kobj.elf.Arch;
 import dev.kobj.elf.ElfHeader;
 import dev.kobj.link.LinkRequest;
-import dev.kobj.elf.Arch;
 import dev.kobj.symtab.KernelSymbolTable;
 import dev.kobj.symtab.SymbolLookup;
 import dev.kobj.symtab.SymtabFormatException;

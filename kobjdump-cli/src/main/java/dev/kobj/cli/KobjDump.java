@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "COMMAND",
         description = "Displays ELF relocatable objects and Linux kernel modules (.o, .ko, .ko.gz, .ko.xz, "
                 + ".ko.zst) the way readelf does, as text or --json, using kobj's parser.",
-        footer = {"", "Exit status: 0 success, 1 a file could not be read or parsed, 2 usage error."})
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:success", "1:a file could not be read or parsed, or a command found problems",
+            "2:usage error (unknown command or option, missing argument)"})
 public final class KobjDump implements Callable<Integer> {
     /** The version printed by --version when the jar's manifest does not carry one. */
     static final String VERSION = "0.1.0-SNAPSHOT";
@@ -63,6 +65,11 @@ public final class KobjDump implements Callable<Integer> {
             return c != null && c.isTerminal();
         }
 
+        /** {@return true when errors go to the process's stderr and that is a terminal (isatty(2))} */
+        boolean stderrIsTerminal() {
+            return err == System.err && Terminal.isTerminal(2);
+        }
+
         /** Prints the one-line error {@code kobjdump: <message>}. */
         void error(String message) {
             err.println("kobjdump: " + Fmt.oneLine(message));
@@ -80,20 +87,7 @@ public final class KobjDump implements Callable<Integer> {
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Context ctx = new Context(out, err);
-        CommandLine cl = new CommandLine(new KobjDump());
-        cl.addSubcommand(new HeadersCommand(ctx));
-        cl.addSubcommand(new SectionsCommand(ctx));
-        cl.addSubcommand(new SymbolsCommand(ctx));
-        cl.addSubcommand(new RelocsCommand(ctx));
-        cl.addSubcommand(new ModinfoCommand(ctx));
-        cl.addSubcommand(new GroupsCommand(ctx));
-        cl.addSubcommand(new StatsCommand(ctx));
-        cl.addSubcommand(new CheckCommand(ctx));
-        cl.addSubcommand(new LinkCommand(ctx));
-        cl.addSubcommand(new DepmodCommand(ctx));
-        cl.addSubcommand(new ModprobeCommand(ctx));
-        cl.addSubcommand(new SignCommand(ctx));
-        cl.addSubcommand(new VerifyCommand(ctx));
+        CommandLine cl = commandLine(ctx);
         PrintWriter pout = new PrintWriter(out, true, out.charset());
         PrintWriter perr = new PrintWriter(err, true, err.charset());
         cl.setOut(pout);
@@ -115,6 +109,31 @@ public final class KobjDump implements Callable<Integer> {
             err.flush();
         }
         return rc;
+    }
+
+    /**
+     * {@return the command line of kobjdump and every subcommand, writing to {@code ctx}}: what
+     * {@link #run} executes, and the model the completion script and the manual page are made
+     * from ({@link Extras}).
+     */
+    static CommandLine commandLine(Context ctx) {
+        CommandLine cl = new CommandLine(new KobjDump());
+        cl.addSubcommand(new HeadersCommand(ctx));
+        cl.addSubcommand(new SectionsCommand(ctx));
+        cl.addSubcommand(new SymbolsCommand(ctx));
+        cl.addSubcommand(new RelocsCommand(ctx));
+        cl.addSubcommand(new ModinfoCommand(ctx));
+        cl.addSubcommand(new GroupsCommand(ctx));
+        cl.addSubcommand(new StatsCommand(ctx));
+        cl.addSubcommand(new CheckCommand(ctx));
+        cl.addSubcommand(new LinkCommand(ctx));
+        cl.addSubcommand(new DepmodCommand(ctx));
+        cl.addSubcommand(new ModprobeCommand(ctx));
+        cl.addSubcommand(new SignCommand(ctx));
+        cl.addSubcommand(new VerifyCommand(ctx));
+        cl.addSubcommand(new InstallExtrasCommand(ctx));
+        ExitCodes.document(cl);
+        return cl;
     }
 
     /**

@@ -74,6 +74,10 @@ final class LinkCommand implements Callable<Integer> {
             + "and the symbols each defines, stubs, and the undefined symbols with what they resolved to.")
     boolean map;
 
+    @Option(names = "--svg", paramLabel = "OUT.svg", description = "Also draw the linked image as SVG: regions, "
+            + "sections and stubs to scale with their names and addresses, coloured by permissions.")
+    Path svg;
+
     @Mixin
     PolicyOptions policyOptions = new PolicyOptions();
 
@@ -121,6 +125,9 @@ final class LinkCommand implements Callable<Integer> {
             try (LoadedImage image = Linker.link(f, b.build())) {
                 byte[] bytes = ImageWriter.of(image).toBytes();
                 Files.write(output, bytes);
+                if (svg != null) {
+                    Files.writeString(svg, LinkSvg.of(image));
+                }
                 if (map) {
                     PrintStream out = ctx.out();
                     out.print(json ? LinkMapJson.of(name, image) : LinkMap.text(image));

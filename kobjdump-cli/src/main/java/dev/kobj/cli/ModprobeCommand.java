@@ -67,6 +67,9 @@ final class ModprobeCommand implements Callable<Integer> {
     @Option(names = {"-s", "--short"}, description = "The short listing (kmadmin -s): id, name, state, class.")
     boolean shortListing;
 
+    @Option(names = "--json", description = "Print the listing as JSON: {\"modules\": [...], \"error\": ...}.")
+    boolean json;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
@@ -137,6 +140,7 @@ final class ModprobeCommand implements Callable<Integer> {
         long at = base != null ? base : KernelTables.defaultBase(header);
         HeapMemory memory = new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at);
         int rc = 0;
+        String failure = null;
         try (ModuleRegistry registry = ModuleRegistry.builder().memory(memory).kernelSymbols(symbols)
                 .linkPolicy(policyOptions.policy()).locator(locator).searchPath(path)
                 .maxDepth(Math.max(1, maxDepth)).build()) {
@@ -145,11 +149,13 @@ final class ModprobeCommand implements Callable<Integer> {
                     registry.load(name);
                 } catch (ModuleException e) {
                     ctx.error(name + ": " + e.getMessage());
+                    failure = name + ": " + e.getMessage();
                     rc = 1;
                     break;
                 }
             }
-            ctx.out().print(ModuleListing.format(registry.list(), !shortListing));
+            ctx.out().print(json ? ResultsJson.modprobe(registry.list(), failure)
+                    : ModuleListing.format(registry.list(), !shortListing));
             ctx.out().flush();
         }
         return rc;

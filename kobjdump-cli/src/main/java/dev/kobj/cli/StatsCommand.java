@@ -24,7 +24,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,7 +39,7 @@ import picocli.CommandLine.Parameters;
             + "relocation of each (in parallel) and prints: files, files that failed to parse (with "
             + "their errors), sections, symbols, relocations, relocations by type per machine, bytes "
             + "read, elapsed wall time, files/s and relocations/s. A progress bar is drawn on stderr "
-            + "when stdout is a terminal. Exit status 1 when a file failed to parse."})
+            + "when stderr is a terminal. Exit status 1 when a file failed to parse."})
 final class StatsCommand implements Callable<Integer> {
     /** How many failures the text output lists. */
     static final int SHOWN_FAILURES = 20;
@@ -56,7 +55,7 @@ final class StatsCommand implements Callable<Integer> {
             description = "Worker threads (default and maximum: the available processors).")
     int threads;
 
-    @Option(names = "--progress", description = "Draw the progress bar even when stdout is not a terminal.")
+    @Option(names = "--progress", description = "Draw the progress bar even when stderr is not a terminal.")
     boolean forceProgress;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
@@ -187,69 +186,6 @@ final class StatsCommand implements Callable<Integer> {
         }
     }
 
-    // ------------------------------------------------------------------ progress
-
-    /** A one-line progress bar on stderr, redrawn at most ten times a second. */
-    static final class Progress implements AutoCloseable {
-        private final PrintStream err;
-        private final long total;
-        private final long start = System.nanoTime();
-        final AtomicLong done = new AtomicLong();
-        final AtomicLong bytes = new AtomicLong();
-        private final Thread thread;
-        private volatile boolean stop;
-        private int lastWidth;
-
-        Progress(PrintStream err, long total) {
-            this.err = err;
-            this.total = total;
-            this.thread = Thread.ofPlatform().daemon().name("kobjdump-progress").start(this::loop);
-        }
-
-        private void loop() {
-            while (!stop) {
-                draw();
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private synchronized void draw() {
-            long d = done.get();
-            int width = 30;
-            int filled = total == 0 ? width : (int) (d * width / total);
-            double secs = (System.nanoTime() - start) / 1e9;
-            String line = "\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] "
-                    + String.format(Locale.ROOT, "%3d%% %d/%d files %.1f MiB %.1f s",
-                            total == 0 ? 100 : d * 100 / total, d, total, bytes.get() / 1048576.0, secs);
-            int len = line.length();
-            if (len < lastWidth) {
-                line = line + " ".repeat(lastWidth - len);
-            }
-            lastWidth = len;
-            err.print(line);
-            err.flush();
-        }
-
-        @Override
-        public void close() {
-            stop = true;
-            thread.interrupt();
-            try {
-                thread.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            synchronized (this) {
-                err.print("\r" + " ".repeat(lastWidth) + "\r");
-                err.flush();
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ running
 
     Stats compute(Path root) throws IOException {
@@ -260,9 +196,8 @@ final class StatsCommand implements Callable<Integer> {
         int cpus = Runtime.getRuntime().availableProcessors();
         int n = threads <= 0 ? cpus : Math.min(threads, cpus);
         st.threads = n;
-        boolean showProgress = forceProgress || ctx.stdoutIsTerminal();
         List<FileResult> results;
-        try (Progress progress = showProgress ? new Progress(ctx.err(), files.size()) : null;
+        try (ProgressBar progress = ProgressBar.on(ctx, files.size(), "files", forceProgress);
                 ForkJoinPool pool = new ForkJoinPool(n)) {
             results = pool.submit(() -> files.parallelStream().map(p -> {
                 FileResult r = parse(p);

@@ -31,6 +31,10 @@ final class VerifyCommand implements Callable<Integer> {
             description = "A trusted certificate file (PEM, possibly several, or DER) or a directory of them; repeatable.")
     List<Path> certs;
 
+    @Option(names = "--json", description = "Print JSON: an array with one object per FILE (file, verified, "
+            + "outcome, errno, reason, digest, signer).")
+    boolean json;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
@@ -51,20 +55,28 @@ final class VerifyCommand implements Callable<Integer> {
         }
         int rc = 0;
         PrintStream out = ctx.out();
+        PerFileOutput output = new PerFileOutput(out, json);
         for (Path p : files) {
             try (ElfFile f = ElfFile.open(p)) {
                 SignatureCheck c = verifier.verify(f);
-                out.println(Fmt.oneLine(c.message()));
+                if (json) {
+                    StringBuilder sb = new StringBuilder();
+                    ResultsJson.verify(new Json(sb, 1), c);
+                    output.item(sb);
+                } else {
+                    out.println(Fmt.oneLine(c.message()));
+                }
                 if (!c.verified()) {
                     rc = 1;
                 }
             } catch (Exception e) {
                 out.flush();
                 ctx.error(KobjDump.errorMessage(p.toString(), e));
+                output.error(p.toString(), KobjDump.errorMessage(p.toString(), e));
                 rc = 1;
             }
         }
-        out.flush();
+        output.close();
         return rc;
     }
 }

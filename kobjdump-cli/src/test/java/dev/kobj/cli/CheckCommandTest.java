@@ -2,6 +2,8 @@ package dev.kobj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -37,12 +39,12 @@ class CheckCommandTest {
     }
 
     private static Path module() {
-        return Tools.testdata().resolve("special/module.ko");
+        return Testdata.root().resolve("special/module.ko");
     }
 
     /** {@return the number of relocations readelf -r lists for module.ko} (all of them target loaded sections) */
     private static long readelfRelocations() throws Exception {
-        Matcher m = Pattern.compile("contains (\\d+) entr").matcher(Exec.run("readelf", "-rW", module().toString()));
+        Matcher m = Pattern.compile("contains (\\d+) entr").matcher(Tools.run("readelf", "-rW", module().toString()));
         long n = 0;
         while (m.find()) {
             n += Long.parseLong(m.group(1));
@@ -90,9 +92,9 @@ class CheckCommandTest {
     void aWholeTreeWithASummary() throws Exception {
         Path tree = Files.createDirectories(dir.resolve("lib/modules/6.1.0/kernel/drivers/misc"));
         Files.copy(module(), tree.resolve("kobj_demo.ko"));
-        Files.copy(Tools.testdata().resolve("special/module.ko.xz"), tree.resolve("kobj_xz.ko.xz"));
+        Files.copy(Testdata.root().resolve("special/module.ko.xz"), tree.resolve("kobj_xz.ko.xz"));
         Path deeper = Files.createDirectories(tree.resolve("deeper"));
-        Files.copy(Tools.testdata().resolve("special/module.ko.zst"), deeper.resolve("kobj_zst.ko.zst"));
+        Files.copy(Testdata.root().resolve("special/module.ko.zst"), deeper.resolve("kobj_zst.ko.zst"));
         Files.writeString(tree.resolve("README"), "not a module\n");
         byte[] whole = Files.readAllBytes(module());
         Files.write(deeper.resolve("truncated.ko"), java.util.Arrays.copyOf(whole, 200));

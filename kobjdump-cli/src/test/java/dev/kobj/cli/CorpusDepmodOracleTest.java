@@ -2,17 +2,16 @@ package dev.kobj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import dev.kobj.testkit.Corpus;
+import dev.kobj.testkit.Depmod;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -31,80 +30,15 @@ class CorpusDepmodOracleTest {
     @TempDir
     Path tmp;
 
-    /** {@return the depmod to use: /usr/sbin or /sbin (not on a user's PATH), else PATH's} */
-    static Path depmod() {
-        for (String p : List.of("/usr/sbin/depmod", "/sbin/depmod")) {
-            if (Files.isExecutable(Path.of(p))) {
-                return Path.of(p);
-            }
-        }
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
-                Path c = Path.of(dir, "depmod");
-                if (Files.isExecutable(c)) {
-                    return c;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** {@return modules.dep as depmod writes it for corpus/ARCH, VERSION} */
-    static String runDepmod(Path depmod, Path base, String version) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(depmod.toString(), "-n", "-b", base.toString(), version);
-        pb.environment().put("LC_ALL", "C");
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new AssertionError(depmod + " -n -b " + base + " " + version + " failed");
-        }
-        int end = out.indexOf("\n# ");
-        return end < 0 ? out : out.substring(0, end + 1);
-    }
-
-    /** {@return each module of a modules.dep and its dependency list, in file order} */
-    static Map<String, List<String>> parse(String modulesDep) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (String line : modulesDep.split("\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            int colon = line.indexOf(':');
-            String rest = line.substring(colon + 1).trim();
-            out.put(line.substring(0, colon), rest.isEmpty() ? List.of() : List.of(rest.split(" ")));
-        }
-        return out;
-    }
-
     @Test
     void everyDebianModuleHasDepmodsDependencies() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("kobj.corpus.enabled"),
+        Assumptions.assumeTrue(Corpus.enabled(),
                 "the corpus oracle runs in the Maven profile 'corpus' (mvn -Pcorpus verify)");
-        Path depmod = depmod();
-        if (depmod == null) {
-            String msg = "depmod is not installed (Debian: kmod)";
-            if (Tools.ci()) {
-                throw new AssertionError("CI=true but " + msg);
-            }
-            System.err.println("SKIPPED: " + msg);
-            Assumptions.abort("skipped: " + msg);
-        }
-        Path corpus = CorpusReadelfOracleTest.corpus();
+        Depmod.binary();
         List<String> failures = new ArrayList<>();
         long allModules = 0;
         for (String arch : List.of("amd64", "arm64")) {
-            Path modules = corpus.resolve(arch).resolve("lib/modules");
-            if (!Files.isDirectory(modules)) {
-                String msg = "corpus " + modules + " is missing: run scripts/fetch-corpus.sh";
-                if (Tools.ci()) {
-                    throw new AssertionError("CI=true but " + msg);
-                }
-                System.err.println("SKIPPED: " + msg);
-                Assumptions.abort(msg);
-            }
+            Path modules = Corpus.require(arch).resolve("lib/modules");
             List<Path> versions;
             try (Stream<Path> s = Files.list(modules)) {
                 versions = s.filter(Files::isDirectory).sorted().toList();
@@ -113,15 +47,15 @@ class CorpusDepmodOracleTest {
             for (Path tree : versions) {
                 String version = tree.getFileName().toString();
                 long t0 = System.nanoTime();
-                String theirs = runDepmod(depmod, corpus.resolve(arch), version);
-                Map<String, List<String>> expected = parse(theirs);
+                String theirs = Depmod.modulesDep(Corpus.root().resolve(arch), version);
+                Map<String, List<String>> expected = Depmod.parse(theirs);
                 long t1 = System.nanoTime();
                 Path out = tmp.resolve(arch + "-" + version + ".dep");
                 var run = LinkCommandTest.kobjdump("depmod", "--threads", "2", "-o", out.toString(), tree.toString());
                 long t2 = System.nanoTime();
                 assertThat(run.rc()).as(run.err()).isZero();
                 String ours = Files.readString(out, StandardCharsets.ISO_8859_1);
-                Map<String, List<String>> actual = parse(ours);
+                Map<String, List<String>> actual = Depmod.parse(ours);
 
                 long deps = 0;
                 long withDeps = 0;

@@ -2,6 +2,7 @@ package dev.kobj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.elf.Arch;
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.Relocation;
 import dev.kobj.elf.RelocationTable;
@@ -12,8 +13,10 @@ import dev.kobj.link.LinkRequest;
 import dev.kobj.link.Linker;
 import dev.kobj.link.LoadPolicy;
 import dev.kobj.link.LoadedImage;
-import dev.kobj.elf.Arch;
 import dev.kobj.symtab.KernelSymbolTable;
+import dev.kobj.testkit.Corpus;
+import dev.kobj.testkit.GnuLd;
+import dev.kobj.testkit.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,13 +34,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The real-module oracle (issue 4, item 6): every .ko of Debian's 6.1 amd64 and arm64
  * packages is linked by kobj in heap memory against a table synthesized from the matching
- * Module.symvers, then by GNU ld with the same placement ({@link LdModuleLink}: a generated
+ * Module.symvers, then by GNU ld with the same placement ({@link GnuLd#linkEach}: a generated
  * script putting each input section at kobj's address, undefined symbols at kobj's
  * addresses, --no-relax); every placed section's bytes must be equal.
  *
@@ -72,26 +74,13 @@ class CorpusLdOracleTest {
             int sections, int erratumWords, int veneerWords, long kobjNanos, long ldNanos) {
     }
 
-    static Path corpus() {
-        String p = System.getProperty("kobj.corpus");
-        return p != null ? Paths.get(p) : Paths.get("..", "corpus");
-    }
-
     @Test
     void everyDebianModuleLinksAsGnuLdDoes() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("kobj.corpus.enabled"),
-                "the corpus oracle runs in the Maven profile 'corpus' (mvn -Pcorpus verify)");
         Map<String, Arch> arches = new LinkedHashMap<>();
         arches.put("amd64", Arch.X86_64);
         arches.put("arm64", Arch.AARCH64);
         for (String a : arches.keySet()) {
-            if (!Files.isRegularFile(corpus().resolve(a).resolve("Module.symvers"))) {
-                String msg = "corpus " + corpus().resolve(a) + " is missing: run scripts/fetch-corpus.sh";
-                if (Tools.ci()) {
-                    throw new AssertionError("CI=true but " + msg);
-                }
-                Assumptions.abort(msg);
-            }
+            Corpus.require(a);
         }
         Tools.require("ld");
         Tools.require("aarch64-linux-gnu-ld");
@@ -102,7 +91,7 @@ class CorpusLdOracleTest {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             for (var a : arches.entrySet()) {
-                Path root = corpus().resolve(a.getKey());
+                Path root = Corpus.root().resolve(a.getKey());
                 KernelSymbolTable table = KernelSymbolTable.synthesize(
                         KernelSymbolTable.read(root.resolve("Module.symvers")), a.getValue(), true);
                 List<Path> kos;
@@ -152,9 +141,9 @@ class CorpusLdOracleTest {
             }
             try (image) {
                 long kobjNanos = System.nanoTime() - k0;
-                List<LdModuleLink.Placed> placed = new ArrayList<>();
+                List<GnuLd.Section> placed = new ArrayList<>();
                 for (LoadedImage.PlacedSection p : image.sections()) {
-                    placed.add(new LdModuleLink.Placed(p.index(), p.name(), p.address(), p.size(), p.nobits()));
+                    placed.add(new GnuLd.Section(p.index(), p.name(), p.address(), p.size(), p.nobits()));
                 }
                 var symbols = new LinkedHashMap<String, Long>();
                 for (LoadedImage.LinkedSymbol s : image.symbols()) {
@@ -169,9 +158,9 @@ class CorpusLdOracleTest {
                 }
                 long l0 = System.nanoTime();
                 Path dir = Files.createTempDirectory("kobj-ld-");
-                LdModuleLink.Result ld;
+                GnuLd.Result ld;
                 try {
-                    ld = LdModuleLink.link(elf, placed, symbols, end + 0x100000, dir);
+                    ld = GnuLd.linkEach(elf, placed, symbols, end + 0x100000, dir);
                 } finally {
                     deleteTree(dir);
                 }
@@ -189,7 +178,7 @@ class CorpusLdOracleTest {
                 int veneered = 0;
                 boolean aarch64 = elf.header().machine() == 183;
                 for (LoadedImage.PlacedSection p : image.sections()) {
-                    byte[] theirs = ld.bytes().get(p.index());
+                    byte[] theirs = ld.bytesBySection().get(p.index());
                     if (theirs == null) {
                         continue;
                     }

@@ -2,17 +2,17 @@ package dev.kobj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import dev.kobj.testkit.Corpus;
+import dev.kobj.testkit.Readelf;
+import dev.kobj.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,25 +25,11 @@ class CorpusReadelfOracleTest {
     record Arch(String dir, String tool) {
     }
 
-    static Path corpus() {
-        String p = System.getProperty("kobj.corpus");
-        return p != null ? Paths.get(p) : Paths.get("..", "corpus");
-    }
-
     @Test
     void everyDebianModuleMatchesReadelf() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("kobj.corpus.enabled"),
-                "the corpus oracle runs in the Maven profile 'corpus' (mvn -Pcorpus verify)");
         List<Arch> arches = List.of(new Arch("amd64", "readelf"), new Arch("arm64", "aarch64-linux-gnu-readelf"));
         for (Arch a : arches) {
-            if (!Files.isDirectory(corpus().resolve(a.dir()))) {
-                String msg = "corpus " + corpus().resolve(a.dir()) + " is missing: run scripts/fetch-corpus.sh";
-                if (Tools.ci()) {
-                    throw new AssertionError("CI=true but " + msg);
-                }
-                System.err.println("SKIPPED: " + msg);
-                Assumptions.abort(msg);
-            }
+            Corpus.require(a.dir());
             Tools.require(a.tool());
         }
         long files = 0;
@@ -57,13 +43,13 @@ class CorpusReadelfOracleTest {
         try {
             for (Arch a : arches) {
                 List<Path> kos;
-                try (Stream<Path> s = Files.walk(corpus().resolve(a.dir()))) {
+                try (Stream<Path> s = Files.walk(Corpus.root().resolve(a.dir()))) {
                     kos = s.filter(p -> p.getFileName().toString().endsWith(".ko")).sorted().toList();
                 }
                 assertThat(kos).as(a.dir() + " modules").hasSizeGreaterThan(1000);
                 List<Future<OracleCompare.Result>> results = new ArrayList<>();
                 for (Path ko : kos) {
-                    results.add(pool.submit(() -> OracleCompare.compare(ko, ReadelfOutput.run(a.tool(), ko))));
+                    results.add(pool.submit(() -> OracleCompare.compare(ko, Readelf.run(a.tool(), ko))));
                 }
                 long aFiles = 0;
                 long aRelocs = 0;

@@ -2,6 +2,7 @@ package dev.kobj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.testkit.Testdata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class DepmodCommandTest {
     Path root;
 
     private void tree(String order) throws Exception {
-        Path src = Tools.testdata().resolve("obj/x86_64-gcc-kernel");
+        Path src = Testdata.root().resolve("obj/x86_64-gcc-kernel");
         Files.createDirectories(root.resolve("kernel/lib"));
         Files.createDirectories(root.resolve("kernel/drivers/misc"));
         Files.copy(src.resolve("exporter.o"), root.resolve("kernel/lib/exporter.ko"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kobj.testkit.Testdata;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -71,8 +71,7 @@ class KobjDumpCliTest {
     }
 
     static Path testdata() {
-        String p = System.getProperty("kobj.testdata");
-        return p != null ? Paths.get(p) : Paths.get("..", "testdata");
+        return Testdata.root();
     }
 
     static Path fixture(String rel) {

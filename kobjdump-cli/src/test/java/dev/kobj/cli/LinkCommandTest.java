@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.SectionHeader;
+import dev.kobj.testkit.GnuLd;
+import dev.kobj.testkit.Readelf;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.foreign.ValueLayout;
@@ -60,7 +64,7 @@ class LinkCommandTest {
     }
 
     private Path module() {
-        return Tools.testdata().resolve("special/module.ko");
+        return Testdata.root().resolve("special/module.ko");
     }
 
     private Path link(Path object, String map, String... extra) throws Exception {
@@ -79,24 +83,24 @@ class LinkCommandTest {
     @Test
     void everyLoadedInputSectionIsAnOutputSectionInALoadOfItsPermissions() throws Exception {
         Path out = link(module(), X86_MAP);
-        List<Exec.Section> in = Exec.sections(Exec.run("readelf", "-SW", module().toString()));
-        String outS = Exec.run("readelf", "-SW", out.toString());
-        List<Exec.Section> outSections = Exec.sections(outS);
-        String header = Exec.run("readelf", "-hW", out.toString());
+        List<Readelf.SectionLine> in = Readelf.sectionLines(Tools.run("readelf", "-SW", module().toString()));
+        String outS = Tools.run("readelf", "-SW", out.toString());
+        List<Readelf.SectionLine> outSections = Readelf.sectionLines(outS);
+        String header = Tools.run("readelf", "-hW", out.toString());
         assertThat(header).contains("EXEC (Executable file)", "Advanced Micro Devices X86-64");
-        String segments = Exec.run("readelf", "-lW", out.toString());
-        List<String> loads = Exec.grep(segments, "^\\s+LOAD ");
+        String segments = Tools.run("readelf", "-lW", out.toString());
+        List<String> loads = Tools.grep(segments, "^\\s+LOAD ");
         assertThat(loads).isNotEmpty();
         int loaded = 0;
-        for (Exec.Section s : in) {
+        for (Readelf.SectionLine s : in) {
             if (!s.flags().contains("A") || s.type().equals("GROUP") || s.name().equals(".modinfo")
                     || s.name().equals("__versions")) {
                 continue;
             }
             loaded++;
-            List<Exec.Section> o = outSections.stream().filter(x -> x.name().equals(s.name())).toList();
+            List<Readelf.SectionLine> o = outSections.stream().filter(x -> x.name().equals(s.name())).toList();
             assertThat(o).as(s.name()).hasSize(1);
-            Exec.Section os = o.getFirst();
+            Readelf.SectionLine os = o.getFirst();
             assertThat(os.size()).as(s.name()).isEqualTo(s.size());
             assertThat(os.type()).as(s.name()).isEqualTo(s.type());
             assertThat(os.flags()).as(s.name()).isEqualTo(s.flags().replace("G", ""));
@@ -122,7 +126,7 @@ class LinkCommandTest {
 
     @Test
     void undefinedSymbolsAreAbsoluteAtTheAddressesTheyResolvedTo() throws Exception {
-        String s = Exec.run("readelf", "-sW", link(module(), X86_MAP).toString());
+        String s = Tools.run("readelf", "-sW", link(module(), X86_MAP).toString());
         for (var e : X86_SYMBOLS.entrySet()) {
             assertThat(s).as(e.getKey()).containsPattern(
                     String.format("%016x\\s+0 NOTYPE  GLOBAL DEFAULT  ABS %s\n", e.getValue(), e.getKey()));
@@ -130,8 +134,8 @@ class LinkCommandTest {
         // module.c's weak undefined hooks, found nowhere: 0.
         assertThat(s).containsPattern("0000000000000000\\s+0 NOTYPE  WEAK   DEFAULT  ABS optional_hook\n");
         // Definitions keep their section and get their load address (init_module = kobj_demo_init).
-        String init = Exec.grep(s, " kobj_demo_init$").getFirst().trim().split("\\s+")[1];
-        assertThat(Exec.grep(s, " init_module$").getFirst()).contains(init);
+        String init = Tools.grep(s, " kobj_demo_init$").getFirst().trim().split("\\s+")[1];
+        assertThat(Tools.grep(s, " init_module$").getFirst()).contains(init);
         assertThat(Long.parseUnsignedLong(init, 16)).isNotZero();
     }
 
@@ -149,7 +153,7 @@ class LinkCommandTest {
 
     @Test
     void objdumpShowsX86CallsGoingToTheirKernelTargets() throws Exception {
-        String d = Exec.run("objdump", "-d", link(module(), X86_MAP).toString());
+        String d = Tools.run("objdump", "-d", link(module(), X86_MAP).toString());
         // kobj_demo_init (alias init_module) calls printk(demo_banner) (testdata/src/module.c).
         assertThat(function(d, "kobj_demo_init", "init_module")).containsPattern("\\scall\\s+ffffffff81000100 <printk>");
         assertThat(d).containsPattern("\\scall\\s+ffffffff81000200 <kmalloc>");
@@ -171,19 +175,19 @@ class LinkCommandTest {
      */
     @Test
     void objdumpShowsAArch64CallsGoingToTheirKernelTargets() throws Exception {
-        Path out = link(Tools.testdata().resolve("obj/aarch64-small/module.o"), A64_MAP, "--base", "0x40000000");
-        String d = Exec.run("aarch64-linux-gnu-objdump", "-d", out.toString());
+        Path out = link(Testdata.root().resolve("obj/aarch64-small/module.o"), A64_MAP, "--base", "0x40000000");
+        String d = Tools.run("aarch64-linux-gnu-objdump", "-d", out.toString());
         assertThat(function(d, "kobj_demo_init", "init_module")).containsPattern("\\sbl\\s+41000100 <printk>");
         assertThat(function(d, "demo_reset")).containsPattern("\\sbl\\s+41000500 <memset>");
-        assertThat(Exec.run("aarch64-linux-gnu-readelf", "-hW", out.toString())).contains("AArch64", "EXEC");
+        assertThat(Tools.run("aarch64-linux-gnu-readelf", "-hW", out.toString())).contains("AArch64", "EXEC");
     }
 
     /** Out of BL range (256 MiB away): the call goes to printk's veneer, whose ADRP+ADD make printk's address. */
     @Test
     void objdumpShowsAArch64CallsThroughTheirVeneers() throws Exception {
-        Path out = link(Tools.testdata().resolve("obj/aarch64-small/module.o"),
+        Path out = link(Testdata.root().resolve("obj/aarch64-small/module.o"),
                 A64_MAP.replace("000000004100", "000000005000"), "--base", "0x40000000");
-        String d = Exec.run("aarch64-linux-gnu-objdump", "-d", out.toString());
+        String d = Tools.run("aarch64-linux-gnu-objdump", "-d", out.toString());
         assertThat(function(d, "kobj_demo_init", "init_module")).containsPattern("\\sbl\\s+[0-9a-f]+ <printk@plt>");
         String veneer = function(d, "printk@plt");
         java.util.regex.Matcher adrp = java.util.regex.Pattern.compile("\\sadrp\\s+x16, ([0-9a-f]+)").matcher(veneer);
@@ -199,25 +203,25 @@ class LinkCommandTest {
         Tools.require("ld");
         Path out = link(module(), X86_MAP);
         Map<String, Long> at = new LinkedHashMap<>();
-        for (Exec.Section s : Exec.sections(Exec.run("readelf", "-SW", out.toString()))) {
+        for (Readelf.SectionLine s : Readelf.sectionLines(Tools.run("readelf", "-SW", out.toString()))) {
             at.put(s.name(), s.address());
         }
         try (ElfFile in = ElfFile.open(module()); ElfFile ours = ElfFile.open(out)) {
-            List<LdModuleLink.Placed> placed = new ArrayList<>();
+            List<GnuLd.Section> placed = new ArrayList<>();
             for (SectionHeader s : in.sections()) {
                 Long a = at.get(s.name());
                 if (s.isAlloc() && a != null) {
-                    placed.add(new LdModuleLink.Placed(s.index(), s.name(), a, s.size(), s.isNobits()));
+                    placed.add(new GnuLd.Section(s.index(), s.name(), a, s.size(), s.isNobits()));
                 }
             }
             var symbols = new LinkedHashMap<>(X86_SYMBOLS);
             Path work = Files.createDirectory(dir.resolve("ld"));
-            LdModuleLink.Result ld = LdModuleLink.link(in, placed, symbols, 0xffffffffd0000000L, work);
+            GnuLd.Result ld = GnuLd.linkEach(in, placed, symbols, 0xffffffffd0000000L, work);
             assertThat(ld.ok()).as(ld.log()).isTrue();
             assertThat(ld.placementErrors()).isEmpty();
             int compared = 0;
-            for (LdModuleLink.Placed p : placed) {
-                byte[] theirs = ld.bytes().get(p.index());
+            for (GnuLd.Section p : placed) {
+                byte[] theirs = ld.bytesBySection().get(p.index());
                 if (theirs == null) {
                     continue;
                 }
@@ -228,10 +232,10 @@ class LinkCommandTest {
             assertThat(compared).isGreaterThanOrEqualTo(8);
             // The control: ld told printk is 16 bytes further must disagree on the calls to it.
             symbols.put("printk", X86_SYMBOLS.get("printk") + 16);
-            LdModuleLink.Result shifted = LdModuleLink.link(in, placed, symbols, 0xffffffffd0000000L,
+            GnuLd.Result shifted = GnuLd.linkEach(in, placed, symbols, 0xffffffffd0000000L,
                     Files.createDirectory(dir.resolve("ld2")));
             int text = in.section(".text").orElseThrow().index();
-            assertThat(shifted.bytes().get(text))
+            assertThat(shifted.bytesBySection().get(text))
                     .isNotEqualTo(ours.contents(ours.section(".text").orElseThrow()).toArray(ValueLayout.JAVA_BYTE));
         }
     }
@@ -243,8 +247,8 @@ class LinkCommandTest {
         Run r = kobjdump("link", "--kernel", sysmap.toString(), "--base", "0xffffffffa0000000", "-o",
                 dir.resolve("o.elf").toString(), "--map", module().toString());
         assertThat(r.rc()).as(r.err()).isZero();
-        String text = Exec.run("readelf", "-SW", dir.resolve("o.elf").toString());
-        Exec.Section init = Exec.sections(text).stream().filter(s -> s.name().equals(".init.text")).findFirst()
+        String text = Tools.run("readelf", "-SW", dir.resolve("o.elf").toString());
+        Readelf.SectionLine init = Readelf.sectionLines(text).stream().filter(s -> s.name().equals(".init.text")).findFirst()
                 .orElseThrow();
         assertThat(r.out()).contains("module kobj_demo, x86_64", "Regions:", "Sections:", "Undefined symbols:");
         assertThat(r.out()).containsPattern(String.format("\n  %016x  %08x  init\\.text\\s+\\.init\\.text\n",

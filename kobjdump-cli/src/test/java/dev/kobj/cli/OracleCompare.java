@@ -2,6 +2,7 @@ package dev.kobj.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kobj.testkit.Readelf;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigInteger;
@@ -59,7 +60,7 @@ final class OracleCompare {
         return n.bigIntegerValue().longValue();
     }
 
-    static Result compare(Path file, ReadelfOutput readelf) {
+    static Result compare(Path file, Readelf readelf) {
         List<String> diffs = new ArrayList<>();
         JsonNode sections = kobjdump("sections", file);
         JsonNode symbols = kobjdump("symbols", file);
@@ -70,7 +71,7 @@ final class OracleCompare {
             diffs.add("section count: kobjdump " + sections.size() + ", readelf " + readelf.sections.size());
         }
         for (int i = 0; i < Math.min(sections.size(), readelf.sections.size()); i++) {
-            ReadelfOutput.Section r = readelf.sections.get(i);
+            Readelf.Section r = readelf.sections.get(i);
             JsonNode k = sections.get(i);
             String where = "section [" + r.index() + "] ";
             eq(diffs, where + "index", k.get("index").asInt(), r.index());
@@ -87,12 +88,12 @@ final class OracleCompare {
         }
 
         // Symbols: every column of readelf -sW (the .symtab of a relocatable object).
-        List<ReadelfOutput.Symbol> rsyms = readelf.symbols.stream().filter(s -> s.table().equals(".symtab")).toList();
+        List<Readelf.Symbol> rsyms = readelf.symbols.stream().filter(s -> s.table().equals(".symtab")).toList();
         if (symbols.size() != rsyms.size()) {
             diffs.add("symbol count: kobjdump " + symbols.size() + ", readelf " + rsyms.size());
         }
         for (int i = 0; i < Math.min(symbols.size(), rsyms.size()); i++) {
-            ReadelfOutput.Symbol r = rsyms.get(i);
+            Readelf.Symbol r = rsyms.get(i);
             JsonNode k = symbols.get(i);
             String where = "symbol " + r.index() + " ";
             eq(diffs, where + "index", k.get("index").asInt(), r.index());
@@ -119,21 +120,21 @@ final class OracleCompare {
             diffs.add("relocation count: kobjdump " + relocs.size() + ", readelf " + readelf.relocs.size());
         }
         for (int i = 0; i < Math.min(relocs.size(), readelf.relocs.size()) && diffs.size() < 50; i++) {
-            ReadelfOutput.Reloc r = readelf.relocs.get(i);
+            Readelf.Reloc r = readelf.relocs.get(i);
             JsonNode k = relocs.get(i);
             String where = "relocation " + i + " in " + r.table() + " at 0x" + Long.toHexString(r.offset()) + " ";
             eq(diffs, where + "table", k.get("table").asText(), r.table());
             eq(diffs, where + "offset", num(k.get("offset")), r.offset());
-            eq(diffs, where + "info", num(k.get("info")), ReadelfOutput.hex(r.info()));
+            eq(diffs, where + "info", num(k.get("info")), Readelf.hex(r.info()));
             String type = k.get("type").asText();
             if (r.type().startsWith("unrecognized:")) {
                 // readelf 2.40 predates some psABI types (R_RISCV_SET_ULEB128, ...): the number must match.
-                eq(diffs, where + "type number", num(k.get("typeValue")), ReadelfOutput.hex(r.type().substring(14)));
+                eq(diffs, where + "type number", num(k.get("typeValue")), Readelf.hex(r.type().substring(14)));
             } else {
                 eq(diffs, where + "type", type, r.type());
             }
             if (!r.symbolValue().isEmpty()) {
-                eq(diffs, where + "symbol value", num(k.get("symbolValue")), ReadelfOutput.hex(r.symbolValue()));
+                eq(diffs, where + "symbol value", num(k.get("symbolValue")), Readelf.hex(r.symbolValue()));
             }
             eq(diffs, where + "symbol", printable(k.get("symbol").asText()), r.symbol());
             if (!r.addend().isEmpty()) {

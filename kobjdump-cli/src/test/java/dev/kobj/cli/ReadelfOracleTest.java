@@ -2,11 +2,14 @@ package dev.kobj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.testkit.Fixture;
+import dev.kobj.testkit.Readelf;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -26,16 +29,8 @@ class ReadelfOracleTest {
     record Entry(String path, String tool) {
     }
 
-    static List<Entry> entries() throws IOException {
-        List<Entry> out = new ArrayList<>();
-        for (String line : Files.readAllLines(Tools.testdata().resolve("objects.tsv"), StandardCharsets.UTF_8)) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            String[] f = line.split("\t");
-            out.add(new Entry(f[0], f[1]));
-        }
-        return out;
+    static List<Entry> entries() {
+        return Fixture.all().stream().map(f -> new Entry(f.path(), f.readelf())).toList();
     }
 
     /** The uncompressed name of a fixture committed compressed (.xz, .zst, .gz), or the name itself. */
@@ -53,7 +48,7 @@ class ReadelfOracleTest {
      * kept as {@code .readelf} or, when large, as {@code .readelf.xz}.
      */
     static String golden(Entry e) throws IOException {
-        Path dir = Tools.testdata().resolve("golden");
+        Path dir = Testdata.root().resolve("golden");
         Path plain = dir.resolve(plainName(e.path()) + ".readelf");
         if (Files.isRegularFile(plain)) {
             return Files.readString(plain, StandardCharsets.ISO_8859_1);
@@ -64,7 +59,7 @@ class ReadelfOracleTest {
     }
 
     static Path object(Entry e) {
-        return Tools.testdata().resolve(e.path());
+        return Testdata.root().resolve(e.path());
     }
 
     /** The object as readelf can read it: compressed fixtures are decompressed by their own tools' libraries. */
@@ -89,7 +84,7 @@ class ReadelfOracleTest {
         List<Entry> all = entries();
         assertThat(all).as("objects.tsv").hasSizeGreaterThan(40);
         return all.stream().filter(e -> Files.isRegularFile(object(e))).map(e -> DynamicTest.dynamicTest(e.path(), () -> {
-            ReadelfOutput golden = ReadelfOutput.parse(golden(e));
+            Readelf golden = Readelf.parse(golden(e));
             assertThat(golden.sections).as("sections parsed from the golden readelf output").isNotEmpty();
             OracleCompare.Result r = OracleCompare.compare(object(e), golden);
             assertThat(r.differences()).as(e.path()).isEmpty();
@@ -104,7 +99,7 @@ class ReadelfOracleTest {
         assertThat(tools).contains("readelf", "aarch64-linux-gnu-readelf", "riscv64-linux-gnu-readelf");
         long relocs = 0;
         for (Entry e : entries()) {
-            relocs += ReadelfOutput.parse(golden(e)).relocs.size();
+            relocs += Readelf.parse(golden(e)).relocs.size();
         }
         System.out.println("readelf oracle (fixtures): " + entries().size() + " objects, " + relocs + " relocations");
         assertThat(relocs).isGreaterThan(1000);
@@ -114,8 +109,8 @@ class ReadelfOracleTest {
     Stream<DynamicTest> goldenOutputsAreWhatTheLiveReadelfPrints(@TempDir Path tmp) throws IOException {
         return entries().stream().filter(e -> Files.isRegularFile(object(e))).map(e -> DynamicTest.dynamicTest(e.path(), () -> {
             Tools.require(e.tool());
-            ReadelfOutput live = ReadelfOutput.run(e.tool(), plainObject(e, tmp));
-            ReadelfOutput golden = ReadelfOutput.parse(golden(e));
+            Readelf live = Readelf.run(e.tool(), plainObject(e, tmp));
+            Readelf golden = Readelf.parse(golden(e));
             assertThat(live.sections).isEqualTo(golden.sections);
             assertThat(live.symbols).isEqualTo(golden.symbols);
             assertThat(live.relocs).isEqualTo(golden.relocs);

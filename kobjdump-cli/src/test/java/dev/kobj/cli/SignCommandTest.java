@@ -2,16 +2,17 @@ package dev.kobj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,17 +40,8 @@ class SignCommandTest {
 
     static Run openssl(String... args) throws Exception {
         Tools.require("openssl");
-        ProcessBuilder pb = new ProcessBuilder(concat("openssl", args));
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Process p = pb.start();
-        String out;
-        String err;
-        try (var o = p.getInputStream(); var e = p.getErrorStream()) {
-            out = new String(o.readAllBytes(), StandardCharsets.UTF_8); // short outputs: no pipe dead-lock
-            err = new String(e.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out, err);
+        Tools.Run r = Tools.exec(concat("openssl", args), null, false, Duration.ofSeconds(60));
+        return new Run(r.exit(), r.out(), r.err());
     }
 
     static List<String> concat(String first, String[] rest) {
@@ -60,7 +52,7 @@ class SignCommandTest {
     }
 
     static Path special(String name) {
-        return Tools.testdata().resolve("special").resolve(name);
+        return Testdata.root().resolve("special").resolve(name);
     }
 
     @ParameterizedTest

@@ -11,12 +11,11 @@ import java.util.List;
  */
 final class Autounload {
     private final RegistryState s;
-    private final Lifecycle lifecycle;
     private final Unloading unloading;
 
-    Autounload(RegistryState s, Lifecycle lifecycle, Unloading unloading) {
+    /** @param unloading the unload that a due module goes through, as an explicit one would */
+    Autounload(RegistryState s, Unloading unloading) {
         this.s = s;
-        this.lifecycle = lifecycle;
         this.unloading = unloading;
     }
 
@@ -38,7 +37,7 @@ final class Autounload {
                 throw new ModuleException(Errno.EINVAL, "module " + name + " is not held");
             }
             m.holds--;
-            lifecycle.rearm(m);
+            s.lifecycle.rearm(m);
         } finally {
             s.exit();
         }
@@ -58,7 +57,7 @@ final class Autounload {
                     continue; // not due, or busy: asked again once it is free (rearm)
                 }
                 try {
-                    lifecycle.runHandlerChecked(m, ModuleCommand.AUTOUNLOAD, null);
+                    s.lifecycle.runHandlerChecked(m, ModuleCommand.AUTOUNLOAD, null);
                 } catch (ModuleException veto) {
                     m.deadline = now + s.delayNanos;
                     continue;

@@ -16,11 +16,9 @@ import java.util.Optional;
  */
 final class Listings {
     private final RegistryState s;
-    private final Lifecycle lifecycle;
 
-    Listings(RegistryState s, Lifecycle lifecycle) {
+    Listings(RegistryState s) {
         this.s = s;
-        this.lifecycle = lifecycle;
     }
 
     Optional<ModuleInfo> status(int id) {
@@ -94,7 +92,7 @@ final class Listings {
                 throw new ModuleException(Errno.ENOENT, "module " + name + " is not loaded");
             }
             Map<String, String> report = new LinkedHashMap<>();
-            lifecycle.runHandlerChecked(m, ModuleCommand.STAT, report);
+            s.lifecycle.runHandlerChecked(m, ModuleCommand.STAT, report);
             return report;
         } finally {
             s.exit();

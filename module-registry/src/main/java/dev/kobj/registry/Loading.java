@@ -21,15 +21,13 @@ import java.util.Set;
  */
 final class Loading {
     private final RegistryState s;
-    private final Lifecycle lifecycle;
     private final Opening opening;
     private final Dependencies dependencies;
 
-    Loading(RegistryState s, Lifecycle lifecycle, Opening opening, Dependencies dependencies) {
+    Loading(RegistryState s) {
         this.s = s;
-        this.lifecycle = lifecycle;
-        this.opening = opening;
-        this.dependencies = dependencies;
+        this.opening = new Opening(s);
+        this.dependencies = new Dependencies(s);
     }
 
     /** What one top-level load made: undone in reverse order if the load fails. */
@@ -106,8 +104,8 @@ final class Loading {
     /** Undoes a failed load: its new modules go, newest first, FINI called (its refusal ignored). */
     void rollback(Txn txn) {
         for (Module m : txn.loaded.reversed()) {
-            lifecycle.runHandlerQuietly(m, ModuleCommand.FINI);
-            lifecycle.destroy(m);
+            s.lifecycle.runHandlerQuietly(m, ModuleCommand.FINI);
+            s.lifecycle.destroy(m);
         }
     }
 
@@ -222,17 +220,17 @@ final class Loading {
                         throw new ModuleException(Errno.ENOEXEC, modName + ": " + e.getMessage(), e);
                     }
                 }
-                lifecycle.runHandlerChecked(m, ModuleCommand.INIT, null);
+                s.lifecycle.runHandlerChecked(m, ModuleCommand.INIT, null);
                 if (m.image != null) {
                     try {
                         m.image.completeInit();
                     } catch (LinkException e) {
-                        lifecycle.runHandlerQuietly(m, ModuleCommand.FINI);
+                        s.lifecycle.runHandlerQuietly(m, ModuleCommand.FINI);
                         throw new ModuleException(Errno.ENOEXEC, modName + ": " + e.getMessage(), e);
                     }
                 }
             } catch (ModuleException e) {
-                lifecycle.destroy(m);
+                s.lifecycle.destroy(m);
                 if (present != null) { // the builtin stays disabled
                     s.byName.put(modName, present);
                     s.byId.put(present.id, present);

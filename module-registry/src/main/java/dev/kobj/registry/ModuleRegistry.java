@@ -57,12 +57,11 @@ public final class ModuleRegistry implements AutoCloseable {
 
     private ModuleRegistry(Builder b) {
         this.state = new RegistryState(this, b);
-        Lifecycle lifecycle = new Lifecycle(state);
-        this.loading = new Loading(state, lifecycle, new Opening(state), new Dependencies(state));
-        this.unloading = new Unloading(state, lifecycle);
-        this.autounload = new Autounload(state, lifecycle, unloading);
+        this.loading = new Loading(state);
+        this.unloading = new Unloading(state);
+        this.autounload = new Autounload(state, unloading);
         this.registrations = new Registrations(state);
-        this.listings = new Listings(state, lifecycle);
+        this.listings = new Listings(state);
         if (b.autounloadThread) {
             state.startAutounloader(autounload::runAutounload);
         }
@@ -129,7 +128,9 @@ public final class ModuleRegistry implements AutoCloseable {
     /**
      * Unloads every module that can be unloaded, dependents before their dependencies, repeating
      * until nothing more can go (kmadmin -U 0). Builtin modules are part of the kernel and are
-     * left alone (unload them by name to disable them). {@return the names unloaded, in order}
+     * left alone (unload them by name to disable them).
+     *
+     * @return the names unloaded, in order
      */
     public List<String> unloadAll() {
         return unloading.unloadAll();
@@ -149,7 +150,8 @@ public final class ModuleRegistry implements AutoCloseable {
      * Loads every registered builtin (and preloaded) module of class {@code moduleClass}
      * ({@link ModuleClass#ANY}: of every class) that is not loaded or disabled
      * (NetBSD {@code module_init_class}). Failures are reported as events and skipped.
-     * {@return the modules loaded}
+     *
+     * @return the modules loaded
      */
     public List<ModuleInfo> initClass(ModuleClass moduleClass) {
         return loading.initClass(moduleClass);
@@ -164,7 +166,11 @@ public final class ModuleRegistry implements AutoCloseable {
         return listings.findSection(name);
     }
 
-    /** Runs the module's STAT command; {@return what it reported}. ENOENT when not loaded. */
+    /**
+     * Runs the module's STAT command. ENOENT when not loaded.
+     *
+     * @return what it reported
+     */
     public Map<String, String> stat(String name) throws ModuleException {
         return listings.stat(name);
     }
@@ -176,7 +182,8 @@ public final class ModuleRegistry implements AutoCloseable {
      * whole delay later; one that is held or depended on goes once it is free and a whole delay
      * has passed since it became free (so a dependency outlives its last dependent by the delay).
      * NetBSD tries once only; kobj keeps trying, so that dependencies do go.
-     * {@return the names autounloaded}
+     *
+     * @return the names autounloaded
      */
     public List<String> runAutounload() {
         return autounload.runAutounload();
@@ -193,7 +200,8 @@ public final class ModuleRegistry implements AutoCloseable {
      * Registers an object handed over before boot (NetBSD module_prime): the object is read
      * from {@code bytes} now and loaded, from memory, by {@link #initClass} or a load of its
      * name. EEXIST when the name is taken, ENOEXEC when it is not an ELF object.
-     * {@return its module name}
+     *
+     * @return its module name
      */
     public String preload(String fileName, byte[] bytes) throws ModuleException {
         return registrations.preload(fileName, bytes);

@@ -46,6 +46,8 @@ final class RegistryState {
     final ModuleExports exports;
     final SymbolLookup symbols;
     final ExportIndex index;
+    /** The lifecycle calls and the removal of modules, which every operation shares. */
+    final Lifecycle lifecycle = new Lifecycle(this);
 
     // ---- guarded by lock
     final Map<String, ModuleHandler> handlers = new HashMap<>();

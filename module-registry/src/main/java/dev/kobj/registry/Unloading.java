@@ -10,11 +10,9 @@ import java.util.List;
  */
 final class Unloading {
     private final RegistryState s;
-    private final Lifecycle lifecycle;
 
-    Unloading(RegistryState s, Lifecycle lifecycle) {
+    Unloading(RegistryState s) {
         this.s = s;
-        this.lifecycle = lifecycle;
     }
 
     // ================================================================== unload
@@ -71,12 +69,12 @@ final class Unloading {
         s.security.checkUnload(m.info(s.delay));
         m.state = ModuleState.UNLOADING;
         try {
-            lifecycle.runHandlerChecked(m, ModuleCommand.FINI, null);
+            s.lifecycle.runHandlerChecked(m, ModuleCommand.FINI, null);
         } catch (ModuleException e) {
             m.state = ModuleState.LOADED;
             throw e;
         }
-        lifecycle.destroy(m);
+        s.lifecycle.destroy(m);
         if (m.source == ModuleSource.BUILTIN) {
             // NetBSD: a builtin module cannot go; it is disabled and needs FORCE to come back.
             m.state = ModuleState.DISABLED;

@@ -3,14 +3,16 @@ package dev.kobj.registry;
 import static dev.kobj.registry.BuiltinRegistryTest.errno;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.link.HeapMemory;
 import dev.kobj.registry.ModuleException.Errno;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -119,12 +121,13 @@ class DescriptorTest {
 
     @Test
     void descriptorSectionInTheObject() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/objcopy")), "objcopy (binutils) is needed to add the section");
+        Tools.require("objcopy");
         Path desc = Files.writeString(tmp.resolve("desc.txt"), "name=kobj_fs\nclass=VFS\nversion=7\nrequires=\n");
         Path out = tmp.resolve("kobj_fs.o");
-        Process p = new ProcessBuilder("/usr/bin/objcopy", "--add-section", ".kobj.module=" + desc,
-                Fixtures.obj("x86_64-gcc-kernel", "exporter.o").toString(), out.toString()).inheritIO().start();
-        assertThat(p.waitFor()).isZero();
+        Tools.Run objcopy = Tools.exec(List.of("objcopy", "--add-section", ".kobj.module=" + desc,
+                Testdata.obj("x86_64-gcc-kernel", "exporter.o").toString(), out.toString()), null, true,
+                Duration.ofSeconds(60));
+        assertThat(objcopy.exit()).as(objcopy.out()).isZero();
         try (ElfFile elf = ElfFile.open(out)) {
             ModuleMetadata md = MetadataReader.read(elf, Optional.of(out), true);
             assertThat(md.name()).isEqualTo("kobj_fs");
@@ -140,11 +143,11 @@ class DescriptorTest {
     @Test
     void preloadedModulesLoadFromMemoryByInitClassOrName() throws Exception {
         ModuleRegistry reg = builder(tmp).build();
-        String name = reg.preload("exporter.o", Files.readAllBytes(Fixtures.obj("x86_64-gcc-kernel", "exporter.o")));
+        String name = reg.preload("exporter.o", Files.readAllBytes(Testdata.obj("x86_64-gcc-kernel", "exporter.o")));
         assertThat(name).isEqualTo("kobj_exporter");
         assertThat(reg.status(name).orElseThrow().state()).isEqualTo(ModuleState.REGISTERED);
         errno(Errno.EEXIST, () -> reg.preload("again.o",
-                Files.readAllBytes(Fixtures.obj("x86_64-gcc-kernel", "exporter.o"))));
+                Files.readAllBytes(Testdata.obj("x86_64-gcc-kernel", "exporter.o"))));
         errno(Errno.ENOEXEC, () -> reg.preload("junk.o", new byte[] {1, 2, 3}));
         assertThat(reg.initClass(ModuleClass.VFS)).isEmpty();
         assertThat(reg.initClass(ModuleClass.MISC)).extracting(ModuleInfo::name).containsExactly("kobj_exporter");

@@ -7,6 +7,7 @@ import dev.kobj.link.HeapMemory;
 import dev.kobj.link.LoadedImage;
 import dev.kobj.registry.ModuleException.Errno;
 import dev.kobj.symtab.KernelSymbol;
+import dev.kobj.testkit.Testdata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,7 +97,7 @@ class FixtureRegistryTest {
     @Test
     void undefinedSymbolsImplyTheDependencyAsDepmodComputesIt() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("implied"));
-        Files.copy(Fixtures.obj("x86_64-gcc-kernel", "exporter.o"), dir.resolve("kobj_exporter.o"));
+        Files.copy(Testdata.obj("x86_64-gcc-kernel", "exporter.o"), dir.resolve("kobj_exporter.o"));
         Fixtures.importerWithoutDepends(dir.resolve("kobj_importer.o"));
         ModuleRegistry reg = registry(dir);
         ModuleInfo imp = reg.load("kobj_importer");
@@ -171,7 +172,7 @@ class FixtureRegistryTest {
     @Test
     void compressedModulesAreFoundBySuffix() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("xz"));
-        Files.copy(Fixtures.root().resolve("special/module.ko.xz"), dir.resolve("kobj_demo.ko.xz"));
+        Files.copy(Testdata.root().resolve("special/module.ko.xz"), dir.resolve("kobj_demo.ko.xz"));
         ModuleRegistry reg = registry(dir);
         assertThat(reg.searchPath()).containsExactly(dir);
         ModuleInfo demo = reg.load("kobj_demo");

@@ -3,10 +3,11 @@ package dev.kobj.registry;
 import dev.kobj.link.HeapMemory;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.KernelSymbolTable;
+import dev.kobj.testkit.ByteSearch;
+import dev.kobj.testkit.Testdata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +15,6 @@ import java.util.Map;
 /** The testdata objects and a kernel for them at kernel-like addresses (testdata/README.md, "Undefined symbols"). */
 final class Fixtures {
     private Fixtures() {
-    }
-
-    static Path root() {
-        String p = System.getProperty("kobj.testdata");
-        Path dir = p != null && !p.isBlank() && !p.startsWith("$") ? Paths.get(p) : Paths.get("..", "testdata");
-        return Files.isDirectory(dir) ? dir : Paths.get("..", "testdata");
-    }
-
-    static Path obj(String variant, String file) {
-        return root().resolve("obj").resolve(variant).resolve(file);
     }
 
     /** The kernel's functions in the top 2 GiB (x86_64 kernel text at 0xffffffff81000000). */
@@ -41,8 +32,8 @@ final class Fixtures {
     /** A module directory: exporter.o and importer.o of x86_64-gcc-kernel under their module names. */
     static Path moduleDir(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.copy(obj("x86_64-gcc-kernel", "exporter.o"), dir.resolve("kobj_exporter.o"));
-        Files.copy(obj("x86_64-gcc-kernel", "importer.o"), dir.resolve("kobj_importer.o"));
+        Files.copy(Testdata.obj("x86_64-gcc-kernel", "exporter.o"), dir.resolve("kobj_exporter.o"));
+        Files.copy(Testdata.obj("x86_64-gcc-kernel", "importer.o"), dir.resolve("kobj_importer.o"));
         return dir;
     }
 
@@ -51,9 +42,9 @@ final class Fixtures {
      * set to NUL): its dependency on kobj_exporter is then only implied by the symbols it imports.
      */
     static void importerWithoutDepends(Path to) throws IOException {
-        byte[] b = Files.readAllBytes(obj("x86_64-gcc-kernel", "importer.o"));
+        byte[] b = Files.readAllBytes(Testdata.obj("x86_64-gcc-kernel", "importer.o"));
         byte[] key = "depends=kobj_exporter".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        int at = indexOf(b, key);
+        int at = ByteSearch.indexOf(b, key);
         if (at < 0) {
             throw new IllegalStateException("importer.o has no depends=kobj_exporter");
         }
@@ -61,19 +52,6 @@ final class Fixtures {
             b[at + i] = 0;
         }
         Files.write(to, b);
-    }
-
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     /** {@return a registry over {@code dir} with heap memory at kernel addresses} */

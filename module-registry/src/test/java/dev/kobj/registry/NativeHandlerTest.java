@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.kobj.link.LoadPolicy;
 import dev.kobj.link.NativeBindings;
 import dev.kobj.link.NativeMemory;
+import dev.kobj.testkit.Testdata;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -39,7 +40,7 @@ class NativeHandlerTest {
     void initModuleAndCleanupModuleRunThroughFfm() throws Throwable {
         assumeTrue(System.getProperty("os.arch").equals("amd64"), "x86_64 code runs in process only on x86_64");
         List<String> printk = Collections.synchronizedList(new ArrayList<>());
-        Path obj = Fixtures.root().resolve("run/x86_64-gcc-pic/run_module.o");
+        Path obj = Testdata.root().resolve("run/x86_64-gcc-pic/run_module.o");
         Files.copy(obj, tmp.resolve("kobj_run.o"));
         NativeMemory memory = new NativeMemory();
         try (NativeBindings b = new NativeBindings()) {

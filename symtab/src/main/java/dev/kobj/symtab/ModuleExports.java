@@ -87,7 +87,11 @@ public final class ModuleExports implements SymbolLookup {
         }
     }
 
-    /** Removes the exports of {@code module}; {@return whether it had any registered} */
+    /**
+     * Removes the exports of {@code module}.
+     *
+     * @return whether it had any registered
+     */
     public boolean remove(String module) {
         lock.writeLock().lock();
         try {

@@ -3,6 +3,7 @@ package dev.kobj.symtab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kobj.elf.Arch;
+import dev.kobj.testkit.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -40,7 +41,7 @@ class CorpusSymversTest {
                     new KernelSymbol("tun_get_socket", 0, 0xeb3acf13L, "drivers/net/tun", "EXPORT_SYMBOL_GPL", ""))));
 
     static Path symvers(String arch) {
-        var dir = Samples.corpus(arch);
+        var dir = Corpus.dir(arch);
         Assumptions.assumeTrue(dir.isPresent(), "no corpus for " + arch + " (set -Dkobj.corpus=DIR; "
                 + "scripts/fetch-corpus.sh fetches it): skipped");
         return dir.get().resolve("Module.symvers");

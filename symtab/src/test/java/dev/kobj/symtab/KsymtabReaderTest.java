@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.symtab.KsymtabReader.Layout;
+import dev.kobj.testkit.Testdata;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KsymtabReaderTest {
 
     static Stream<Path> exporters() throws IOException {
-        Path obj = Samples.testdata().resolve("obj");
+        Path obj = Testdata.root().resolve("obj");
         try (Stream<Path> s = Files.walk(obj)) {
             List<Path> all = s.filter(p -> p.getFileName().toString().equals("exporter.o")
                     || p.getFileName().toString().equals("kobj_multi.o")).sorted().toList();

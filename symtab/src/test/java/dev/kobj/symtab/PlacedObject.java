@@ -2,7 +2,6 @@ package dev.kobj.symtab;
 
 import static dev.kobj.elf.ElfConstants.SHN_ABS;
 import static dev.kobj.elf.ElfConstants.SHN_LORESERVE;
-import static dev.kobj.elf.ElfConstants.SHT_GROUP;
 import static dev.kobj.elf.ElfConstants.STB_WEAK;
 
 import dev.kobj.elf.ElfFile;
@@ -14,6 +13,7 @@ import dev.kobj.elf.SymbolTable;
 import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationEngines;
+import dev.kobj.testkit.Placement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -24,9 +24,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A test-scope stand-in for the linker, after reloc-arch's oracle {@code Placement}: every
- * SHF_ALLOC section (groups skipped) of one object laid out back to back from {@code base},
- * each aligned to its sh_addralign, in one byte array; undefined symbols at made-up addresses
+ * A test-scope stand-in for the linker: every SHF_ALLOC section (groups skipped) of one object
+ * laid out back to back from {@code base} by the test kit's {@link Placement#fileOrder}, in one
+ * byte array; undefined symbols at made-up addresses
  * 0x100 apart after the image; then the relocations of the export sections ({@code __ksymtab*},
  * {@code __kcrctab*}) applied with the architecture's engine. Code sections stay unrelocated:
  * the tests do not read them, and the PIC variants' code would need a GOT.
@@ -44,16 +44,14 @@ final class PlacedObject {
         this.elf = elf;
         this.base = base;
         this.symtab = elf.symbolTable().orElseThrow();
-        long cursor = base;
+        Placement.FileOrder layout = Placement.fileOrder(elf, base);
+        sectionAddress.putAll(layout.addresses());
         for (SectionHeader s : elf.sections()) {
-            if (s.isAlloc() && s.type() != SHT_GROUP) {
-                long align = Math.max(1, s.addralign());
-                cursor = (cursor + align - 1) & -align;
-                sectionAddress.put(s.index(), cursor);
+            if (sectionAddress.containsKey(s.index())) {
                 byName.putIfAbsent(s.name(), s);
-                cursor += s.size();
             }
         }
+        long cursor = layout.end();
         image = new byte[(int) (cursor - base)];
         for (SectionHeader s : elf.sections()) {
             Long at = sectionAddress.get(s.index());

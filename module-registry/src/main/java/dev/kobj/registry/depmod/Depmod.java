@@ -39,22 +39,62 @@ public final class Depmod {
         }
     }
 
+    /** Told how a run goes (for a progress bar); called from the worker threads. */
+    public interface Progress {
+        /** No report. */
+        Progress NONE = new Progress() {
+        };
+
+        /**
+         * Called once, before any module is read.
+         *
+         * @param modules how many modules the tree holds
+         */
+        default void started(int modules) {
+        }
+
+        /** Called after each module is read. */
+        default void moduleRead() {
+        }
+    }
+
     /**
      * Runs depmod over {@code root}.
      *
+     * @param root    the module tree
      * @param threads worker threads; 0 or less means the available processors
+     * @return the modules, their dependencies and the problems met
      * @throws IOException     when the tree or modules.order cannot be read
      * @throws ModuleException EDEADLK on a dependency cycle
      */
     public static Result run(Path root, int threads) throws IOException, ModuleException {
+        return run(root, threads, Progress.NONE);
+    }
+
+    /**
+     * Runs depmod over {@code root}, telling {@code progress} how it goes.
+     *
+     * @param root     the module tree
+     * @param threads  worker threads; 0 or less means the available processors
+     * @param progress told the module count, then each module read
+     * @return the modules, their dependencies and the problems met
+     * @throws IOException     when the tree or modules.order cannot be read
+     * @throws ModuleException EDEADLK on a dependency cycle
+     */
+    public static Result run(Path root, int threads, Progress progress) throws IOException, ModuleException {
         Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(progress, "progress");
         ModuleTree tree = ModuleTree.scan(root);
         List<ModuleTree.Entry> entries = tree.modules();
+        progress.started(entries.size());
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Object[] read = new Object[entries.size()];
         try (ForkJoinPool pool = new ForkJoinPool(Math.max(1, n))) {
             pool.submit(() -> IntStream.range(0, entries.size()).parallel()
-                    .forEach(i -> read[i] = readSymbols(entries.get(i).file()))).get();
+                    .forEach(i -> {
+                        read[i] = readSymbols(entries.get(i).file());
+                        progress.moduleRead();
+                    })).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while reading " + root, e);

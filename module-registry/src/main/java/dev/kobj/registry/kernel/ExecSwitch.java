@@ -116,7 +116,11 @@ public final class ExecSwitch {
         }
     }
 
-    /** Removes every interpreter of {@code owner}; {@return those removed} */
+    /**
+     * Removes every interpreter of {@code owner}.
+     *
+     * @return those removed
+     */
     public List<Interpreter> removeAll(String owner) {
         synchronized (lock) {
             List<Interpreter> mine = list.stream().filter(i -> i.owner().equals(owner)).toList();

@@ -99,7 +99,11 @@ public final class SecurityModels {
         }
     }
 
-    /** Removes every model of {@code owner}; {@return those removed} */
+    /**
+     * Removes every model of {@code owner}.
+     *
+     * @return those removed
+     */
     public List<Model> removeAll(String owner) {
         synchronized (lock) {
             List<Model> mine = models.stream().filter(m -> m.owner().equals(owner)).toList();

@@ -78,7 +78,11 @@ public final class Blacklist implements SecurityPolicy {
         names.add(normalize(module));
     }
 
-    /** Removes a module name; {@return whether it was listed} */
+    /**
+     * Removes a module name.
+     *
+     * @return whether it was listed
+     */
     public boolean remove(String module) {
         return names.remove(normalize(module));
     }

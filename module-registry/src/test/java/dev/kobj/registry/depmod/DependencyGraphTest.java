@@ -5,20 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.registry.ModuleException;
+import dev.kobj.testkit.Testdata;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DependencyGraphTest {
-    static Path testdata() {
-        String p = System.getProperty("kobj.testdata");
-        return p != null ? Paths.get(p) : Paths.get("..", "testdata");
-    }
-
     static DependencyGraph.Node node(String name, List<String> exports, List<String> imports) {
         return new DependencyGraph.Node("kernel/" + name + ".ko", name, new ModuleSymbols(exports, imports));
     }
@@ -87,7 +82,7 @@ class DependencyGraphTest {
 
     @Test
     void fixtureImporterNeedsExporter() throws Exception {
-        Path dir = testdata().resolve("obj/x86_64-gcc-kernel");
+        Path dir = Testdata.root().resolve("obj/x86_64-gcc-kernel");
         List<DependencyGraph.Node> nodes = new ArrayList<>();
         for (String n : List.of("exporter", "importer", "module")) {
             try (ElfFile f = ElfFile.open(dir.resolve(n + ".o"))) {
@@ -102,7 +97,7 @@ class DependencyGraphTest {
 
     @Test
     void treeIsOrderedByModulesOrderThenPath(@TempDir Path root) throws Exception {
-        Path src = testdata().resolve("obj/x86_64-gcc-kernel");
+        Path src = Testdata.root().resolve("obj/x86_64-gcc-kernel");
         Files.createDirectories(root.resolve("kernel/lib"));
         Files.createDirectories(root.resolve("kernel/fs"));
         Files.createDirectories(root.resolve("updates"));

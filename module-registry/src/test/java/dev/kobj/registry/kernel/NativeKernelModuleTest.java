@@ -14,6 +14,7 @@ import dev.kobj.registry.ModuleClass;
 import dev.kobj.registry.ModuleCommand;
 import dev.kobj.registry.ModuleException;
 import dev.kobj.registry.ModuleException.Errno;
+import dev.kobj.testkit.Testdata;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -63,8 +64,7 @@ class NativeKernelModuleTest {
     }
 
     static Path object(String name) {
-        return Path.of(System.getProperty("kobj.testdata", "../testdata"), "run", "kernel", "x86_64-gcc-pic",
-                name + ".o");
+        return Testdata.path("run/kernel/x86_64-gcc-pic/" + name + ".o");
     }
 
     private LoadedImage link(String name) throws Exception {

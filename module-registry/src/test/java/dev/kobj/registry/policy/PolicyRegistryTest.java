@@ -21,10 +21,10 @@ import dev.kobj.registry.sign.SigningKey;
 import dev.kobj.registry.sign.TrustedKeys;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.KernelSymbolTable;
+import dev.kobj.testkit.Testdata;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,13 +53,8 @@ class PolicyRegistryTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        fixtureKeys = TrustedKeys.load(List.of(special("signing-cert.pem")));
+        fixtureKeys = TrustedKeys.load(List.of(Testdata.special("signing-cert.pem")));
         otherKeys = TrustedKeys.of(ModuleSigner.generateKey(KeyType.EC_P256, "other", Duration.ofDays(1)).certificate());
-    }
-
-    static Path special(String name) {
-        String p = System.getProperty("kobj.testdata");
-        return (p != null ? Paths.get(p) : Paths.get("..", "testdata")).resolve("special").resolve(name);
     }
 
     static ModuleRegistry registry(SecurityPolicy policy) {
@@ -88,7 +83,7 @@ class PolicyRegistryTest {
     }
 
     Path copyTampered(String name, int offset) throws Exception {
-        byte[] b = Files.readAllBytes(special("module-signed.ko"));
+        byte[] b = Files.readAllBytes(Testdata.special("module-signed.ko"));
         b[offset] ^= 1;
         return Files.write(tmp.resolve(name), b);
     }
@@ -96,7 +91,7 @@ class PolicyRegistryTest {
     @Test
     void enforceLoadsTheSignedModule() throws Exception {
         ModuleRegistry reg = registry(new SignaturePolicy(SignatureMode.ENFORCE, fixtureKeys, listener));
-        ModuleInfo m = reg.load(special("module-signed.ko").toString());
+        ModuleInfo m = reg.load(Testdata.special("module-signed.ko").toString());
         assertThat(m.name()).isEqualTo("kobj_demo");
         assertThat(seen).containsExactly(new Seen(Outcome.VERIFIED, true));
         reg.unload("kobj_demo");
@@ -109,13 +104,13 @@ class PolicyRegistryTest {
         assertThatThrownBy(() -> reg.load(tampered.toString()))
                 .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EKEYREJECTED))
                 .hasMessageContaining(tampered.toString()).hasMessageContaining("does not match");
-        assertThatThrownBy(() -> reg.load(special("module.ko").toString()))
+        assertThatThrownBy(() -> reg.load(Testdata.special("module.ko").toString()))
                 .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EKEYREJECTED))
                 .hasMessageContaining("module.ko").hasMessageContaining("unsigned");
         assertThat(reg.list()).isEmpty();
 
         ModuleRegistry other = registry(new SignaturePolicy(SignatureMode.ENFORCE, otherKeys, listener));
-        assertThatThrownBy(() -> other.load(special("module-signed.ko").toString()))
+        assertThatThrownBy(() -> other.load(Testdata.special("module-signed.ko").toString()))
                 .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EKEYREJECTED))
                 .hasMessageContaining("module-signed.ko").hasMessageContaining("unknown key");
         assertThat(seen).containsExactly(new Seen(Outcome.REJECTED, false), new Seen(Outcome.UNSIGNED, false),
@@ -127,10 +122,10 @@ class PolicyRegistryTest {
         SignaturePolicy p = new SignaturePolicy(SignatureMode.WARN, otherKeys, listener);
         ModuleRegistry reg = registry(p);
         assertThat(p.tainted()).isFalse();
-        reg.load(special("module.ko").toString());
+        reg.load(Testdata.special("module.ko").toString());
         assertThat(p.tainted()).isTrue();
         reg.unload("kobj_demo");
-        reg.load(special("module-signed.ko").toString()); // signed by a key we do not trust: ENOKEY, tolerated
+        reg.load(Testdata.special("module-signed.ko").toString()); // signed by a key we do not trust: ENOKEY, tolerated
         reg.unload("kobj_demo");
         // A tampered copy signed by a key we do not have: without the key, unknown key is all
         // that can be said of it (Linux: ENOKEY), so WARN lets it in too.
@@ -142,7 +137,7 @@ class PolicyRegistryTest {
         // Raised to ENFORCE at run time: no way back.
         p.enforce();
         assertThat(p.mode()).isEqualTo(SignatureMode.ENFORCE);
-        assertThat(errno(() -> reg.load(special("module.ko").toString()))).isEqualTo(Errno.EKEYREJECTED);
+        assertThat(errno(() -> reg.load(Testdata.special("module.ko").toString()))).isEqualTo(Errno.EKEYREJECTED);
     }
 
     @Test
@@ -164,7 +159,7 @@ class PolicyRegistryTest {
     void aCompressedModuleIsCheckedAfterDecompression() throws Exception {
         // Linux signs, then compresses; the kernel checks the decompressed bytes.
         SigningKey key = ModuleSigner.generateKey(KeyType.EC_P384, "gz", Duration.ofDays(1));
-        byte[] signed = ModuleSigner.sign(Files.readAllBytes(special("module.ko")), key.privateKey(), key.certificate(),
+        byte[] signed = ModuleSigner.sign(Files.readAllBytes(Testdata.special("module.ko")), key.privateKey(), key.certificate(),
                 SignatureHash.SHA384);
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
@@ -175,7 +170,7 @@ class PolicyRegistryTest {
         assertThat(errno(() -> registry(new SignaturePolicy(SignatureMode.ENFORCE, fixtureKeys, listener))
                 .load(file.toString()))).isEqualTo(Errno.EKEYREJECTED);
         assertThat(errno(() -> registry(new SignaturePolicy(SignatureMode.ENFORCE, fixtureKeys, listener))
-                .load(special("module.ko.xz").toString()))).isEqualTo(Errno.EKEYREJECTED);
+                .load(Testdata.special("module.ko.xz").toString()))).isEqualTo(Errno.EKEYREJECTED);
     }
 
     @Test
@@ -191,7 +186,7 @@ class PolicyRegistryTest {
     void securelevelRefusesLoadsAndUnloadsAndOnlyRises() throws Exception {
         SecureLevel level = new SecureLevel(0);
         ModuleRegistry reg = registry(level);
-        reg.load(special("module.ko").toString());
+        reg.load(Testdata.special("module.ko").toString());
         level.set(1);
         assertThatThrownBy(() -> reg.unload("kobj_demo"))
                 .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM))
@@ -202,7 +197,7 @@ class PolicyRegistryTest {
         assertThat(errno(() -> level.set(0))).isEqualTo(Errno.EPERM);
         assertThat(level.level()).isEqualTo(1);
         level.set(2);
-        Path exporter = special("module.ko").resolveSibling("../obj/x86_64-gcc-kernel/exporter.o").normalize();
+        Path exporter = Testdata.special("module.ko").resolveSibling("../obj/x86_64-gcc-kernel/exporter.o").normalize();
         assertThat(errno(() -> reg.load(exporter.toString()))).isEqualTo(Errno.EPERM);
         assertThat(reg.list()).extracting(ModuleInfo::name).containsExactly("kobj_demo");
     }
@@ -210,7 +205,7 @@ class PolicyRegistryTest {
     @Test
     void permanentlyInsecureLevelAllowsEverything() throws Exception {
         ModuleRegistry reg = registry(new SecureLevel(-1));
-        reg.load(special("module.ko").toString());
+        reg.load(Testdata.special("module.ko").toString());
         reg.unload("kobj_demo");
     }
 
@@ -218,12 +213,12 @@ class PolicyRegistryTest {
     void blacklistRefusesByModuleNameWithDashesAsUnderscores() throws Exception {
         Blacklist b = Blacklist.of("kobj-demo");
         ModuleRegistry reg = registry(b);
-        assertThatThrownBy(() -> reg.load(special("module.ko").toString()))
+        assertThatThrownBy(() -> reg.load(Testdata.special("module.ko").toString()))
                 .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM))
                 .hasMessageContaining("kobj_demo is blacklisted").hasMessageContaining("module.ko");
         assertThat(reg.list()).isEmpty();
         b.remove("kobj_demo");
-        reg.load(special("module.ko").toString());
+        reg.load(Testdata.special("module.ko").toString());
         b.add("kobj_demo");
         reg.unload("kobj_demo"); // unloads are not affected
     }
@@ -232,7 +227,7 @@ class PolicyRegistryTest {
     void anAliasIsNotABlacklistEntry() throws Exception {
         // module.ko's .modinfo has alias=kobj-demo and alias=devname:kobj_demo (readelf -p .modinfo).
         ModuleRegistry reg = registry(Blacklist.of("devname:kobj_demo"));
-        reg.load(special("module.ko").toString());
+        reg.load(Testdata.special("module.ko").toString());
     }
 
     @Test
@@ -249,11 +244,11 @@ class PolicyRegistryTest {
         SecureLevel level = new SecureLevel(0);
         SignaturePolicy sig = new SignaturePolicy(SignatureMode.ENFORCE, fixtureKeys, listener);
         ModuleRegistry reg = registry(Policies.all(level, Blacklist.of("kobj_demo"), sig));
-        assertThat(errno(() -> reg.load(special("module-signed.ko").toString()))).isEqualTo(Errno.EPERM);
+        assertThat(errno(() -> reg.load(Testdata.special("module-signed.ko").toString()))).isEqualTo(Errno.EPERM);
         assertThat(seen).isEmpty(); // the signature was never read
         ModuleRegistry reg2 = registry(Policies.all(level, Policies.blacklist("other"), sig));
-        reg2.load(special("module-signed.ko").toString());
-        assertThat(errno(() -> reg2.load(special("module.ko").toString()))).isIn(Errno.EKEYREJECTED, Errno.EEXIST);
+        reg2.load(Testdata.special("module-signed.ko").toString());
+        assertThat(errno(() -> reg2.load(Testdata.special("module.ko").toString()))).isIn(Errno.EKEYREJECTED, Errno.EEXIST);
         level.set(1);
         assertThat(errno(() -> reg2.unload("kobj_demo"))).isEqualTo(Errno.EPERM);
     }

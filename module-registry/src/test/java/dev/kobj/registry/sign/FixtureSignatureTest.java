@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ModuleSignature;
 import dev.kobj.registry.sign.SignatureCheck.Outcome;
+import dev.kobj.testkit.Testdata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +27,9 @@ class FixtureSignatureTest {
 
     @BeforeAll
     static void load() throws Exception {
-        signed = Fixtures.read("module-signed.ko");
-        siglen = Integer.parseInt(Files.readString(Fixtures.special("module-signed.siglen")).strip());
-        fixtureCert = TrustedKeys.load(List.of(Fixtures.special("signing-cert.pem")));
+        signed = Testdata.read("special/module-signed.ko");
+        siglen = Integer.parseInt(Files.readString(Testdata.special("module-signed.siglen")).strip());
+        fixtureCert = TrustedKeys.load(List.of(Testdata.special("signing-cert.pem")));
     }
 
     @Test
@@ -42,7 +43,7 @@ class FixtureSignatureTest {
 
     @Test
     void verifiesThroughTheParsedFile() throws Exception {
-        try (ElfFile f = ElfFile.open(Fixtures.special("module-signed.ko"))) {
+        try (ElfFile f = ElfFile.open(Testdata.special("module-signed.ko"))) {
             ModuleSignature s = f.signature().orElseThrow();
             assertThat(s.signatureLength()).isEqualTo(siglen);
             assertThat(new SignatureVerifier(fixtureCert).verify(f).verified()).isTrue();
@@ -54,8 +55,8 @@ class FixtureSignatureTest {
         // certs/signing_key.pem holds key and certificate in one file; the keyring reader skips the key.
         Path both = Files.createTempFile("kobj-keyandcert", ".pem");
         try {
-            Files.writeString(both, Files.readString(Fixtures.special("signing-key.pem"))
-                    + Files.readString(Fixtures.special("signing-cert.pem")));
+            Files.writeString(both, Files.readString(Testdata.special("signing-key.pem"))
+                    + Files.readString(Testdata.special("signing-cert.pem")));
             assertThat(new SignatureVerifier(TrustedKeys.load(List.of(both))).verify("m", signed).verified()).isTrue();
             assertThat(Pem.readPrivateKey(both).getAlgorithm()).isEqualTo("RSA");
         } finally {
@@ -123,7 +124,7 @@ class FixtureSignatureTest {
 
     @Test
     void theUnsignedModuleIsUnsigned() throws Exception {
-        SignatureCheck c = new SignatureVerifier(fixtureCert).verify("module.ko", Fixtures.read("module.ko"));
+        SignatureCheck c = new SignatureVerifier(fixtureCert).verify("module.ko", Testdata.read("special/module.ko"));
         assertThat(c.outcome()).isEqualTo(Outcome.UNSIGNED);
         assertThat(c.outcome().kernelErrno()).isEqualTo("ENODATA");
         assertThat(c.outcome().toleratedUnlessEnforced()).isTrue();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ModuleSignature;
 import dev.kobj.registry.sign.SignatureCheck.Outcome;
+import dev.kobj.testkit.Testdata;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class ModuleSignerTest {
     @CsvSource({"RSA_2048,SHA256,1.2.840.113549.1.1.1", "EC_P256,SHA256,1.2.840.10045.4.3.2",
         "EC_P384,SHA384,1.2.840.10045.4.3.3", "RSA_2048,SHA512,1.2.840.113549.1.1.1"})
     void signedModuleHasTheKernelsShapeAndVerifies(KeyType type, SignatureHash hash, String sigAlgOid) throws Exception {
-        byte[] module = Fixtures.read("module.ko");
+        byte[] module = Testdata.read("special/module.ko");
         SigningKey key = ModuleSigner.generateKey(type, "kobj test " + type, Duration.ofDays(30));
         byte[] signed = ModuleSigner.sign(module, key.privateKey(), key.certificate(), hash);
 
@@ -74,7 +75,7 @@ class ModuleSignerTest {
     void rsa4096() throws Exception {
         SigningKey key = ModuleSigner.generateKey(KeyType.RSA_4096, "big", Duration.ofDays(1));
         assertThat(((java.security.interfaces.RSAKey) key.privateKey()).getModulus().bitLength()).isEqualTo(4096);
-        byte[] signed = ModuleSigner.sign(Fixtures.read("module.ko"), key.privateKey(), key.certificate(), SignatureHash.SHA512);
+        byte[] signed = ModuleSigner.sign(Testdata.read("special/module.ko"), key.privateKey(), key.certificate(), SignatureHash.SHA512);
         assertThat(new SignatureVerifier(TrustedKeys.of(key.certificate())).verify("m", signed).verified()).isTrue();
     }
 
@@ -102,7 +103,7 @@ class ModuleSignerTest {
             Files.writeString(c, Pem.certificatePem(key.certificate()));
             assertThat(Files.readString(k)).startsWith("-----BEGIN PRIVATE KEY-----");
             assertThat(Pem.readCertificate(c)).isEqualTo(key.certificate());
-            byte[] signed = ModuleSigner.sign(Fixtures.read("module.ko"), Pem.readPrivateKey(k), Pem.readCertificate(c),
+            byte[] signed = ModuleSigner.sign(Testdata.read("special/module.ko"), Pem.readPrivateKey(k), Pem.readCertificate(c),
                     SignatureHash.SHA384);
             // A keyring directory: every *.pem in it.
             assertThat(new SignatureVerifier(TrustedKeys.load(List.of(dir))).verify("m", signed).verified()).isTrue();
@@ -120,16 +121,16 @@ class ModuleSignerTest {
     void theFixtureKeyReadFromOpensslsPemSignsLikeOpenssl() throws Exception {
         // openssl req -nodes wrote signing-key.pem (PKCS#8); RSA PKCS#1 v1.5 is deterministic,
         // so kobj's PKCS#7 over module.ko is openssl's byte for byte.
-        byte[] module = Fixtures.read("module.ko");
-        byte[] ours = ModuleSigner.sign(module, Pem.readPrivateKey(Fixtures.special("signing-key.pem")),
-                Pem.readCertificate(Fixtures.special("signing-cert.pem")), SignatureHash.SHA256);
-        assertThat(ours).isEqualTo(Fixtures.read("module-signed.ko"));
+        byte[] module = Testdata.read("special/module.ko");
+        byte[] ours = ModuleSigner.sign(module, Pem.readPrivateKey(Testdata.special("signing-key.pem")),
+                Pem.readCertificate(Testdata.special("signing-cert.pem")), SignatureHash.SHA256);
+        assertThat(ours).isEqualTo(Testdata.read("special/module-signed.ko"));
     }
 
     @Test
     void anAlreadySignedModuleIsRefused() throws Exception {
         SigningKey key = ModuleSigner.generateKey(KeyType.EC_P256, "twice", Duration.ofDays(1));
-        assertThatThrownBy(() -> ModuleSigner.sign(Fixtures.read("module-signed.ko"), key.privateKey(),
+        assertThatThrownBy(() -> ModuleSigner.sign(Testdata.read("special/module-signed.ko"), key.privateKey(),
                 key.certificate(), SignatureHash.SHA256))
                 .isInstanceOf(SignatureException.class).hasMessageContaining("already");
     }
@@ -139,7 +140,7 @@ class ModuleSignerTest {
         SigningKey a = ModuleSigner.generateKey(KeyType.RSA_2048, "same name", Duration.ofDays(1));
         SigningKey b = ModuleSigner.generateKey(KeyType.RSA_2048, "same name", Duration.ofDays(1));
         // Signed with b's key under a's certificate: the signer id names a, a's key does not verify.
-        byte[] signed = ModuleSigner.sign(Fixtures.read("module.ko"), b.privateKey(), a.certificate(), SignatureHash.SHA256);
+        byte[] signed = ModuleSigner.sign(Testdata.read("special/module.ko"), b.privateKey(), a.certificate(), SignatureHash.SHA256);
         SignatureCheck c = new SignatureVerifier(TrustedKeys.of(a.certificate())).verify("m", signed);
         assertThat(c.outcome()).isEqualTo(Outcome.REJECTED);
     }

@@ -3,6 +3,8 @@ package dev.kobj.registry.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kobj.elf.ElfFile;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,7 @@ class OpensslOracleTest {
 
     @BeforeEach
     void dir() throws Exception {
-        Fixtures.requireOpenssl();
+        Tools.require("openssl");
         dir = Files.createTempDirectory("kobj-openssl");
     }
 
@@ -45,7 +47,7 @@ class OpensslOracleTest {
     @ParameterizedTest
     @CsvSource({"RSA_2048,SHA256", "RSA_4096,SHA512", "EC_P256,SHA256", "EC_P384,SHA384"})
     void kobjsSignatureVerifiesWithOpenssl(KeyType type, SignatureHash hash) throws Exception {
-        byte[] module = Fixtures.read("module.ko");
+        byte[] module = Testdata.read("special/module.ko");
         SigningKey key = ModuleSigner.generateKey(type, "kobj oracle " + type, Duration.ofDays(1));
         byte[] signed = ModuleSigner.sign(module, key.privateKey(), key.certificate(), hash);
 
@@ -64,15 +66,15 @@ class OpensslOracleTest {
         Path ko = Files.write(dir.resolve("module.ko"), content);
         Path cert = Files.writeString(dir.resolve("cert.pem"), Pem.certificatePem(key.certificate()));
 
-        Fixtures.Run ok = Fixtures.run(List.of("openssl", "cms", "-verify", "-binary", "-inform", "DER",
+        Tools.Run ok = Tools.exec(List.of("openssl", "cms", "-verify", "-binary", "-inform", "DER",
                 "-in", sig.toString(), "-content", ko.toString(), "-certfile", cert.toString(),
-                "-CAfile", cert.toString(), "-purpose", "any", "-out", "/dev/null"));
+                "-CAfile", cert.toString(), "-purpose", "any", "-out", "/dev/null"), null, false, Duration.ofSeconds(60));
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.err()).contains("Verification successful");
 
         // openssl's own reading of the structure: no signed attributes, no certificates.
-        Fixtures.Run print = Fixtures.run(List.of("openssl", "cms", "-cmsout", "-print", "-noout", "-inform", "DER",
-                "-in", sig.toString()));
+        Tools.Run print = Tools.exec(List.of("openssl", "cms", "-cmsout", "-print", "-noout", "-inform", "DER",
+                "-in", sig.toString()), null, false, Duration.ofSeconds(60));
         assertThat(print.exit()).as(print.err()).isZero();
         assertThat(print.out()).contains("signedAttrs:\n          <ABSENT>", "certificates:\n      <ABSENT>",
                 "d.issuerAndSerialNumber:");
@@ -81,9 +83,9 @@ class OpensslOracleTest {
         byte[] tampered = content.clone();
         tampered[tampered.length / 2] ^= 1;
         Path bad = Files.write(dir.resolve("tampered.ko"), tampered);
-        Fixtures.Run no = Fixtures.run(List.of("openssl", "cms", "-verify", "-binary", "-inform", "DER",
+        Tools.Run no = Tools.exec(List.of("openssl", "cms", "-verify", "-binary", "-inform", "DER",
                 "-in", sig.toString(), "-content", bad.toString(), "-certfile", cert.toString(),
-                "-CAfile", cert.toString(), "-purpose", "any", "-out", "/dev/null"));
+                "-CAfile", cert.toString(), "-purpose", "any", "-out", "/dev/null"), null, false, Duration.ofSeconds(60));
         assertThat(no.exit()).isNotZero();
         assertThat(no.err()).contains("Verification failure");
     }

@@ -25,64 +25,64 @@ public enum AArch64Kind {
 
     /** S + A → 64-bit data word [63:0]; unchecked; any alignment. */
     ABS64(257, "R_AARCH64_ABS64", Category.DATA, Calc.ABS, Field.DATA64, 0, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
-    /** S + A → 32-bit data word [31:0]; -2^31 ≤ X < 2^32 (signed or unsigned). */
+    /** S + A → 32-bit data word [31:0]; -2^31 ≤ X &lt; 2^32 (signed or unsigned). */
     ABS32(258, "R_AARCH64_ABS32", Category.DATA, Calc.ABS, Field.DATA32, 0, -1, -(1L << 31), (1L << 32) - 1, 1),
-    /** S + A → 16-bit data word [15:0]; -2^15 ≤ X < 2^16. */
+    /** S + A → 16-bit data word [15:0]; -2^15 ≤ X &lt; 2^16. */
     ABS16(259, "R_AARCH64_ABS16", Category.DATA, Calc.ABS, Field.DATA16, 0, -1, -(1L << 15), (1L << 16) - 1, 1),
     /** S + A - P → 64-bit data word; unchecked. */
     PREL64(260, "R_AARCH64_PREL64", Category.DATA, Calc.PREL, Field.DATA64, 0, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
-    /** S + A - P → 32-bit data word; -2^31 ≤ X < 2^32. */
+    /** S + A - P → 32-bit data word; -2^31 ≤ X &lt; 2^32. */
     PREL32(261, "R_AARCH64_PREL32", Category.DATA, Calc.PREL, Field.DATA32, 0, -1, -(1L << 31), (1L << 32) - 1, 1),
-    /** S + A - P → 16-bit data word; -2^15 ≤ X < 2^16. */
+    /** S + A - P → 16-bit data word; -2^15 ≤ X &lt; 2^16. */
     PREL16(262, "R_AARCH64_PREL16", Category.DATA, Calc.PREL, Field.DATA16, 0, -1, -(1L << 15), (1L << 16) - 1, 1),
-    /** S + A - P → 32-bit data word; -2^31 ≤ X < 2^31 (a function's offset; no veneer is made). */
+    /** S + A - P → 32-bit data word; -2^31 ≤ X &lt; 2^31 (a function's offset; no veneer is made). */
     PLT32(314, "R_AARCH64_PLT32", Category.DATA, Calc.PREL, Field.DATA32, 0, -1, -(1L << 31), (1L << 31) - 1, 1),
     /** S + A - GOT → 64-bit data word; unchecked. */
     GOTREL64(307, "R_AARCH64_GOTREL64", Category.DATA, Calc.GOTREL, Field.DATA64, 0, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
-    /** S + A - GOT → 32-bit data word; -2^31 ≤ X < 2^31. */
+    /** S + A - GOT → 32-bit data word; -2^31 ≤ X &lt; 2^31. */
     GOTREL32(308, "R_AARCH64_GOTREL32", Category.DATA, Calc.GOTREL, Field.DATA32, 0, -1, -(1L << 31), (1L << 31) - 1, 1),
 
-    /** S + A → MOVZ/MOVK imm16 [20:5] = X[15:0]; 0 ≤ X < 2^16. */
+    /** S + A → MOVZ/MOVK imm16 [20:5] = X[15:0]; 0 ≤ X &lt; 2^16. */
     MOVW_UABS_G0(263, "R_AARCH64_MOVW_UABS_G0", Category.INSTRUCTION, Calc.ABS, Field.MOVW_KEEP, 0, -1, 0, (1L << 16) - 1, 1),
     /** S + A → MOVZ/MOVK imm16 = X[15:0]; unchecked. */
     MOVW_UABS_G0_NC(264, "R_AARCH64_MOVW_UABS_G0_NC", Category.INSTRUCTION, Calc.ABS, Field.MOVW_KEEP, 0, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
-    /** S + A → MOVZ/MOVK imm16 = X[31:16]; 0 ≤ X < 2^32. */
+    /** S + A → MOVZ/MOVK imm16 = X[31:16]; 0 ≤ X &lt; 2^32. */
     MOVW_UABS_G1(265, "R_AARCH64_MOVW_UABS_G1", Category.INSTRUCTION, Calc.ABS, Field.MOVW_KEEP, 16, -1, 0, (1L << 32) - 1, 1),
     /** S + A → MOVZ/MOVK imm16 = X[31:16]; unchecked. */
     MOVW_UABS_G1_NC(266, "R_AARCH64_MOVW_UABS_G1_NC", Category.INSTRUCTION, Calc.ABS, Field.MOVW_KEEP, 16, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
-    /** S + A → MOVZ/MOVK imm16 = X[47:32]; 0 ≤ X < 2^48. */
+    /** S + A → MOVZ/MOVK imm16 = X[47:32]; 0 ≤ X &lt; 2^48. */
     MOVW_UABS_G2(267, "R_AARCH64_MOVW_UABS_G2", Category.INSTRUCTION, Calc.ABS, Field.MOVW_KEEP, 32, -1, 0, (1L << 48) - 1, 1),
     /** S + A → MOVZ/MOVK imm16 = X[47:32]; unchecked. */
     MOVW_UABS_G2_NC(268, "R_AARCH64_MOVW_UABS_G2_NC", Category.INSTRUCTION, Calc.ABS, Field.MOVW_KEEP, 32, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
     /** S + A → MOVZ/MOVK imm16 = X[63:48]; no check needed. */
     MOVW_UABS_G3(269, "R_AARCH64_MOVW_UABS_G3", Category.INSTRUCTION, Calc.ABS, Field.MOVW_KEEP, 48, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
-    /** S + A → MOVZ imm16 = X[15:0] if X ≥ 0, else MOVN imm16 = ~X[15:0]; -2^16 ≤ X < 2^16. */
+    /** S + A → MOVZ imm16 = X[15:0] if X ≥ 0, else MOVN imm16 = ~X[15:0]; -2^16 ≤ X &lt; 2^16. */
     MOVW_SABS_G0(270, "R_AARCH64_MOVW_SABS_G0", Category.INSTRUCTION, Calc.ABS, Field.MOVW_SIGNED, 0, -1, -(1L << 16), (1L << 16) - 1, 1),
-    /** S + A → MOVZ/MOVN by sign, imm16 = X[31:16] or ~X[31:16]; -2^32 ≤ X < 2^32. */
+    /** S + A → MOVZ/MOVN by sign, imm16 = X[31:16] or ~X[31:16]; -2^32 ≤ X &lt; 2^32. */
     MOVW_SABS_G1(271, "R_AARCH64_MOVW_SABS_G1", Category.INSTRUCTION, Calc.ABS, Field.MOVW_SIGNED, 16, -1, -(1L << 32), (1L << 32) - 1, 1),
-    /** S + A → MOVZ/MOVN by sign, imm16 = X[47:32] or ~X[47:32]; -2^48 ≤ X < 2^48. */
+    /** S + A → MOVZ/MOVN by sign, imm16 = X[47:32] or ~X[47:32]; -2^48 ≤ X &lt; 2^48. */
     MOVW_SABS_G2(272, "R_AARCH64_MOVW_SABS_G2", Category.INSTRUCTION, Calc.ABS, Field.MOVW_SIGNED, 32, -1, -(1L << 48), (1L << 48) - 1, 1),
-    /** S + A - P → MOVZ/MOVN by sign, imm16 = X[15:0] or ~X[15:0]; -2^16 ≤ X < 2^16. */
+    /** S + A - P → MOVZ/MOVN by sign, imm16 = X[15:0] or ~X[15:0]; -2^16 ≤ X &lt; 2^16. */
     MOVW_PREL_G0(287, "R_AARCH64_MOVW_PREL_G0", Category.INSTRUCTION, Calc.PREL, Field.MOVW_SIGNED, 0, -1, -(1L << 16), (1L << 16) - 1, 1),
     /** S + A - P → MOVK (or MOVZ) imm16 = X[15:0]; unchecked. */
     MOVW_PREL_G0_NC(288, "R_AARCH64_MOVW_PREL_G0_NC", Category.INSTRUCTION, Calc.PREL, Field.MOVW_KEEP, 0, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
-    /** S + A - P → MOVZ/MOVN by sign, X[31:16]; -2^32 ≤ X < 2^32. */
+    /** S + A - P → MOVZ/MOVN by sign, X[31:16]; -2^32 ≤ X &lt; 2^32. */
     MOVW_PREL_G1(289, "R_AARCH64_MOVW_PREL_G1", Category.INSTRUCTION, Calc.PREL, Field.MOVW_SIGNED, 16, -1, -(1L << 32), (1L << 32) - 1, 1),
     /** S + A - P → MOVK (or MOVZ) imm16 = X[31:16]; unchecked. */
     MOVW_PREL_G1_NC(290, "R_AARCH64_MOVW_PREL_G1_NC", Category.INSTRUCTION, Calc.PREL, Field.MOVW_KEEP, 16, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
-    /** S + A - P → MOVZ/MOVN by sign, X[47:32]; -2^48 ≤ X < 2^48. */
+    /** S + A - P → MOVZ/MOVN by sign, X[47:32]; -2^48 ≤ X &lt; 2^48. */
     MOVW_PREL_G2(291, "R_AARCH64_MOVW_PREL_G2", Category.INSTRUCTION, Calc.PREL, Field.MOVW_SIGNED, 32, -1, -(1L << 48), (1L << 48) - 1, 1),
     /** S + A - P → MOVK (or MOVZ) imm16 = X[47:32]; unchecked. */
     MOVW_PREL_G2_NC(292, "R_AARCH64_MOVW_PREL_G2_NC", Category.INSTRUCTION, Calc.PREL, Field.MOVW_KEEP, 32, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
     /** S + A - P → MOVZ/MOVN by sign, X[63:48]; no check. */
     MOVW_PREL_G3(293, "R_AARCH64_MOVW_PREL_G3", Category.INSTRUCTION, Calc.PREL, Field.MOVW_SIGNED, 48, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
 
-    /** S + A - P → LDR (literal) imm19 [23:5] = X[20:2]; -2^20 ≤ X < 2^20; 4-aligned. */
+    /** S + A - P → LDR (literal) imm19 [23:5] = X[20:2]; -2^20 ≤ X &lt; 2^20; 4-aligned. */
     LD_PREL_LO19(273, "R_AARCH64_LD_PREL_LO19", Category.INSTRUCTION, Calc.PREL, Field.LDLIT19, 0, -1, -(1L << 20), (1L << 20) - 1, 4),
-    /** S + A - P → ADR immhi:immlo [23:5]:[30:29] = X[20:0]; -2^20 ≤ X < 2^20. */
+    /** S + A - P → ADR immhi:immlo [23:5]:[30:29] = X[20:0]; -2^20 ≤ X &lt; 2^20. */
     ADR_PREL_LO21(274, "R_AARCH64_ADR_PREL_LO21", Category.INSTRUCTION, Calc.PREL, Field.ADR21, 0, -1, -(1L << 20), (1L << 20) - 1, 1),
     /**
-     * Page(S + A) - Page(P) → ADRP immhi:immlo = X[32:12]; -2^32 ≤ X < 2^32 (±4 GiB). With the
+     * Page(S + A) - Page(P) → ADRP immhi:immlo = X[32:12]; -2^32 ≤ X &lt; 2^32 (±4 GiB). With the
      * Cortex-A53 erratum 843419 workaround, an ADRP at page offset 0xff8/0xffc becomes ADR.
      */
     ADR_PREL_PG_HI21(275, "R_AARCH64_ADR_PREL_PG_HI21", Category.INSTRUCTION, Calc.PAGE_PREL, Field.ADRP21, 0, -1, -(1L << 32), (1L << 32) - 1, 4096),
@@ -101,41 +101,41 @@ public enum AArch64Kind {
     /** S + A → 16-byte load/store (Q) imm12 = X[11:4]; unchecked; 16-aligned. */
     LDST128_ABS_LO12_NC(299, "R_AARCH64_LDST128_ABS_LO12_NC", Category.INSTRUCTION, Calc.ABS, Field.LDST12, 4, 0xFFF, Long.MIN_VALUE, Long.MAX_VALUE, 16),
 
-    /** S + A - P → TBZ/TBNZ imm14 [18:5] = X[15:2]; -2^15 ≤ X < 2^15 (±32 KiB); 4-aligned. */
+    /** S + A - P → TBZ/TBNZ imm14 [18:5] = X[15:2]; -2^15 ≤ X &lt; 2^15 (±32 KiB); 4-aligned. */
     TSTBR14(279, "R_AARCH64_TSTBR14", Category.BRANCH, Calc.PREL, Field.BR14, 0, -1, -(1L << 15), (1L << 15) - 1, 4),
-    /** S + A - P → B.cond/CBZ/CBNZ imm19 [23:5] = X[20:2]; -2^20 ≤ X < 2^20 (±1 MiB); 4-aligned. */
+    /** S + A - P → B.cond/CBZ/CBNZ imm19 [23:5] = X[20:2]; -2^20 ≤ X &lt; 2^20 (±1 MiB); 4-aligned. */
     CONDBR19(280, "R_AARCH64_CONDBR19", Category.BRANCH, Calc.PREL, Field.BR19, 0, -1, -(1L << 20), (1L << 20) - 1, 4),
     /**
-     * S + A - P → B imm26 [25:0] = X[27:2]; -2^27 ≤ X < 2^27 (±128 MiB); 4-aligned. Out of range,
+     * S + A - P → B imm26 [25:0] = X[27:2]; -2^27 ≤ X &lt; 2^27 (±128 MiB); 4-aligned. Out of range,
      * the branch goes to the fixup's veneer when it has one.
      */
     JUMP26(282, "R_AARCH64_JUMP26", Category.BRANCH, Calc.PREL, Field.JUMP26, 0, -1, -(1L << 27), (1L << 27) - 1, 4),
     /** As {@link #JUMP26}, for BL. */
     CALL26(283, "R_AARCH64_CALL26", Category.BRANCH, Calc.PREL, Field.CALL26, 0, -1, -(1L << 27), (1L << 27) - 1, 4),
 
-    /** G - GOT → MOVZ/MOVN by sign, X[15:0]; -2^16 ≤ X < 2^16. */
+    /** G - GOT → MOVZ/MOVN by sign, X[15:0]; -2^16 ≤ X &lt; 2^16. */
     MOVW_GOTOFF_G0(300, "R_AARCH64_MOVW_GOTOFF_G0", Category.GOT, Calc.GOT_OFF, Field.MOVW_SIGNED, 0, -1, -(1L << 16), (1L << 16) - 1, 1),
     /** G - GOT → MOVK (or MOVZ) imm16 = X[15:0]; unchecked. */
     MOVW_GOTOFF_G0_NC(301, "R_AARCH64_MOVW_GOTOFF_G0_NC", Category.GOT, Calc.GOT_OFF, Field.MOVW_KEEP, 0, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
-    /** G - GOT → MOVZ/MOVN by sign, X[31:16]; -2^32 ≤ X < 2^32. */
+    /** G - GOT → MOVZ/MOVN by sign, X[31:16]; -2^32 ≤ X &lt; 2^32. */
     MOVW_GOTOFF_G1(302, "R_AARCH64_MOVW_GOTOFF_G1", Category.GOT, Calc.GOT_OFF, Field.MOVW_SIGNED, 16, -1, -(1L << 32), (1L << 32) - 1, 1),
     /** G - GOT → MOVK (or MOVZ) imm16 = X[31:16]; unchecked. */
     MOVW_GOTOFF_G1_NC(303, "R_AARCH64_MOVW_GOTOFF_G1_NC", Category.GOT, Calc.GOT_OFF, Field.MOVW_KEEP, 16, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
-    /** G - GOT → MOVZ/MOVN by sign, X[47:32]; -2^48 ≤ X < 2^48. */
+    /** G - GOT → MOVZ/MOVN by sign, X[47:32]; -2^48 ≤ X &lt; 2^48. */
     MOVW_GOTOFF_G2(304, "R_AARCH64_MOVW_GOTOFF_G2", Category.GOT, Calc.GOT_OFF, Field.MOVW_SIGNED, 32, -1, -(1L << 48), (1L << 48) - 1, 1),
     /** G - GOT → MOVK (or MOVZ) imm16 = X[47:32]; unchecked. */
     MOVW_GOTOFF_G2_NC(305, "R_AARCH64_MOVW_GOTOFF_G2_NC", Category.GOT, Calc.GOT_OFF, Field.MOVW_KEEP, 32, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
     /** G - GOT → MOVZ/MOVN by sign, X[63:48]; no check. */
     MOVW_GOTOFF_G3(306, "R_AARCH64_MOVW_GOTOFF_G3", Category.GOT, Calc.GOT_OFF, Field.MOVW_SIGNED, 48, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1),
-    /** G - P → LDR Xt (literal) imm19 = X[20:2]; -2^20 ≤ X < 2^20; 4-aligned. */
+    /** G - P → LDR Xt (literal) imm19 = X[20:2]; -2^20 ≤ X &lt; 2^20; 4-aligned. */
     GOT_LD_PREL19(309, "R_AARCH64_GOT_LD_PREL19", Category.GOT, Calc.GOT_PREL, Field.LDLIT19_X, 0, -1, -(1L << 20), (1L << 20) - 1, 4),
-    /** G - GOT → LDR Xt (unsigned immediate) imm12 = X[14:3]; 0 ≤ X < 2^15; 8-aligned. */
+    /** G - GOT → LDR Xt (unsigned immediate) imm12 = X[14:3]; 0 ≤ X &lt; 2^15; 8-aligned. */
     LD64_GOTOFF_LO15(310, "R_AARCH64_LD64_GOTOFF_LO15", Category.GOT, Calc.GOT_OFF, Field.LDST12_X, 3, -1, 0, (1L << 15) - 1, 8),
-    /** Page(G) - Page(P) → ADRP imm = X[32:12]; -2^32 ≤ X < 2^32; 843419 rewrite as for ADR_PREL_PG_HI21. */
+    /** Page(G) - Page(P) → ADRP imm = X[32:12]; -2^32 ≤ X &lt; 2^32; 843419 rewrite as for ADR_PREL_PG_HI21. */
     ADR_GOT_PAGE(311, "R_AARCH64_ADR_GOT_PAGE", Category.GOT, Calc.GOT_PAGE_PREL, Field.ADRP21, 0, -1, -(1L << 32), (1L << 32) - 1, 4096),
     /** G → LDR Xt (unsigned immediate) imm12 = X[11:3]; unchecked; 8-aligned. */
     LD64_GOT_LO12_NC(312, "R_AARCH64_LD64_GOT_LO12_NC", Category.GOT, Calc.GOT, Field.LDST12_X, 3, 0xFFF, Long.MIN_VALUE, Long.MAX_VALUE, 8),
-    /** G - Page(GOT) → LDR Xt (unsigned immediate) imm12 = X[14:3]; 0 ≤ X < 2^15; 8-aligned. */
+    /** G - Page(GOT) → LDR Xt (unsigned immediate) imm12 = X[14:3]; 0 ≤ X &lt; 2^15; 8-aligned. */
     LD64_GOTPAGE_LO15(313, "R_AARCH64_LD64_GOTPAGE_LO15", Category.GOT, Calc.GOT_PAGE_OFF, Field.LDST12_X, 3, -1, 0, (1L << 15) - 1, 8);
 
     private final int type;

@@ -7,7 +7,7 @@ import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.RelocationTypes;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.reloc.Fixup;
-
+import dev.kobj.testkit.Testdata;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -39,10 +39,6 @@ class AArch64LdOracleTest {
         }
     }
 
-    private static Path testdata() {
-        String p = System.getProperty("kobj.testdata");
-        return p != null ? Paths.get(p) : Paths.get("..", "testdata");
-    }
 
     private record Row(String section, long offset, int type, long p, long s, long a, long g, long got, byte[] expected) {
     }
@@ -67,7 +63,7 @@ class AArch64LdOracleTest {
         AArch64Engine engine = new AArch64Engine(false); // ld does not apply the 843419 fix unless asked
         List<String> mismatches = new ArrayList<>();
         int checked = 0;
-        try (ElfFile elf = ElfFile.open(testdata().resolve(object))) {
+        try (ElfFile elf = ElfFile.open(Testdata.root().resolve(object))) {
             for (Map.Entry<String, List<Row>> e : bySection.entrySet()) {
                 List<SectionHeader> named = elf.sections().stream().filter(s -> s.name().equals(e.getKey())).toList();
                 assertThat(named).as("one section named %s in %s", e.getKey(), object).hasSize(1);

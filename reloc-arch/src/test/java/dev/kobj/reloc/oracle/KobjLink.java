@@ -1,14 +1,15 @@
 package dev.kobj.reloc.oracle;
 
+import dev.kobj.elf.Arch;
 import dev.kobj.elf.ElfFormatException;
 import dev.kobj.elf.Relocation;
 import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.RelocationTypes;
-import dev.kobj.elf.Arch;
 import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.StubNeeds;
+import dev.kobj.testkit.Placement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;

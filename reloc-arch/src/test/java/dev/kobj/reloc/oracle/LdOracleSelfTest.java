@@ -9,6 +9,9 @@ import dev.kobj.reloc.RelocationEngines;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationKind;
 import dev.kobj.reloc.StubNeeds;
+import dev.kobj.testkit.AddressPlan;
+import dev.kobj.testkit.Fixture;
+import dev.kobj.testkit.Tools;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -35,7 +38,7 @@ class LdOracleSelfTest {
 
     @BeforeEach
     void needs() {
-        Assumptions.assumeTrue(GnuLd.find("ld").isPresent(), "SKIPPED: ld is not installed");
+        Assumptions.assumeTrue(Tools.find("ld").isPresent(), "SKIPPED: ld is not installed");
         Optional<RelocationEngine> e = RelocationEngines.forMachine(62, 64);
         Assumptions.assumeTrue(e.isPresent(), "SKIPPED: no x86-64 engine on this branch");
         real = e.get();

@@ -8,6 +8,12 @@ import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationEngines;
 import dev.kobj.reloc.RelocationException;
+import dev.kobj.testkit.AddressPlan;
+import dev.kobj.testkit.Fixture;
+import dev.kobj.testkit.GnuLd;
+import dev.kobj.testkit.LdInput;
+import dev.kobj.testkit.Placement;
+import dev.kobj.testkit.Tools;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -43,7 +49,6 @@ import org.opentest4j.TestAbortedException;
 class LdOracleTest {
 
     private static final OracleReport REPORT = new OracleReport();
-    private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
 
     @TestFactory
@@ -91,16 +96,12 @@ class LdOracleTest {
                 + " (" + f.arch() + ")";
     }
 
-    /** The ld for this arch, or a plain skip (a failure under CI=true) when it is not installed. */
+    /** The ld for this arch, or a plain skip (a failure under CI=true: {@link Tools#require}) when it is not installed. */
     private static void requireLd(Fixture f, OracleReport report) {
         String program = GnuLd.command(f.arch()).get(0);
-        if (GnuLd.find(program).isEmpty()) {
-            String why = program + " is not installed (Debian: binutils"
-                    + (program.equals("ld") ? "" : "-" + program.replace("-ld", "")) + "): GNU ld comparison not run";
-            if (CI) {
-                Assertions.fail("CI=true and " + why);
-            }
-            skip(f, why, report);
+        if (!Tools.present(program)) {
+            report.tally(f.family()).skipped.add(f + ": " + program + " is not installed: GNU ld comparison not run");
+            Tools.require(program);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.kobj.reloc.oracle;
 import dev.kobj.elf.ElfConstants;
 import dev.kobj.elf.ElfFormatException;
 import dev.kobj.elf.ElfSymbol;
+import dev.kobj.testkit.Placement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;

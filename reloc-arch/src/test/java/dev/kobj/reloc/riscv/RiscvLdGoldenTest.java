@@ -8,6 +8,7 @@ import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.elf.SymbolTable;
 import dev.kobj.reloc.Fixup;
+import dev.kobj.testkit.Testdata;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -45,9 +46,7 @@ class RiscvLdGoldenTest {
     @MethodSource("cases")
     void sameBytesAsGnuLd(String name) throws Exception {
         int dash = name.lastIndexOf('-');
-        String p = System.getProperty("kobj.testdata");
-        Path root = p != null ? Paths.get(p) : Paths.get("..", "testdata");
-        Path obj = root.resolve("obj").resolve(name.substring(0, dash)).resolve(name.substring(dash + 1) + ".o");
+        Path obj = Testdata.root().resolve("obj").resolve(name.substring(0, dash)).resolve(name.substring(dash + 1) + ".o");
         List<Path> expected;
         try (Stream<Path> s = Files.list(golden().resolve(name))) {
             expected = s.sorted().toList();

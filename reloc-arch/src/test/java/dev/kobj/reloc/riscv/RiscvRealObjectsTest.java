@@ -11,11 +11,11 @@ import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationException.Reason;
 import dev.kobj.reloc.StubNeeds;
+import dev.kobj.testkit.Testdata;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,8 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RiscvRealObjectsTest {
 
     static Stream<Path> objects() throws Exception {
-        String p = System.getProperty("kobj.testdata");
-        Path root = p != null ? Paths.get(p) : Paths.get("..", "testdata");
+        Path root = Testdata.root();
         List<Path> out = new ArrayList<>();
         try (Stream<Path> s = Files.walk(root.resolve("obj"))) {
             s.filter(f -> f.getParent().getFileName().toString().startsWith("riscv")).filter(f -> f.toString().endsWith(".o"))

@@ -2,14 +2,14 @@ package dev.kobj.reloc.riscv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kobj.elf.RelocationTypes;
 import dev.kobj.elf.Arch;
+import dev.kobj.elf.RelocationTypes;
 import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.RelocationEngines;
-import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationException.Reason;
-import dev.kobj.reloc.RelocationKind;
+import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationKind.Category;
+import dev.kobj.reloc.RelocationKind;
 import java.nio.ByteOrder;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,15 +2,15 @@ package dev.kobj.reloc.x86_64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kobj.elf.RelocationTypes;
 import dev.kobj.elf.Arch;
-import dev.kobj.reloc.RelocationEngine;
+import dev.kobj.elf.RelocationTypes;
 import dev.kobj.reloc.RelocationEngine.RawRelocation;
+import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationEngines;
-import dev.kobj.reloc.RelocationKind;
 import dev.kobj.reloc.RelocationKind.Category;
-import dev.kobj.reloc.StubNeeds;
+import dev.kobj.reloc.RelocationKind;
 import dev.kobj.reloc.StubNeeds.Target;
+import dev.kobj.reloc.StubNeeds;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.kobj.reloc.oracle;
+package dev.kobj.testkit;
 
 import static dev.kobj.elf.ElfConstants.SHN_ABS;
 import static dev.kobj.elf.ElfConstants.SHN_COMMON;
@@ -17,9 +17,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
 
 /**
- * The test-scope stand-in for kobj-linker's layout: every SHF_ALLOC section of one object
+ * The tests' stand-in for kobj-linker's layout (the placement the relocation oracle gives
+ * both kobj's engines and GNU ld): every SHF_ALLOC section of one object
  * (SHT_GROUP and non-ALLOC sections skipped) at {@code plan.base()} + a running offset,
  * each aligned to its sh_addralign, with nothing in between, NOBITS included.
  *
@@ -30,26 +32,26 @@ import java.util.Map;
  * selector in ld's script language, so the placement follows the script, not the reverse.
  * {@link GnuLd} checks in ld's map file that every input section landed where we said.
  */
-final class Placement {
+public final class Placement {
 
     /** One placed section; {@code group} is the index of its name group (= its ld output section). */
-    record Placed(SectionHeader section, long address, int group) {
+    public record Placed(SectionHeader section, long address, int group) {
     }
 
-    final ElfFile elf;
-    final AddressPlan plan;
-    final List<Placed> placed = new ArrayList<>();
-    final List<String> groupNames = new ArrayList<>();
+    public final ElfFile elf;
+    public final AddressPlan plan;
+    public final List<Placed> placed = new ArrayList<>();
+    public final List<String> groupNames = new ArrayList<>();
     private final Map<Integer, Placed> byIndex = new HashMap<>();
     /** Undefined non-weak symbols and the address each got, in order of first appearance. */
-    final Map<String, Long> undefined = new LinkedHashMap<>();
-    final SymbolTable symtab;
+    public final Map<String, Long> undefined = new LinkedHashMap<>();
+    public final SymbolTable symtab;
     /** First address after the last section. */
-    final long end;
+    public final long end;
     /** Filled in by the caller once the GOT is laid out; {@code _GLOBAL_OFFSET_TABLE_} resolves to it. */
-    long gotBase;
+    public long gotBase;
 
-    Placement(ElfFile elf, AddressPlan plan) throws ElfFormatException {
+    public Placement(ElfFile elf, AddressPlan plan) throws ElfFormatException {
         this.elf = elf;
         this.plan = plan;
         this.symtab = elf.symbolTable().orElseThrow(() -> new IllegalStateException(elf.name() + ": no symtab"));
@@ -73,32 +75,44 @@ final class Placement {
             }
         }
         this.end = cursor;
-        long next = plan.nextFree();
-        for (int i = 1; i < symtab.size(); i++) {
-            ElfSymbol sym = symtab.get(i);
-            if (sym.isUndefined() && sym.bind() != STB_WEAK && !sym.name().isEmpty()
-                    && !sym.name().equals("_GLOBAL_OFFSET_TABLE_") && !undefined.containsKey(sym.name())) {
-                Long fixed = plan.fixed().get(sym.name());
-                if (fixed == null) {
-                    fixed = next;
-                    next += 0x100;
-                }
-                undefined.put(sym.name(), fixed);
-            }
-        }
+        undefined.putAll(plan.addresses(elf));
     }
 
-    static long alignUp(long v, long align) {
+    /** Where {@link #fileOrder} puts the sections: header index to address, and the first address after them. */
+    public record FileOrder(SequencedMap<Integer, Long> addresses, long end) {
+    }
+
+    /**
+     * {@return every SHF_ALLOC section of {@code elf} (SHT_GROUP skipped) in header order from
+     * {@code base}, each aligned to its sh_addralign, nothing in between}: the layout of the tests
+     * and benchmarks that relocate sections themselves (export tables, relocation batches) rather
+     * than compare with GNU ld, whose script cannot select sections by index.
+     */
+    public static FileOrder fileOrder(ElfFile elf, long base) {
+        SequencedMap<Integer, Long> at = new LinkedHashMap<>();
+        long cursor = base;
+        for (SectionHeader s : elf.sections()) {
+            if (s.isAlloc() && s.type() != SHT_GROUP) {
+                cursor = alignUp(cursor, Math.max(1, s.addralign()));
+                at.put(s.index(), cursor);
+                cursor += s.size();
+            }
+        }
+        return new FileOrder(at, cursor);
+    }
+
+    /** {@return {@code v} rounded up to a multiple of {@code align}, a power of two} */
+    public static long alignUp(long v, long align) {
         return (v + align - 1) & -align;
     }
 
     /** {@return the placed section with header index {@code index}, or null when it is not loaded} */
-    Placed section(long index) {
+    public Placed section(long index) {
         return byIndex.get((int) index);
     }
 
     /** {@return S: the address symbol {@code index} resolves to} */
-    long symbolValue(long index) throws ElfFormatException {
+    public long symbolValue(long index) throws ElfFormatException {
         if (index == 0) {
             return 0;
         }
@@ -126,7 +140,7 @@ final class Placement {
     }
 
     /** {@return the symbol's name, or the section's name for STT_SECTION symbols} */
-    String symbolName(long index) throws ElfFormatException {
+    public String symbolName(long index) throws ElfFormatException {
         if (index == 0) {
             return "";
         }
@@ -137,7 +151,7 @@ final class Placement {
         return sym.name();
     }
 
-    long symbolSize(long index) throws ElfFormatException {
+    public long symbolSize(long index) throws ElfFormatException {
         return index == 0 ? 0 : symtab.get((int) index).size();
     }
 }

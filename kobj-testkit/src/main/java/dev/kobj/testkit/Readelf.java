@@ -1,4 +1,4 @@
-package dev.kobj.cli;
+package dev.kobj.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,24 +14,27 @@ import java.util.regex.Pattern;
  * GNU readelf's {@code -SsrW} text, parsed into plain rows. readelf is the independent
  * oracle: this class only reads what it printed, it knows nothing of kobj.
  */
-final class ReadelfOutput {
-    record Section(int index, String name, String type, long addr, long offset, long size, long entsize,
+public final class Readelf {
+    /** One row of the section table. */
+    public record Section(int index, String name, String type, long addr, long offset, long size, long entsize,
             String flags, long link, long info, long align) {
     }
 
-    record Symbol(String table, int index, long value, String size, String type, String bind, String vis,
+    /** One row of a symbol table. */
+    public record Symbol(String table, int index, long value, String size, String type, String bind, String vis,
             String other, String ndx, String name) {
     }
 
-    record Reloc(String table, long offset, String info, String type, String symbolValue, String symbol,
+    /** One row of a relocation table. */
+    public record Reloc(String table, long offset, String info, String type, String symbolValue, String symbol,
             String addend) {
     }
 
-    final List<Section> sections = new ArrayList<>();
-    final List<Symbol> symbols = new ArrayList<>();
-    final List<Reloc> relocs = new ArrayList<>();
+    public final List<Section> sections = new ArrayList<>();
+    public final List<Symbol> symbols = new ArrayList<>();
+    public final List<Reloc> relocs = new ArrayList<>();
     /** Relocation table name to the entry count readelf announced. */
-    final List<String[]> relocTables = new ArrayList<>();
+    public final List<String[]> relocTables = new ArrayList<>();
 
     private static final Pattern SECTION = Pattern.compile(
             "^\\s*\\[\\s*(\\d+)\\] (\\S*)\\s+(\\S.*?)\\s+([0-9a-f]{8,16}) ([0-9a-f]{6,}) ([0-9a-f]{6,}) ([0-9a-f]{2,}) "
@@ -47,7 +50,11 @@ final class ReadelfOutput {
             "^([0-9a-f]{8}|[0-9a-f]{16})  ([0-9a-f]{8}|[0-9a-f]{16}) (unrecognized: [0-9a-f]+|\\S+)(.*)$");
     private static final Pattern NAMED = Pattern.compile("^\\s*([0-9a-f]{8}|[0-9a-f]{16})\\s{1,3}(.*?)(?: ([+-]) ([0-9a-f]+))?$");
 
-    static ReadelfOutput run(String tool, Path file) {
+    private Readelf() {
+    }
+
+    /** {@return {@code tool -SsrW file}, parsed} (the readelf of the file's binutils: objects.tsv names it) */
+    public static Readelf run(String tool, Path file) {
         try {
             Process p = new ProcessBuilder(tool, "-SsrW", file.toString()).redirectErrorStream(false).start();
             p.getOutputStream().close();
@@ -65,8 +72,9 @@ final class ReadelfOutput {
         }
     }
 
-    static ReadelfOutput parse(String text) {
-        ReadelfOutput r = new ReadelfOutput();
+    /** {@return readelf -S, -s and -r text, parsed} */
+    public static Readelf parse(String text) {
+        Readelf r = new Readelf();
         String symtab = null;
         String reltab = null;
         for (String line : text.split("\n", -1)) {
@@ -121,7 +129,28 @@ final class ReadelfOutput {
         return r;
     }
 
-    static long hex(String s) {
+    /** {@return a hexadecimal field of readelf, unsigned} */
+    public static long hex(String s) {
         return Long.parseUnsignedLong(s, 16);
+    }
+
+    /** One line of {@code readelf -SW}, as the link tests read it (the null section not included). */
+    public record SectionLine(int index, String name, String type, long address, long size, String flags) {
+    }
+
+    private static final Pattern SECTION_LINE = Pattern.compile(
+            "^\\s+\\[\\s*(\\d+)\\]\\s+(\\S+)\\s+(\\S+)\\s+([0-9a-f]+)\\s+[0-9a-f]+\\s+([0-9a-f]+)\\s+[0-9a-f]+\\s+(\\S*)\\s+\\d+\\s+\\d+\\s+\\d+$");
+
+    /** {@return the sections {@code readelf -SW} lists} (names of up to 17 characters print whole with -W) */
+    public static List<SectionLine> sectionLines(String readelfS) {
+        List<SectionLine> out = new ArrayList<>();
+        for (String l : readelfS.split("\n")) {
+            var m = SECTION_LINE.matcher(l);
+            if (m.matches()) {
+                out.add(new SectionLine(Integer.parseInt(m.group(1)), m.group(2), m.group(3),
+                        Long.parseUnsignedLong(m.group(4), 16), Long.parseUnsignedLong(m.group(5), 16), m.group(6)));
+            }
+        }
+        return out;
     }
 }
