@@ -2,7 +2,7 @@ package dev.kobj.link;
 
 import dev.kobj.elf.ElfConstants;
 import dev.kobj.elf.ElfFile;
-import dev.kobj.reloc.Arch;
+import dev.kobj.elf.Arch;
 import dev.kobj.symtab.KernelSymbol;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -3,7 +3,7 @@ package dev.kobj.link;
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfSymbol;
 import dev.kobj.elf.SectionHeader;
-import dev.kobj.reloc.Arch;
+import dev.kobj.elf.Arch;
 import dev.kobj.reloc.StubNeeds;
 import dev.kobj.symtab.KernelSymbol;
 import java.lang.foreign.FunctionDescriptor;

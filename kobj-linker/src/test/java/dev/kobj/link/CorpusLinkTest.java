@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kobj.elf.ElfFile;
-import dev.kobj.symtab.KernelArch;
+import dev.kobj.elf.Arch;
 import dev.kobj.symtab.KernelSymbolTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class CorpusLinkTest {
         assumeTrue(!modules.isEmpty(), "no modules under " + dir);
         int limit = Integer.getInteger("kobj.corpus.limit", Integer.MAX_VALUE);
         int step = Math.max(1, modules.size() / Math.max(1, limit));
-        KernelArch ka = arch.equals("amd64") ? KernelArch.X86_64 : KernelArch.AARCH64;
+        Arch ka = arch.equals("amd64") ? Arch.X86_64 : Arch.AARCH64;
         KernelSymbolTable table = KernelSymbolTable.synthesize(KernelSymbolTable.read(dir.resolve("Module.symvers")),
                 ka, true);
         // modules go below the kernel text, as Linux's module areas do (x86-64 MODULES_VADDR is above

@@ -10,7 +10,7 @@ import dev.kobj.link.LoadedImage.Layout;
 import dev.kobj.link.LoadedImage.Part;
 import dev.kobj.link.LoadedImage.PlacedSection;
 import dev.kobj.link.LoadedImage.Region;
-import dev.kobj.reloc.Arch;
+import dev.kobj.elf.Arch;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;

@@ -2,7 +2,7 @@ package dev.kobj.cli;
 
 import dev.kobj.elf.ElfHeader;
 import dev.kobj.link.LinkRequest;
-import dev.kobj.symtab.KernelArch;
+import dev.kobj.elf.Arch;
 import dev.kobj.symtab.KernelSymbolTable;
 import dev.kobj.symtab.SymbolLookup;
 import dev.kobj.symtab.SymtabFormatException;
@@ -25,7 +25,7 @@ import java.util.Map;
 final class KernelTables {
     private final KernelSymbolTable merged;
     private final boolean synthesize;
-    private final Map<KernelArch, KernelSymbolTable> byArch = new EnumMap<>(KernelArch.class);
+    private final Map<Arch, KernelSymbolTable> byArch = new EnumMap<>(Arch.class);
 
     /** CONFIG_KALLSYMS_ALL as a /proc/kallsyms file tells it, or null. */
     private Boolean kallsymsAll;
@@ -89,7 +89,7 @@ final class KernelTables {
         if (!synthesize) {
             return merged;
         }
-        KernelArch arch = KernelArch.forMachine(h.machine(), h.bits());
+        Arch arch = Arch.of(h.machine(), h.bits());
         if (arch == null) {
             return merged; // the linker refuses the machine anyway
         }
@@ -115,7 +115,7 @@ final class KernelTables {
      * below PAGE_OFFSET. Others: 0, the memory chooses.
      */
     static long defaultBase(ElfHeader h) {
-        KernelArch arch = KernelArch.forMachine(h.machine(), h.bits());
+        Arch arch = Arch.of(h.machine(), h.bits());
         if (arch == null) {
             return 0;
         }

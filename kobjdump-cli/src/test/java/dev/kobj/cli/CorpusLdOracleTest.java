@@ -12,7 +12,7 @@ import dev.kobj.link.LinkRequest;
 import dev.kobj.link.Linker;
 import dev.kobj.link.LoadPolicy;
 import dev.kobj.link.LoadedImage;
-import dev.kobj.symtab.KernelArch;
+import dev.kobj.elf.Arch;
 import dev.kobj.symtab.KernelSymbolTable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,9 +81,9 @@ class CorpusLdOracleTest {
     void everyDebianModuleLinksAsGnuLdDoes() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("kobj.corpus.enabled"),
                 "the corpus oracle runs in the Maven profile 'corpus' (mvn -Pcorpus verify)");
-        Map<String, KernelArch> arches = new LinkedHashMap<>();
-        arches.put("amd64", KernelArch.X86_64);
-        arches.put("arm64", KernelArch.AARCH64);
+        Map<String, Arch> arches = new LinkedHashMap<>();
+        arches.put("amd64", Arch.X86_64);
+        arches.put("arm64", Arch.AARCH64);
         for (String a : arches.keySet()) {
             if (!Files.isRegularFile(corpus().resolve(a).resolve("Module.symvers"))) {
                 String msg = "corpus " + corpus().resolve(a) + " is missing: run scripts/fetch-corpus.sh";

@@ -48,10 +48,24 @@ public final class ModuleRegistry implements AutoCloseable {
     /** The default base of simulated kernel addresses (Linux x86_64 MODULES_VADDR). */
     public static final long KERNEL_MODULE_BASE = 0xffff_ffff_c000_0000L;
 
-    private final RegistryCore core;
+    private final RegistryState state;
+    private final Loading loading;
+    private final Unloading unloading;
+    private final Autounload autounload;
+    private final Registrations registrations;
+    private final Listings listings;
 
     private ModuleRegistry(Builder b) {
-        this.core = new RegistryCore(this, b);
+        this.state = new RegistryState(this, b);
+        Lifecycle lifecycle = new Lifecycle(state);
+        this.loading = new Loading(state, lifecycle, new Opening(state), new Dependencies(state));
+        this.unloading = new Unloading(state, lifecycle);
+        this.autounload = new Autounload(state, lifecycle, unloading);
+        this.registrations = new Registrations(state);
+        this.listings = new Listings(state, lifecycle);
+        if (b.autounloadThread) {
+            state.startAutounloader(autounload::runAutounload);
+        }
     }
 
     /** {@return a builder with the defaults: heap memory at {@link #KERNEL_MODULE_BASE}, no kernel symbols, permissive security} */
@@ -75,7 +89,7 @@ public final class ModuleRegistry implements AutoCloseable {
      */
     public ModuleInfo load(String nameOrPath, Set<LoadFlag> flags, Map<String, String> properties,
             ModuleClass moduleClass) throws ModuleException {
-        return core.load(nameOrPath, flags, properties, moduleClass, false);
+        return loading.load(nameOrPath, flags, properties, moduleClass, false);
     }
 
     /** {@return {@link #load(String, Set, Map, ModuleClass)} with no flags, no properties, any class} */
@@ -86,7 +100,7 @@ public final class ModuleRegistry implements AutoCloseable {
     /** Loads the file at {@code path} (not searched); see {@link #load(String, Set, Map, ModuleClass)}. */
     public ModuleInfo load(Path path, Set<LoadFlag> flags, Map<String, String> properties, ModuleClass moduleClass)
             throws ModuleException {
-        return core.loadPath(path, flags, properties, moduleClass);
+        return loading.loadPath(path, flags, properties, moduleClass);
     }
 
     /**
@@ -95,7 +109,7 @@ public final class ModuleRegistry implements AutoCloseable {
      * its status is returned (no EEXIST).
      */
     public ModuleInfo autoload(String name, ModuleClass moduleClass) throws ModuleException {
-        return core.autoload(name, moduleClass);
+        return loading.autoload(name, moduleClass);
     }
 
     /**
@@ -104,12 +118,12 @@ public final class ModuleRegistry implements AutoCloseable {
      * loaded (their dependent counts drop; autoloaded ones are autounloaded after their delay).
      */
     public void unload(String name) throws ModuleException {
-        core.unload(name);
+        unloading.unload(name);
     }
 
     /** Unloads the module with id {@code id}; id 0 unloads every module that can be ({@link #unloadAll}), as kmadmin -u 0. */
     public void unload(int id) throws ModuleException {
-        core.unload(id);
+        unloading.unload(id);
     }
 
     /**
@@ -118,17 +132,17 @@ public final class ModuleRegistry implements AutoCloseable {
      * left alone (unload them by name to disable them). {@return the names unloaded, in order}
      */
     public List<String> unloadAll() {
-        return core.unloadAll();
+        return unloading.unloadAll();
     }
 
     /** Adds a hold on a loaded module (NetBSD {@code module_hold}): it cannot be unloaded until released. ENOENT when not loaded. */
     public void hold(String name) throws ModuleException {
-        core.hold(name);
+        autounload.hold(name);
     }
 
     /** Releases one hold ({@code module_rele}). ENOENT when not loaded, EINVAL when not held. */
     public void rele(String name) throws ModuleException {
-        core.rele(name);
+        autounload.rele(name);
     }
 
     /**
@@ -138,7 +152,7 @@ public final class ModuleRegistry implements AutoCloseable {
      * {@return the modules loaded}
      */
     public List<ModuleInfo> initClass(ModuleClass moduleClass) {
-        return core.initClass(moduleClass);
+        return loading.initClass(moduleClass);
     }
 
     /**
@@ -147,12 +161,12 @@ public final class ModuleRegistry implements AutoCloseable {
      * module, or when it has no such loaded section.
      */
     public SectionInfo findSection(String name) throws ModuleException {
-        return core.findSection(name);
+        return listings.findSection(name);
     }
 
     /** Runs the module's STAT command; {@return what it reported}. ENOENT when not loaded. */
     public Map<String, String> stat(String name) throws ModuleException {
-        return core.stat(name);
+        return listings.stat(name);
     }
 
     /**
@@ -165,14 +179,14 @@ public final class ModuleRegistry implements AutoCloseable {
      * {@return the names autounloaded}
      */
     public List<String> runAutounload() {
-        return core.runAutounload();
+        return autounload.runAutounload();
     }
 
     // ------------------------------------------------------------------ registration
 
     /** Registers a builtin module (not initialised: {@link #initClass} or a load does that). EEXIST when the name is taken. */
     public void registerBuiltin(BuiltinModule module) throws ModuleException {
-        core.registerBuiltin(module);
+        registrations.registerBuiltin(module);
     }
 
     /**
@@ -182,56 +196,56 @@ public final class ModuleRegistry implements AutoCloseable {
      * {@return its module name}
      */
     public String preload(String fileName, byte[] bytes) throws ModuleException {
-        return core.preload(fileName, bytes);
+        return registrations.preload(fileName, bytes);
     }
 
     /** Sets the handler of the module named {@code name} for its next loads (over the builder's). */
     public void setHandler(String name, ModuleHandler handler) {
-        core.setHandler(name, handler);
+        registrations.setHandler(name, handler);
     }
 
     /** Adds a listener. */
     public void addListener(RegistryListener listener) {
-        core.addListener(listener);
+        registrations.addListener(listener);
     }
 
     /** Removes a listener. */
     public void removeListener(RegistryListener listener) {
-        core.removeListener(listener);
+        registrations.removeListener(listener);
     }
 
     // ------------------------------------------------------------------ search path
 
     /** {@return the search path, first directory first} */
     public List<Path> searchPath() {
-        return core.searchPath();
+        return registrations.searchPath();
     }
 
     /** Puts {@code directory} in front of the search path (kmadmin -d). */
     public void prependSearchPath(Path directory) {
-        core.prependSearchPath(directory);
+        registrations.prependSearchPath(directory);
     }
 
     /** Restores the search path given to the builder (kmadmin -D). */
     public void resetSearchPath() {
-        core.resetSearchPath();
+        registrations.resetSearchPath();
     }
 
     // ------------------------------------------------------------------ status
 
     /** {@return the status of the module with id {@code id}} (kmadmin -q) */
     public Optional<ModuleInfo> status(int id) {
-        return core.status(id);
+        return listings.status(id);
     }
 
     /** {@return the status of the module named {@code name}} (kmadmin -Q), loaded or disabled or registered */
     public Optional<ModuleInfo> status(String name) {
-        return core.status(name);
+        return listings.status(name);
     }
 
     /** {@return every loaded or disabled module, by id} (registered builtins never loaded are not listed) */
     public List<ModuleInfo> list() {
-        return core.list();
+        return listings.list();
     }
 
     /** {@return the kmadmin -s (short) or -S (full) listing of {@link #list()}} */
@@ -241,28 +255,29 @@ public final class ModuleRegistry implements AutoCloseable {
 
     /** {@return the exports of the loaded modules} (a live, thread-safe table) */
     public SymbolLookup exports() {
-        return core.exports();
+        return state.exports;
     }
 
     /** {@return what loaded modules link against: the loaded modules' exports, then the kernel's symbols} */
     public SymbolLookup symbols() {
-        return core.symbols();
+        return state.symbols;
     }
 
     /** {@return the violations of the registry's invariants, checked atomically (tests)} */
     List<String> checkInvariants() {
-        return core.checkInvariants();
+        return Invariants.check(state);
     }
 
     /** {@return the kernel services given to the builder} */
     public KernelServices kernel() {
-        return core.kernel();
+        return state.kernel;
     }
 
     /** Unloads everything that can be and stops the autounload thread, if any. */
     @Override
     public void close() {
-        core.close();
+        unloading.unloadAll();
+        state.close();
     }
 
     // ------------------------------------------------------------------ builder

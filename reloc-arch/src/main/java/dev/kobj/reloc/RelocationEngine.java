@@ -1,5 +1,6 @@
 package dev.kobj.reloc;
 
+import dev.kobj.elf.Arch;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.List;

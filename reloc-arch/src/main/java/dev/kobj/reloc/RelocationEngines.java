@@ -1,5 +1,6 @@
 package dev.kobj.reloc;
 
+import dev.kobj.elf.Arch;
 import java.util.Optional;
 
 /** The one registry of engines: an ELF machine and class turn into an engine here and nowhere else. */

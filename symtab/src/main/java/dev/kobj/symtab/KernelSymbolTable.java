@@ -1,5 +1,6 @@
 package dev.kobj.symtab;
 
+import dev.kobj.elf.Arch;
 import dev.kobj.symtab.SymbolFiles.Entry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -244,8 +245,8 @@ public final class KernelSymbolTable implements SymbolLookup {
         return new KernelSymbolTable(description.toString(), entries);
     }
 
-    /** {@return {@link #synthesize(KernelSymbolTable, KernelArch, boolean)} with vmlinux's exports only} */
-    public static KernelSymbolTable synthesize(KernelSymbolTable symvers, KernelArch arch) throws SymtabFormatException {
+    /** {@return {@link #synthesize(KernelSymbolTable, Arch, boolean)} with vmlinux's exports only} */
+    public static KernelSymbolTable synthesize(KernelSymbolTable symvers, Arch arch) throws SymtabFormatException {
         return synthesize(symvers, arch, false);
     }
 
@@ -265,7 +266,7 @@ public final class KernelSymbolTable implements SymbolLookup {
      *
      * @throws SymtabFormatException when the symbols do not fit below {@code arch.textLimit()}
      */
-    public static KernelSymbolTable synthesize(KernelSymbolTable symvers, KernelArch arch, boolean includeModuleExports)
+    public static KernelSymbolTable synthesize(KernelSymbolTable symvers, Arch arch, boolean includeModuleExports)
             throws SymtabFormatException {
         List<KernelSymbol> kernel = new ArrayList<>();
         List<KernelSymbol> modules = new ArrayList<>();

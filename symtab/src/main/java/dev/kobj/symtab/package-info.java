@@ -6,7 +6,7 @@
  *     /proc/kallsyms or Module.symvers, several combined by name
  *     ({@code merge(systemMap, symvers)}: addresses from the map, CRC/owner/GPL/namespace
  *     from Module.symvers), or synthesized from Module.symvers alone
- *     ({@code synthesize(symvers, KernelArch.X86_64)}: vmlinux's exports sorted by name,
+ *     ({@code synthesize(symvers, dev.kobj.elf.Arch.X86_64)}: vmlinux's exports sorted by name,
  *     16 bytes apart from the architecture's kernel text base).
  * <li>{@link dev.kobj.symtab.ModuleExports}: the exports of loaded modules, added and
  *     removed as modules come and go; a duplicate export names both owners.

@@ -2,6 +2,7 @@ package dev.kobj.symtab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.elf.Arch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -85,7 +86,7 @@ class CorpusSymversTest {
     @ParameterizedTest
     @ValueSource(strings = {"amd64", "arm64"})
     void synthesizesVmlinuxInsideTheKernelText(String arch) throws Exception {
-        KernelArch karch = arch.equals("amd64") ? KernelArch.X86_64 : KernelArch.AARCH64;
+        Arch karch = arch.equals("amd64") ? Arch.X86_64 : Arch.AARCH64;
         KernelSymbolTable symvers = KernelSymbolTable.read(symvers(arch));
         KernelSymbolTable kernel = KernelSymbolTable.synthesize(symvers, karch);
         long vmlinux = symvers.symbols().stream().filter(KernelSymbol::inVmlinux).count();
@@ -124,7 +125,7 @@ class CorpusSymversTest {
             long t0 = System.nanoTime();
             t = KernelSymbolTable.read(file);
             long t1 = System.nanoTime();
-            KernelSymbolTable.synthesize(t, arch.equals("amd64") ? KernelArch.X86_64 : KernelArch.AARCH64, true);
+            KernelSymbolTable.synthesize(t, arch.equals("amd64") ? Arch.X86_64 : Arch.AARCH64, true);
             long t2 = System.nanoTime();
             first = i == 0 ? t1 - t0 : first;
             best = Math.min(best, t1 - t0);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.kobj.elf.ElfConstants;
 import dev.kobj.elf.RelocationTypes;
-import dev.kobj.reloc.Arch;
+import dev.kobj.elf.Arch;
 import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationEngines;

@@ -4,7 +4,7 @@ import dev.kobj.elf.ElfFormatException;
 import dev.kobj.elf.Relocation;
 import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.RelocationTypes;
-import dev.kobj.reloc.Arch;
+import dev.kobj.elf.Arch;
 import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;

@@ -101,7 +101,7 @@ class LdOracleSelfTest {
         }
 
         @Override
-        public dev.kobj.reloc.Arch arch() {
+        public dev.kobj.elf.Arch arch() {
             return real.arch();
         }
 

@@ -3,7 +3,7 @@ package dev.kobj.reloc.riscv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kobj.elf.RelocationTypes;
-import dev.kobj.reloc.Arch;
+import dev.kobj.elf.Arch;
 import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.RelocationEngines;
 import dev.kobj.reloc.RelocationException;

@@ -3,7 +3,7 @@ package dev.kobj.reloc.x86_64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kobj.elf.RelocationTypes;
-import dev.kobj.reloc.Arch;
+import dev.kobj.elf.Arch;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationEngine.RawRelocation;
 import dev.kobj.reloc.RelocationEngines;

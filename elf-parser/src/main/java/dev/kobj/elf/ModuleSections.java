@@ -1,0 +1,118 @@
+package dev.kobj.elf;
+
+import static dev.kobj.elf.ElfConstants.*;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The sections only a Linux module has ({@code Documentation/kbuild/modules.rst}):
+ * {@code .modinfo} (NUL-separated key=value strings), {@code __versions} ({@code struct
+ * modversion_info}: a CRC word and a 56- or 60-byte name) and {@code
+ * .gnu.linkonce.this_module} ({@code struct module}, whose name follows the list head).
+ */
+final class ModuleSections {
+    private ModuleSections() {
+    }
+
+    /** {@return the strings of the {@code .modinfo} section, in order; empty when there is none} */
+    static List<ModInfoEntry> modinfo(ElfFile f) throws ElfFormatException {
+        Optional<SectionHeader> s = f.section(".modinfo");
+        if (s.isEmpty()) {
+            return List.of();
+        }
+        MemorySegment data = f.contents(s.get());
+        List<ModInfoEntry> out = new ArrayList<>();
+        long n = data.byteSize();
+        long i = 0;
+        while (i < n) {
+            long start = i;
+            while (i < n && data.get(ValueLayout.JAVA_BYTE, i) != 0) {
+                i++;
+            }
+            if (i > start) {
+                byte[] b = new byte[(int) (i - start)];
+                MemorySegment.copy(data, ValueLayout.JAVA_BYTE, start, b, 0, b.length);
+                String str = new String(b, StandardCharsets.ISO_8859_1);
+                int eq = str.indexOf('=');
+                out.add(eq < 0 ? new ModInfoEntry(str, "", start)
+                        : new ModInfoEntry(str.substring(0, eq), str.substring(eq + 1), start));
+            }
+            i++;
+        }
+        return out;
+    }
+
+    /** {@return the values of every {@code .modinfo} entry named {@code key}, in order} */
+    static List<String> modinfo(ElfFile f, String key) throws ElfFormatException {
+        List<String> out = new ArrayList<>();
+        for (ModInfoEntry e : modinfo(f)) {
+            if (e.key().equals(key)) {
+                out.add(e.value());
+            }
+        }
+        return out;
+    }
+
+    /** {@return the entries of the {@code __versions} section; empty when there is none} */
+    static List<ModVersion> modversions(ElfFile f) throws ElfFormatException {
+        Optional<SectionHeader> s = f.section("__versions");
+        if (s.isEmpty() || s.get().type() == SHT_NOBITS) {
+            return List.of();
+        }
+        SectionHeader sh = s.get();
+        MemorySegment data = f.contents(sh);
+        if (data.byteSize() % 64 != 0) {
+            throw f.view().error(f.sectionHeaderOffset(sh.index()), "sh_size of __versions", data.byteSize(),
+                    "not a multiple of sizeof(struct modversion_info) (64)");
+        }
+        Bytes d = new Bytes(f.name(), data, f.header().order());
+        int crcSize = f.header().is64() ? 8 : 4;
+        List<ModVersion> out = new ArrayList<>();
+        for (long p = 0; p < data.byteSize(); p += 64) {
+            long crc = f.header().is64() ? d.u64(p) : d.u32(p);
+            int len = 0;
+            while (len < 64 - crcSize && d.u8(p + crcSize + len) != 0) {
+                len++;
+            }
+            if (len == 64 - crcSize) {
+                throw f.view().error(sh.offset() + p, "modversion_info.name", len, "not NUL-terminated");
+            }
+            byte[] b = new byte[len];
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, p + crcSize, b, 0, len);
+            out.add(new ModVersion(crc, new String(b, StandardCharsets.ISO_8859_1)));
+        }
+        return out;
+    }
+
+    /** {@return the {@code .gnu.linkonce.this_module} section and the name in it, if present} */
+    static Optional<ThisModule> thisModule(ElfFile f) throws ElfFormatException {
+        Optional<SectionHeader> s = f.section(".gnu.linkonce.this_module");
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        SectionHeader sh = s.get();
+        MemorySegment data = f.contents(sh);
+        long at = f.header().is64() ? 24 : 12;
+        long max = 64 - (f.header().is64() ? 8 : 4); // MODULE_NAME_LEN
+        String nm = "";
+        if (data.byteSize() > at) {
+            long end = Math.min(data.byteSize(), at + max);
+            long q = at;
+            while (q < end && data.get(ValueLayout.JAVA_BYTE, q) != 0) {
+                q++;
+            }
+            if (q < end) {
+                byte[] b = new byte[(int) (q - at)];
+                MemorySegment.copy(data, ValueLayout.JAVA_BYTE, at, b, 0, b.length);
+                nm = new String(b, StandardCharsets.ISO_8859_1);
+            }
+        }
+        return Optional.of(new ThisModule(sh, nm));
+    }
+
+}
