@@ -226,16 +226,11 @@ final class CheckCommand implements Callable<Integer> {
         try (HeapSampler heap = new HeapSampler(); ForkJoinPool pool = new ForkJoinPool(n);
                 ProgressBar bar = ProgressBar.on(ctx, files.size(), "modules", false)) {
             List<Integer> idx = java.util.stream.IntStream.range(0, files.size()).boxed().toList();
-<<<<<<< HEAD
-            results.addAll(pool.submit(() -> idx.parallelStream()
-                    .map(i -> check(files.get(i), named.get(i), tables, checkPolicy)).toList()).get());
-=======
             results.addAll(pool.submit(() -> idx.parallelStream().map(i -> {
-                Result r = check(files.get(i), named.get(i), tables, policy);
+                Result r = check(files.get(i), named.get(i), tables, checkPolicy);
                 ProgressBar.step(bar);
                 return r;
             }).toList()).get());
->>>>>>> main
             peak = heap.peak();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
