@@ -67,7 +67,7 @@ class KernelLayoutTest {
         List<Path> out = new ArrayList<>();
         for (String o : List.of("obj/x86_64-gcc-kernel/module.o", "obj/aarch64-small/module.o",
                 "obj/riscv64-medany-norelax/module.o")) {
-            out.add(TestObjects.root().resolve(o));
+            out.add(dev.kobj.testkit.Testdata.root().resolve(o));
         }
         String c = System.getProperty("kobj.corpus");
         if (c != null && !c.isBlank() && !c.startsWith("$")) {
@@ -91,7 +91,7 @@ class KernelLayoutTest {
         Pattern p = Pattern.compile("^\\s*\\[\\s*(\\d+)\\]\\s+(\\S+)\\s+(\\S+)\\s+[0-9a-f]+\\s+[0-9a-f]+\\s+([0-9a-f]+)"
                 + "\\s+[0-9a-f]+\\s+(.*?)\\s+\\d+\\s+\\d+\\s+(\\d+)$");
         List<Sec> out = new ArrayList<>();
-        for (String l : ExternalTools.run("readelf", "-SW", f.toString()).split("\n")) {
+        for (String l : dev.kobj.testkit.Tools.run("readelf", "-SW", f.toString()).split("\n")) {
             Matcher m = p.matcher(l);
             if (m.find() && !m.group(3).equals("NULL")) {
                 out.add(new Sec(Integer.parseInt(m.group(1)), m.group(2), m.group(3),
@@ -104,7 +104,7 @@ class KernelLayoutTest {
     static List<Sym> symbols(Path f) throws Exception {
         Pattern p = Pattern.compile("^\\s*\\d+:\\s+[0-9a-f]+\\s+\\d+\\s+(\\S+)\\s+\\S+\\s+\\S+\\s+(\\S+)\\s?(.*)$");
         List<Sym> out = new ArrayList<>();
-        for (String l : ExternalTools.run("readelf", "-sW", f.toString()).split("\n")) {
+        for (String l : dev.kobj.testkit.Tools.run("readelf", "-sW", f.toString()).split("\n")) {
             Matcher m = p.matcher(l);
             if (m.find()) {
                 out.add(new Sym(m.group(3), m.group(1), m.group(2)));
@@ -149,7 +149,7 @@ class KernelLayoutTest {
     @ParameterizedTest
     @MethodSource("objects")
     void linux61(Path f) throws Exception {
-        ExternalTools.require("readelf");
+        dev.kobj.testkit.Tools.require("readelf");
         List<Sec> secs = sections(f);
         List<Sym> syms = symbols(f);
         try (ElfFile elf = ElfFile.open(f); LoadedImage img = link(elf, LayoutStrategy.LINUX_6_1, Map.of())) {
@@ -225,7 +225,7 @@ class KernelLayoutTest {
     @ParameterizedTest
     @MethodSource("objects")
     void linux64(Path f) throws Exception {
-        ExternalTools.require("readelf");
+        dev.kobj.testkit.Tools.require("readelf");
         List<Sec> secs = sections(f);
         List<Sym> syms = symbols(f);
         List<String> order = List.of("text", "data", "rodata", "ro_after_init", "init_text", "init_data", "init_rodata");

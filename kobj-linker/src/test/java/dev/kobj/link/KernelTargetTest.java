@@ -27,7 +27,7 @@ class KernelTargetTest {
 
     static Set<String> types(Path f) throws Exception {
         Set<String> out = new TreeSet<>();
-        for (String l : ExternalTools.run("readelf", "-rW", f.toString()).split("\n")) {
+        for (String l : dev.kobj.testkit.Tools.run("readelf", "-rW", f.toString()).split("\n")) {
             Matcher m = Pattern.compile("\\s(R_[A-Z0-9_]+)\\s").matcher(l);
             if (m.find()) {
                 out.add(m.group(1));
@@ -61,15 +61,15 @@ class KernelTargetTest {
 
     @Test
     void relocationTypesTheTargetsLoaderRefuses() throws Exception {
-        ExternalTools.require("readelf");
-        Path x86 = TestObjects.root().resolve("obj/x86_64-gcc-kernel/x86_64.o");
+        dev.kobj.testkit.Tools.require("readelf");
+        Path x86 = dev.kobj.testkit.Testdata.root().resolve("obj/x86_64-gcc-kernel/x86_64.o");
         Set<String> x86Refused = minus(types(x86), "R_X86_64_NONE", "R_X86_64_64", "R_X86_64_32", "R_X86_64_32S",
                 "R_X86_64_PC32", "R_X86_64_PLT32", "R_X86_64_PC64");
         assertThat(x86Refused).contains("R_X86_64_GOTPCREL", "R_X86_64_REX_GOTPCRELX");
         assertThat(refused(x86, new KernelTarget("6.1.0-57-amd64", 62, 0))).isEqualTo(x86Refused);
         assertThat(refused(x86, new KernelTarget("6.12.48+deb13-amd64", 62, 0))).isEqualTo(x86Refused);
 
-        Path a64 = TestObjects.root().resolve("obj/aarch64-small/aarch64.o");
+        Path a64 = dev.kobj.testkit.Testdata.root().resolve("obj/aarch64-small/aarch64.o");
         Set<String> a64Refused = new TreeSet<>();
         for (String t : types(a64)) {
             if (t.contains("GOT")) {
@@ -79,7 +79,7 @@ class KernelTargetTest {
         assertThat(a64Refused).isNotEmpty();
         assertThat(refused(a64, new KernelTarget("6.1.0-57-arm64", 183, 0))).isEqualTo(a64Refused);
 
-        Path rv = TestObjects.root().resolve("obj/riscv64-medany/riscv.o");
+        Path rv = dev.kobj.testkit.Testdata.root().resolve("obj/riscv64-medany/riscv.o");
         Set<String> rv61 = minus(types(rv), "R_RISCV_32", "R_RISCV_64", "R_RISCV_BRANCH", "R_RISCV_JAL", "R_RISCV_CALL",
                 "R_RISCV_CALL_PLT", "R_RISCV_GOT_HI20", "R_RISCV_PCREL_HI20", "R_RISCV_PCREL_LO12_I",
                 "R_RISCV_PCREL_LO12_S", "R_RISCV_HI20", "R_RISCV_LO12_I", "R_RISCV_LO12_S", "R_RISCV_RVC_BRANCH",
@@ -93,7 +93,7 @@ class KernelTargetTest {
     void structModuleSizeFromTheTargetTree() throws Exception {
         String c = System.getProperty("kobj.corpus");
         assumeTrue(c != null && !c.isBlank() && !c.startsWith("$"), "no corpus (set -Dkobj.corpus=DIR)");
-        ExternalTools.require("readelf");
+        dev.kobj.testkit.Tools.require("readelf");
         for (String arch : List.of("amd64", "arm64")) {
             Path tree = Path.of(c, arch, "lib/modules");
             assumeTrue(Files.isDirectory(tree), "no corpus for " + arch);
@@ -102,7 +102,7 @@ class KernelTargetTest {
             try (var s = Files.walk(tree)) {
                 first = s.filter(f -> f.toString().endsWith(".ko")).sorted().findFirst().orElseThrow();
             }
-            String line = ExternalTools.grep(ExternalTools.run("readelf", "-SW", first.toString()),
+            String line = dev.kobj.testkit.Tools.grep(dev.kobj.testkit.Tools.run("readelf", "-SW", first.toString()),
                     "\\.gnu\\.linkonce\\.this_module ").getFirst();
             Matcher m = Pattern.compile("this_module\\s+\\S+\\s+[0-9a-f]+\\s+[0-9a-f]+\\s+([0-9a-f]+)").matcher(line);
             assertThat(m.find()).as(line).isTrue();

@@ -83,9 +83,6 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also list the modules that would load.")
     boolean verbose;
 
-    @Option(names = "--json", description = "Print JSON: every module with its status and problems, and the summary.")
-    boolean json;
-
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 

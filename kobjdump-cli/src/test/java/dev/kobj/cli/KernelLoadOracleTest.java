@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.SectionHeader;
-import dev.kobj.testkit.kernel.DataPlaceholders;
-import dev.kobj.testkit.kernel.GuestReport;
-import dev.kobj.testkit.kernel.GuestStep;
-import dev.kobj.testkit.kernel.KernelImage;
-import dev.kobj.testkit.kernel.KernelOracle;
-import dev.kobj.testkit.kernel.LinkReplay;
-import dev.kobj.testkit.kernel.ModuleTree;
-import dev.kobj.testkit.kernel.Outside;
+import dev.kobj.cli.kernel.DataPlaceholders;
+import dev.kobj.cli.kernel.GuestReport;
+import dev.kobj.cli.kernel.GuestStep;
+import dev.kobj.cli.kernel.KernelImage;
+import dev.kobj.cli.kernel.KernelOracle;
+import dev.kobj.cli.kernel.LinkReplay;
+import dev.kobj.cli.kernel.ModuleTree;
+import dev.kobj.cli.kernel.Outside;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -52,7 +52,7 @@ class KernelLoadOracleTest {
         KernelImage kernel = Outside.kernel(series, arch);
         Path work = Paths.get("target", "kernel-oracle", kernel.release());
         Files.createDirectories(work);
-        KernelOracle oracle = new KernelOracle(kernel, Tools.testdata(), work);
+        KernelOracle oracle = new KernelOracle(kernel, dev.kobj.testkit.Testdata.root(), work);
         ModuleTree tree = oracle.tree();
         List<String> targets = ModuleTree.sample(tree.names(), sample(), SEED);
 
@@ -158,7 +158,7 @@ class KernelLoadOracleTest {
             s.append("  ").append(d).append('\n');
         }
         for (String u : unloads) {
-            String ke = dev.kobj.testkit.kernel.Errno.name(report.unloads.get(u).errno());
+            String ke = dev.kobj.cli.kernel.Errno.name(report.unloads.get(u).errno());
             String ko = kobj.unloads().get(u);
             s.append(String.format("rmmod %s: kernel %s, kobj %s%s%n", u, ke, ko,
                     ke.equals(ko) || (ke.equals("EAGAIN") && "EWOULDBLOCK".equals(ko)) ? "" : "  DIFF"));

@@ -1,8 +1,8 @@
 package dev.kobj.cli;
 
-import dev.kobj.testkit.kernel.GuestReport;
-import dev.kobj.testkit.kernel.KernelImage;
-import dev.kobj.testkit.kernel.LinkReplay;
+import dev.kobj.cli.kernel.GuestReport;
+import dev.kobj.cli.kernel.KernelImage;
+import dev.kobj.cli.kernel.LinkReplay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfSymbol;
-import dev.kobj.testkit.kernel.DataPlaceholders;
-import dev.kobj.testkit.kernel.Errno;
-import dev.kobj.testkit.kernel.GuestReport;
-import dev.kobj.testkit.kernel.GuestStep;
-import dev.kobj.testkit.kernel.KernelImage;
-import dev.kobj.testkit.kernel.KernelOracle;
-import dev.kobj.testkit.kernel.ModuleTree;
-import dev.kobj.testkit.kernel.ModuleVariant;
-import dev.kobj.testkit.kernel.Outside;
+import dev.kobj.cli.kernel.DataPlaceholders;
+import dev.kobj.cli.kernel.Errno;
+import dev.kobj.cli.kernel.GuestReport;
+import dev.kobj.cli.kernel.GuestStep;
+import dev.kobj.cli.kernel.KernelImage;
+import dev.kobj.cli.kernel.KernelOracle;
+import dev.kobj.cli.kernel.ModuleTree;
+import dev.kobj.cli.kernel.ModuleVariant;
+import dev.kobj.cli.kernel.Outside;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -52,7 +52,7 @@ class KernelVerdictTest {
         KernelImage kernel = Outside.kernel(series, arch);
         Path work = Paths.get("target", "kernel-verdicts", kernel.release());
         Files.createDirectories(work);
-        KernelOracle oracle = new KernelOracle(kernel, Tools.testdata(), work).loadSeconds(15);
+        KernelOracle oracle = new KernelOracle(kernel, dev.kobj.testkit.Testdata.root(), work).loadSeconds(15);
         ModuleTree tree = oracle.tree();
         Symvers symvers = Symvers.read(kernel.symvers());
         List<Case> cases = cases(tree, symvers, arch);
@@ -141,7 +141,7 @@ class KernelVerdictTest {
         assertThat(s.errno()).as("sig_enforce refuses unsigned %s: %s", plain, s.dmesg()).isNotZero();
         Path unsigned = work.resolve("unsigned-" + plain + ".ko");
         Files.write(unsigned, plainBytes);
-        var v = LinkCommandTest.kobjdump("verify", "--cert", Tools.testdata().resolve("special/signing-cert.pem").toString(),
+        var v = LinkCommandTest.kobjdump("verify", "--cert", dev.kobj.testkit.Testdata.root().resolve("special/signing-cert.pem").toString(),
                 unsigned.toString());
         total++;
         matched += compare(text, "unsigned (sig_enforce)", plain, s, v.rc(), v.out() + v.err()) ? 1 : 0;

@@ -1,4 +1,4 @@
-package dev.kobj.testkit.kernel;
+package dev.kobj.cli.kernel;
 
 import dev.kobj.elf.SectionHeader;
 import java.util.List;

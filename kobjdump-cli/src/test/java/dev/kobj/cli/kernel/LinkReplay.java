@@ -1,4 +1,4 @@
-package dev.kobj.testkit.kernel;
+package dev.kobj.cli.kernel;
 
 import dev.kobj.cli.KobjDump;
 import dev.kobj.elf.ElfFile;

@@ -1,4 +1,4 @@
-package dev.kobj.testkit.kernel;
+package dev.kobj.cli.kernel;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
