@@ -1,5 +1,10 @@
 package dev.kobj.cli;
 
+import dev.kobj.testkit.Corpus;
+import dev.kobj.testkit.Depmod;
+import dev.kobj.testkit.Readelf;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +45,7 @@ class DepmodGraphTest {
     void smallTreeGraphIsKmodsDependencies() throws Exception {
         Path base = tmp.resolve("base");
         Path tree = base.resolve("lib/modules/6.1.0-kobj");
-        Path src = Tools.testdata().resolve("obj/x86_64-gcc-kernel");
+        Path src = Testdata.root().resolve("obj/x86_64-gcc-kernel");
         Files.createDirectories(tree.resolve("kernel/lib"));
         Files.createDirectories(tree.resolve("kernel/drivers/misc"));
         Files.copy(src.resolve("exporter.o"), tree.resolve("kernel/lib/exporter.ko"));
@@ -69,7 +74,7 @@ class DepmodGraphTest {
     void debianAmd64TreeGraphIsKmodsDependencies() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("kobj.corpus.enabled"),
                 "the corpus oracle runs in the Maven profile 'corpus' (mvn -Pcorpus verify)");
-        Path base = CorpusReadelfOracleTest.corpus().resolve("amd64");
+        Path base = Corpus.root().resolve("amd64");
         Path modules = base.resolve("lib/modules");
         if (!Files.isDirectory(modules)) {
             String msg = "corpus " + modules + " is missing: run scripts/fetch-corpus.sh";
@@ -88,15 +93,7 @@ class DepmodGraphTest {
 
     /** Runs kmod's depmod and kobjdump depmod --dot and --json on BASE/lib/modules/VERSION; returns depmod's lists. */
     private Map<String, List<String>> compare(Path base, String version) throws Exception {
-        Path depmod = CorpusDepmodOracleTest.depmod();
-        if (depmod == null) {
-            String msg = "depmod is not installed (Debian: kmod)";
-            if (Tools.ci()) {
-                throw new AssertionError("CI=true but " + msg);
-            }
-            Assumptions.abort(msg);
-        }
-        Map<String, List<String>> theirs = CorpusDepmodOracleTest.parse(CorpusDepmodOracleTest.runDepmod(depmod, base, version));
+        Map<String, List<String>> theirs = Depmod.parse(Depmod.modulesDep(base, version));
         Path tree = base.resolve("lib/modules").resolve(version);
 
         // By name, as the DOT names modules (kmod's name: file name without .ko*, '-' as '_').

@@ -1,5 +1,10 @@
 package dev.kobj.cli;
 
+import dev.kobj.testkit.Corpus;
+import dev.kobj.testkit.Depmod;
+import dev.kobj.testkit.Readelf;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -126,7 +131,7 @@ class ExtrasTest {
 
     @Test
     void progressBarOnlyWhenStderrIsATerminalOrAskedFor() {
-        String objs = Tools.testdata().resolve("obj/x86_64-gcc-kernel").toString();
+        String objs = Testdata.root().resolve("obj/x86_64-gcc-kernel").toString();
         var quiet = LinkCommandTest.kobjdump("stats", objs);
         assertThat(quiet.rc()).isZero();
         assertThat(quiet.err()).doesNotContain("\r");

@@ -1,5 +1,10 @@
 package dev.kobj.cli;
 
+import dev.kobj.testkit.Corpus;
+import dev.kobj.testkit.Depmod;
+import dev.kobj.testkit.Readelf;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -58,7 +63,7 @@ class LinkSvgTest {
         if (!base.isEmpty()) {
             args.addAll(List.of("--base", base));
         }
-        args.add(Tools.testdata().resolve(object).toString());
+        args.add(Testdata.root().resolve(object).toString());
         var r = LinkCommandTest.kobjdump(args.toArray(String[]::new));
         assertThat(r.rc()).as(r.err()).isZero();
 
@@ -97,7 +102,7 @@ class LinkSvgTest {
 
         List<String> fromSvg = boxes.stream().map(b -> b.name() + " " + Long.toHexString(b.address()) + " "
                 + Long.toHexString(b.size())).sorted().toList();
-        List<String> fromReadelf = Exec.sections(Exec.run(readelf, "-SW", elf.toString())).stream()
+        List<String> fromReadelf = Readelf.sectionLines(Tools.run(readelf, "-SW", elf.toString())).stream()
                 .filter(s -> s.flags().contains("A"))
                 .map(s -> s.name() + " " + Long.toHexString(s.address()) + " " + Long.toHexString(s.size()))
                 .sorted().toList();
@@ -107,7 +112,7 @@ class LinkSvgTest {
         }
 
         // Regions: a PT_LOAD at each address, with the region's permissions.
-        Matcher m = LOAD.matcher(Exec.run(readelf, "-lW", elf.toString()));
+        Matcher m = LOAD.matcher(Tools.run(readelf, "-lW", elf.toString()));
         Map<Long, String> loads = new HashMap<>();
         while (m.find()) {
             String flg = m.group(2);

@@ -1,5 +1,10 @@
 package dev.kobj.cli;
 
+import dev.kobj.testkit.Corpus;
+import dev.kobj.testkit.Depmod;
+import dev.kobj.testkit.Readelf;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +37,7 @@ class ResultsJsonTest {
     @Test
     void checkJsonHasReadelfsUnknownSymbolsAndRelocationCount() throws Exception {
         Tools.require("readelf");
-        Path src = Tools.testdata().resolve("obj/x86_64-gcc-kernel");
+        Path src = Testdata.root().resolve("obj/x86_64-gcc-kernel");
         Path map = Files.writeString(dir.resolve("System.map"), LinkCommandTest.X86_MAP);
         var r = LinkCommandTest.kobjdump("check", "--json", "--kernel", map.toString(),
                 src.resolve("module.o").toString(), src.resolve("importer.o").toString());
@@ -45,7 +50,7 @@ class ResultsJsonTest {
         assertThat(refused.get("status").asText()).isEqualTo("refused");
 
         List<String> unknown = new ArrayList<>();
-        for (String l : Exec.run("readelf", "-sW", src.resolve("importer.o").toString()).split("\n")) {
+        for (String l : Tools.run("readelf", "-sW", src.resolve("importer.o").toString()).split("\n")) {
             String[] f = l.trim().split("\\s+");
             if (f.length == 8 && f[6].equals("UND") && f[4].equals("GLOBAL")
                     && !LinkCommandTest.X86_SYMBOLS.containsKey(f[7])) {
@@ -66,10 +71,10 @@ class ResultsJsonTest {
     /** {@return readelf -rW's entry count over the tables whose section readelf -SW flags SHF_ALLOC} */
     private static long loadedRelocations(Path object) throws Exception {
         Map<String, String> flags = new HashMap<>();
-        for (Exec.Section s : Exec.sections(Exec.run("readelf", "-SW", object.toString()))) {
+        for (Readelf.SectionLine s : Readelf.sectionLines(Tools.run("readelf", "-SW", object.toString()))) {
             flags.put(s.name(), s.flags());
         }
-        Matcher m = TABLE.matcher(Exec.run("readelf", "-rW", object.toString()));
+        Matcher m = TABLE.matcher(Tools.run("readelf", "-rW", object.toString()));
         long n = 0;
         while (m.find()) {
             if (flags.getOrDefault(m.group(1), "").contains("A")) {
@@ -81,7 +86,7 @@ class ResultsJsonTest {
 
     @Test
     void verifyJsonNamesOpensslsSignerAndTheKernelsErrno() throws Exception {
-        Path special = Tools.testdata().resolve("special");
+        Path special = Testdata.root().resolve("special");
         Path cert = special.resolve("signing-cert.pem");
         var subject = SignCommandTest.openssl("x509", "-in", cert.toString(), "-noout", "-subject", "-nameopt", "RFC2253");
         String expected = subject.out().strip().replaceFirst("^subject=", "");
@@ -103,7 +108,7 @@ class ResultsJsonTest {
 
     @Test
     void modprobeJsonIsTheTable() throws Exception {
-        Path src = Tools.testdata().resolve("obj/x86_64-gcc-kernel");
+        Path src = Testdata.root().resolve("obj/x86_64-gcc-kernel");
         Path tree = dir.resolve("lib/modules/6.1.0");
         Files.createDirectories(tree.resolve("kernel/lib"));
         Files.copy(src.resolve("exporter.o"), tree.resolve("kernel/lib/kobj-exporter.ko"));
