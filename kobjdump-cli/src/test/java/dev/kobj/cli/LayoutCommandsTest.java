@@ -29,7 +29,7 @@ class LayoutCommandsTest {
     }
 
     private static Path module() {
-        return Tools.testdata().resolve("special/module.ko");
+        return dev.kobj.testkit.Testdata.root().resolve("special/module.ko");
     }
 
     static List<String> symbolNames(String readelfS) {
@@ -46,14 +46,14 @@ class LayoutCommandsTest {
 
     @Test
     void regionsAtTheirBasesAndEverySymbolKept() throws Exception {
-        Tools.require("readelf");
+        dev.kobj.testkit.Tools.require("readelf");
         Path out = dir.resolve("out.elf");
         var r = LinkCommandTest.kobjdump("link", "--kernel", sysmap().toString(), "--layout", "linux-6.4",
                 "--base", "text=0xffffffffc0400000", "--base", "init_text=0xffffffffc0200000", "--base",
                 "data=0xffffffffc0600000", "-o", out.toString(), "--map", "--json", module().toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.rc()).isZero();
-        List<Exec.Section> secs = Exec.sections(Exec.run("readelf", "-SW", out.toString()));
+        List<dev.kobj.testkit.Readelf.SectionLine> secs = dev.kobj.testkit.Readelf.sectionLines(dev.kobj.testkit.Tools.run("readelf", "-SW", out.toString()));
         Map<String, Long> expected = Map.of(".text", 0xffffffffc0400000L, ".init.text", 0xffffffffc0200000L);
         for (var e : expected.entrySet()) {
             assertThat(secs.stream().filter(s -> s.name().equals(e.getKey())).findFirst().orElseThrow().address())
@@ -77,8 +77,8 @@ class LayoutCommandsTest {
         }
         assertThat(n).isPositive();
         // the image's .symtab holds every named symbol of the module, locals included
-        List<String> in = symbolNames(Exec.run("readelf", "-sW", module().toString()));
-        List<String> outNames = symbolNames(Exec.run("readelf", "-sW", out.toString()));
+        List<String> in = symbolNames(dev.kobj.testkit.Tools.run("readelf", "-sW", module().toString()));
+        List<String> outNames = symbolNames(dev.kobj.testkit.Tools.run("readelf", "-sW", out.toString()));
         for (String s : in) {
             assertThat(outNames).as("symbol " + s).contains(s);
         }
