@@ -5,7 +5,7 @@
 #
 # Debian 12 (bookworm) packages needed to regenerate:
 #   gcc clang binutils
-#   gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+#   gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross (static kload)
 #   gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu
 #   xz-utils zstd gzip openssl coreutils gawk (or mawk)
 #
@@ -334,6 +334,16 @@ openssl smime -verify -binary -inform DER -in "$TMP/module.p7s" -content special
 	-certfile special/signing-cert.pem -nointern -noverify >/dev/null 2>&1 ||
 	die "signature of module-signed.ko does not verify"
 golden special/module-signed.ko readelf x86_64 "module.ko + PKCS#7 signature (sha256, RSA test key special/signing-key.pem) + module_signature + marker; length in module-signed.siglen"
+
+# ---------------------------------------------------------------------------
+# kernel/kload-<arch>: the static helper that the real-kernel oracle puts in the guest's
+# initramfs (finit_module once, delete_module, /proc/kcore peek); see src/kernel/kload.c.
+build_kload() { # CC ARCH
+	mkdir -p kernel
+	"$1" -static -O2 -Wall -s -o "kernel/kload-$2" src/kernel/kload.c
+}
+build_kload gcc x86_64
+build_kload aarch64-linux-gnu-gcc aarch64
 
 # ---------------------------------------------------------------------------
 printf '%s\n' "${TSV_ROWS[@]}" >objects.tsv

@@ -128,10 +128,45 @@ final class CheckRun {
                 add(Kind.WRITABLE_EXECUTABLE, "", "section " + s.name() + " is W+X");
             }
         }
+        targetChecks();
         for (var t : elf.relocationTables()) {
             if (t.section().type() == SHT_REL && t.target() != null && Link.loaded(t.target()) && t.size() > 0) {
                 add(Kind.ABI_MISMATCH, "", t.section().name() + ": REL relocation unsupported (the kernel applies "
                         + "only RELA on x86-64, AArch64 and RISC-V)");
+            }
+        }
+    }
+
+    /**
+     * The checks that need the target kernel ({@link LoadPolicy#target}): Linux 6.x's
+     * "module %s: .gnu.linkonce.this_module section size must match the kernel's built struct
+     * module size at run time" (ENOEXEC), and each relocation type its apply_relocate_add does not
+     * know ("Unknown rela relocation: %u" on x86-64, "unsupported RELA relocation: %llu" on arm64,
+     * "Unknown relocation type %u" on riscv), named once per type.
+     */
+    private void targetChecks() throws ElfFormatException {
+        KernelTarget t = policy.target();
+        if (t == null) {
+            return;
+        }
+        var mod = elf.section(".gnu.linkonce.this_module");
+        if (t.thisModuleSize() > 0 && mod.isPresent() && mod.get().size() != t.thisModuleSize()) {
+            add(Kind.NOT_A_MODULE, "", ".gnu.linkonce.this_module section size must match the kernel's built struct "
+                    + "module size at run time (" + mod.get().size() + " bytes, " + t.release() + " has "
+                    + t.thisModuleSize() + ")");
+        }
+        java.util.Set<Long> named = new java.util.TreeSet<>();
+        for (var r : elf.relocationTables()) {
+            if (r.target() == null || !Link.loaded(r.target())) {
+                continue;
+            }
+            for (long i = 0; i < r.size(); i++) {
+                long type = r.type(i);
+                if (!t.acceptsRelocation((int) type) && named.add(type)) {
+                    add(Kind.RELOCATION, "", r.section().name() + "[" + i + "]: relocation type " + type + " ("
+                            + dev.kobj.elf.RelocationTypes.nameOrUnrecognized(elf.header().machine(), type)
+                            + ") is not one the " + t.release() + " kernel's apply_relocate_add knows");
+                }
             }
         }
     }

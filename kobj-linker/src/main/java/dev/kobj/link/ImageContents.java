@@ -26,7 +26,8 @@ final class ImageContents {
      * PT_LOAD per region with the region's final permissions, and every symbol of the object
      * with its final address. Symbols that were undefined become SHN_ABS at the address they
      * resolved to (0 for an unresolved weak one); symbols of sections that are not loaded
-     * (.modinfo, debug info) are left out, having no address; each stub entry gets a local
+     * (.modinfo, debug info) are kept as SHN_ABS at their st_value, so the image holds every
+     * symbol of the object; each stub entry gets a local
      * symbol {@code NAME@plt} or {@code NAME@got} ({@code NAME+0xA@...} with an addend), so
      * that a disassembler names the veneer a call goes through.
      */
@@ -68,8 +69,11 @@ final class ImageContents {
         for (LoadedImage.LinkedSymbol ls : symbols) {
             dev.kobj.elf.ElfSymbol s = ls.symbol();
             switch (ls.source()) {
-                case NULL, NOT_LOADED -> {
+                case NULL -> {
                 }
+                case NOT_LOADED -> // .modinfo, debug info: kept, at their st_value, since they have no address
+                        w.symbol(new Symbol(s.type() == STT_SECTION ? "" : s.name(), ls.address(), s.size(), s.info(),
+                                s.other(), ABS));
                 case DEFINED -> {
                     Integer sec = byInput.get((int) s.shndx());
                     if (sec != null) {

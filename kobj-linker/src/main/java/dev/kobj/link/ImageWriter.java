@@ -133,7 +133,8 @@ public final class ImageWriter {
      * PT_LOAD per region with the region's final permissions, and every symbol of the object
      * with its final address. Symbols that were undefined become SHN_ABS at the address they
      * resolved to (0 for an unresolved weak one); symbols of sections that are not loaded
-     * (.modinfo, debug info) are left out, having no address; each stub entry gets a local
+     * (.modinfo, debug info) are kept as SHN_ABS at their st_value, so the image holds every
+     * symbol of the object; each stub entry gets a local
      * symbol {@code NAME@plt} or {@code NAME@got} ({@code NAME+0xA@...} with an addend), so
      * that a disassembler names the veneer a call goes through.
      */

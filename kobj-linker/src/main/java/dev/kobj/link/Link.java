@@ -30,6 +30,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,13 +54,13 @@ final class Link {
 
     private RelocationEngine engine;
     private Resolution resolution;
-    private Layout layout;
+    private LayoutStrategy strategy;
+    private LayoutPlan plan;
     private StubNeeds needs;
     private final List<RelocationTable> tables = new ArrayList<>();
-    private final Map<LoadedImage.Layout, Allocation> byLayout = new EnumMap<>(LoadedImage.Layout.class);
-    private final List<Region> regions = new ArrayList<>();
-    private final Map<Integer, PlacedSection> placed = new LinkedHashMap<>();
-    private final List<StubSection> stubs = new ArrayList<>();
+    private Placement placement;
+    private Map<Integer, PlacedSection> placed;
+    private List<StubSection> stubs;
     private long gotBase;
     private VeneerPool veneers = VeneerPool.none();
     private long[] values;
@@ -136,6 +137,10 @@ final class Link {
         }
         engine = c.engine;
         resolution = c.resolution;
+        if (engine instanceof dev.kobj.reloc.aarch64.AArch64Engine a
+                && a.erratum843419() != request.erratum843419(elf)) {
+            engine = new dev.kobj.reloc.aarch64.AArch64Engine(request.erratum843419(elf));
+        }
     }
 
     // ---------------------------------------------------------------- 2. arch pre-scan
@@ -179,11 +184,12 @@ final class Link {
             }
             load.add(s);
         }
-        layout = new Layout(load, needs.pltSize(), needs.veneerSize(), needs.gotSize(), needs.alignments());
-        for (long size : layout.sizes.values()) {
-            if (size > MAX_LAYOUT) {
-                throw new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": image of 0x" + Long.toHexString(size)
-                        + " bytes beyond kobj's limit", null);
+        strategy = request.layout() != null ? request.layout() : LayoutStrategy.forObject(elf);
+        plan = strategy.plan(new LayoutInput(elf, load, needs, request.kallsymsAll(elf), request.erratum843419(elf)));
+        for (LayoutPlan.Area a : plan.areas) {
+            if (a.size() > MAX_LAYOUT) {
+                throw new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": image of 0x"
+                        + Long.toHexString(a.size()) + " bytes beyond kobj's limit", null);
             }
         }
     }
@@ -191,115 +197,18 @@ final class Link {
     // ---------------------------------------------------------------- 4. allocation
 
     private void allocate() throws LinkException, ElfFormatException {
-        long coreSize = layout.sizes.get(LoadedImage.Layout.CORE);
-        long initSize = layout.sizes.get(LoadedImage.Layout.INIT);
-        long base = request.base();
-        if (base % Linker.PAGE_SIZE != 0) {
-            throw new LinkException(Kind.MEMORY, elf.name(), elf.name() + ": base 0x" + Long.toHexString(base)
-                    + " is not page-aligned", null);
-        }
-        // A layout with no bytes still gets one page, so that its sections (all empty) have an address.
-        Allocation core = request.memory().allocate(base, Math.max(coreSize, Linker.PAGE_SIZE), Linker.PAGE_SIZE);
-        allocations.add(core);
-        byLayout.put(LoadedImage.Layout.CORE, core);
-        // Init sections that are all empty still need an address (found by fuzzing: a module
-        // whose only init section has sh_size 0 had no init allocation for its slot).
-        boolean initSlots = layout.slots.stream().anyMatch(slot -> slot.layout() == LoadedImage.Layout.INIT);
-        if (initSize == 0 && initSlots) {
-            initSize = Linker.PAGE_SIZE;
-        }
-        if (initSize > 0) {
-            long next = core.address() + core.size();
-            next = Layout.align(next, Linker.PAGE_SIZE);
-            Allocation init;
-            if (base != 0) {
-                init = request.memory().allocate(next, initSize, Linker.PAGE_SIZE);
-            } else {
-                init = allocateNear(next, initSize);
-            }
-            allocations.add(init);
-            byLayout.put(LoadedImage.Layout.INIT, init);
-        }
-        for (var l : LoadedImage.Layout.values()) {
-            Allocation a = byLayout.get(l);
-            if (a == null) {
-                continue;
-            }
-            for (Layout.Span s : layout.spans.get(l).values()) {
-                if (!s.occupied()) {
-                    continue;
-                }
-                String name = l.name().toLowerCase() + "." + s.part().name().toLowerCase();
-                regions.add(new Region(name, l, s.part(), a.address() + s.offset(), s.size(), s.used(),
-                        s.part().permissions()));
-            }
-        }
-        for (Layout.Slot slot : layout.slots) {
-            Allocation a = byLayout.get(slot.layout());
-            long addr = a.address() + slot.offset();
-            Region r = regionAt(slot.layout(), slot.part());
-            SectionHeader s = slot.section();
-            PlacedSection p = new PlacedSection(s.name(), s.index(), addr, s.size(), r, s);
-            placed.put(s.index(), p);
-            if (!s.isNobits() && s.size() > 0) {
-                MemorySegment src = elf.contents(s);
-                MemorySegment.copy(src, 0, a.segment(), slot.offset(), s.size());
-            }
-        }
-        Allocation c = byLayout.get(LoadedImage.Layout.CORE);
-        gotBase = c.address() + layout.gotOffset;
-        if (needs.gotSize() > 0) {
-            stubs.add(stubSection(GOT_NAME, StubKind.GOT, layout.gotOffset, needs.gotSize(), needs.gotEntrySize(),
-                    Part.RODATA, needs.gotEntries()));
-        }
-        if (needs.pltSize() > 0) {
-            stubs.add(stubSection(PLT_NAME, StubKind.PLT, layout.pltOffset, needs.pltSize(), needs.pltEntrySize(),
-                    Part.TEXT, needs.pltEntries()));
-        }
-        if (needs.veneerSize() > 0) {
-            StubSection v = stubSection(VENEERS_NAME, StubKind.VENEER, layout.veneerOffset, needs.veneerSize(),
-                    needs.pltEntrySize(), Part.TEXT, List.of());
-            stubs.add(v);
-            veneers = new VeneerPool(core.segment().asSlice(layout.veneerOffset, needs.veneerSize()), v.address(),
-                    needs.pltEntrySize());
-        }
+        placement = new Placement(elf, request, plan, allocations);
+        placement.run(needs);
+        placed = placement.placed;
+        stubs = placement.stubs;
+        gotBase = placement.gotBase;
+        veneers = placement.veneers;
         for (PlacedSection p : placed.values()) {
             request.listener().placed(p);
         }
         for (StubSection s : stubs) {
             request.listener().stubs(s);
         }
-    }
-
-    /** Init next to core when the memory agrees (branches between them stay short), else where it likes. */
-    private Allocation allocateNear(long next, long size) throws LinkException {
-        try {
-            return request.memory().allocate(next, size, Linker.PAGE_SIZE);
-        } catch (LinkException e) {
-            return request.memory().allocate(0, size, Linker.PAGE_SIZE);
-        }
-    }
-
-    private Region regionAt(LoadedImage.Layout l, Part p) {
-        for (Region r : regions) {
-            if (r.layout() == l && r.part() == p) {
-                return r;
-            }
-        }
-        throw new IllegalStateException("no region " + l + "." + p);
-    }
-
-    private StubSection stubSection(String name, StubKind kind, long offset, long size, int entrySize, Part part,
-            Iterable<StubNeeds.Target> keys) {
-        long base = byLayout.get(LoadedImage.Layout.CORE).address() + offset;
-        Map<StubNeeds.Target, Long> entries = new LinkedHashMap<>();
-        long at = base;
-        for (StubNeeds.Target t : keys) {
-            entries.put(t, at);
-            at += entrySize;
-        }
-        return new StubSection(name, kind, base, size, entrySize, regionAt(LoadedImage.Layout.CORE, part),
-                java.util.Collections.unmodifiableMap(entries));
     }
 
     // ---------------------------------------------------------------- 5. resolution
@@ -354,13 +263,12 @@ final class Link {
     // ---------------------------------------------------------------- 6. stubs, then relocation
 
     private void writeStubs() throws LinkException {
-        Allocation core = byLayout.get(LoadedImage.Layout.CORE);
-        MemorySegment seg = core.segment();
         for (StubSection st : stubs) {
             if (st.kind() != StubKind.GOT) {
                 continue;
             }
-            MemorySegment got = seg.asSlice(st.address() - core.address(), st.size());
+            Allocation core = placement.allocationOf(st.region());
+            MemorySegment got = core.segment().asSlice(st.address() - core.address(), st.size());
             for (var e : st.entries().entrySet()) {
                 engine.writeGotEntry(got, e.getValue() - st.address(), order, target(e.getKey()));
             }
@@ -369,7 +277,8 @@ final class Link {
             if (st.kind() != StubKind.PLT) {
                 continue;
             }
-            MemorySegment plt = seg.asSlice(st.address() - core.address(), st.size());
+            Allocation core = placement.allocationOf(st.region());
+            MemorySegment plt = core.segment().asSlice(st.address() - core.address(), st.size());
             for (var e : st.entries().entrySet()) {
                 Long slot = gotSlot(e.getKey());
                 try {
@@ -427,7 +336,7 @@ final class Link {
         List<Fixup> fixups = new ArrayList<>();
         for (RelocationTable t : tables) {
             PlacedSection sec = placed.get(t.target().index());
-            Allocation a = byLayout.get(sec.region().layout());
+            Allocation a = placement.allocationOf(sec.region());
             MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(), sec.size());
             fill(fixups, sec, t, false);
             try {
@@ -496,19 +405,20 @@ final class Link {
     // ---------------------------------------------------------------- 7. finalize (W^X)
 
     private LinkedImage finish() throws LinkException, ElfFormatException {
-        for (Region r : regions) {
+        for (Region r : placement.regions) {
             if (r.size() == 0) {
                 continue;
             }
-            Allocation a = byLayout.get(r.layout());
+            Allocation a = placement.allocationOf(r);
             var perms = r.part() == Part.RO_AFTER_INIT ? Allocation.Permissions.RW : r.permissions();
             a.protect(r.address() - a.address(), r.size(), perms);
         }
         List<PlacedSection> sections = new ArrayList<>(placed.values());
         sections.sort((x, y) -> Long.compareUnsigned(x.address(), y.address()));
         String name = CheckRun.moduleName(elf);
-        LinkedImage image = new LinkedImage(elf, name, engine.arch(), request.memory(), byLayout, regions, sections,
+        LinkedImage image = new LinkedImage(elf, name, engine.arch(), request.memory(), strategy, placement, sections,
                 stubs, linked, relocations);
+        image.moduleFootprint(plan.moduleSize, placement.byArea.get(plan.moduleBaseArea));
         image.exports(Exports.read(elf, image, engine, name));
         return image;
     }

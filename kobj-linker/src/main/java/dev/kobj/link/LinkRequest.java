@@ -20,9 +20,19 @@ import java.util.Optional;
  * @param bindings extra name → address bindings, searched after {@code symbols} (native
  *                 functions, Java upcall stubs, test addresses)
  * @param listener watches the link; {@link #NO_LISTENER} by default
+ * @param layout   the layout to use, or null for the one of the module's vermagic release
+ *                 ({@link LayoutStrategy#forObject})
+ * @param bases    region name → address ("core", "init"; "text", "data", "rodata",
+ *                 "ro_after_init", "init_text", "init_data", "init_rodata"; "kobj_stubs",
+ *                 "percpu"): where each allocation goes, overriding {@code base} for the first
+ * @param kallsymsAll   whether the target kernel has CONFIG_KALLSYMS_ALL (it sizes the core
+ *                      kallsyms copy); null: not on arm64 (as Debian's 6.1 arm64 kernel), yes elsewhere
+ * @param erratum843419 whether the target CPU needs the Cortex-A53 erratum 843419 workaround
+ *                      (AArch64 only); null: yes, the relocation engine's default
  */
 public record LinkRequest(HostMemory memory, SymbolLookup symbols, long base, LoadPolicy policy,
-        Map<String, Long> bindings, LinkListener listener) {
+        Map<String, Long> bindings, LinkListener listener, LayoutStrategy layout, Map<String, Long> bases,
+        Boolean kallsymsAll, Boolean erratum843419) {
 
     /** A lookup with no symbols. */
     public static final SymbolLookup NO_SYMBOLS = new SymbolLookup() {
@@ -52,6 +62,17 @@ public record LinkRequest(HostMemory memory, SymbolLookup symbols, long base, Lo
         Objects.requireNonNull(policy, "policy");
         bindings = Map.copyOf(bindings);
         Objects.requireNonNull(listener, "listener");
+        bases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(bases));
+    }
+
+    /** {@return whether the target has CONFIG_KALLSYMS_ALL: as asked, else not on AArch64 and yes elsewhere} */
+    public boolean kallsymsAll(dev.kobj.elf.ElfFile object) {
+        return kallsymsAll != null ? kallsymsAll : object.header().machine() != dev.kobj.elf.ElfConstants.EM_AARCH64;
+    }
+
+    /** {@return whether the Cortex-A53 erratum 843419 workaround is on: as asked, else yes} */
+    public boolean erratum843419(dev.kobj.elf.ElfFile object) {
+        return erratum843419 == null || erratum843419;
     }
 
     /** {@return a builder for a link into {@code memory}} */
@@ -67,6 +88,10 @@ public record LinkRequest(HostMemory memory, SymbolLookup symbols, long base, Lo
         private LoadPolicy policy = LoadPolicy.defaults();
         private final Map<String, Long> bindings = new LinkedHashMap<>();
         private LinkListener listener = NO_LISTENER;
+        private LayoutStrategy layout;
+        private final Map<String, Long> bases = new LinkedHashMap<>();
+        private Boolean kallsymsAll;
+        private Boolean erratum843419;
 
         private Builder(HostMemory memory) {
             this.memory = Objects.requireNonNull(memory);
@@ -106,8 +131,37 @@ public record LinkRequest(HostMemory memory, SymbolLookup symbols, long base, Lo
             return this;
         }
 
+        /** Lays the module out by {@code strategy} (null: by the module's vermagic release). */
+        public Builder layout(LayoutStrategy strategy) {
+            this.layout = strategy;
+            return this;
+        }
+
+        /**
+         * Places the allocation (region) {@code region} at {@code address} (page-aligned), e.g.
+         * {@code base("init", 0xffffffffc0012000L)}, to replay where a kernel put a module; the
+         * names are {@link LayoutStrategy#regionNames()}, plus "kobj_stubs" and "percpu".
+         */
+        public Builder base(String region, long address) {
+            bases.put(Objects.requireNonNull(region), address);
+            return this;
+        }
+
+        /** Whether the target kernel has CONFIG_KALLSYMS_ALL (null: the default of {@link LinkRequest#kallsymsAll}). */
+        public Builder kallsymsAll(Boolean all) {
+            this.kallsymsAll = all;
+            return this;
+        }
+
+        /** Whether the target CPU needs the Cortex-A53 erratum 843419 workaround (null: yes). */
+        public Builder erratum843419(Boolean on) {
+            this.erratum843419 = on;
+            return this;
+        }
+
         public LinkRequest build() {
-            return new LinkRequest(memory, symbols, base, policy, bindings, listener);
+            return new LinkRequest(memory, symbols, base, policy, bindings, listener, layout, bases, kallsymsAll,
+                    erratum843419);
         }
     }
 }

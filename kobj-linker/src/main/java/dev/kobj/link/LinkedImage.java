@@ -7,7 +7,7 @@ import dev.kobj.symtab.KernelSymbol;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,12 @@ final class LinkedImage implements LoadedImage {
     private final String name;
     private final Arch arch;
     private final HostMemory memory;
-    private final Map<Layout, Allocation> allocations;
+    private final Map<String, Allocation> allocations;
+    private final Map<Region, String> areaOfRegion;
+    private final List<Area> allAreas;
+    private final LayoutStrategy strategy;
+    private long moduleSize;
+    private long moduleBase;
     private final List<Region> allRegions;
     private final List<PlacedSection> sections;
     private final Map<Integer, PlacedSection> byIndex = new HashMap<>();
@@ -34,15 +39,17 @@ final class LinkedImage implements LoadedImage {
     private boolean initDone;
     private boolean closed;
 
-    LinkedImage(ElfFile elf, String name, Arch arch, HostMemory memory, Map<Layout, Allocation> allocations,
-            List<Region> regions, List<PlacedSection> sections, List<StubSection> stubs, List<LinkedSymbol> symbols,
-            long relocations) {
+    LinkedImage(ElfFile elf, String name, Arch arch, HostMemory memory, LayoutStrategy strategy, Placement placement,
+            List<PlacedSection> sections, List<StubSection> stubs, List<LinkedSymbol> symbols, long relocations) {
         this.elf = elf;
         this.name = name;
         this.arch = arch;
         this.memory = memory;
-        this.allocations = new EnumMap<>(allocations);
-        this.allRegions = List.copyOf(regions);
+        this.strategy = strategy;
+        this.allocations = new LinkedHashMap<>(placement.byArea);
+        this.areaOfRegion = Map.copyOf(placement.areaOfRegion);
+        this.allAreas = List.copyOf(placement.areas);
+        this.allRegions = List.copyOf(placement.regions);
         this.sections = List.copyOf(sections);
         for (PlacedSection p : sections) {
             byIndex.put(p.index(), p);
@@ -85,6 +92,34 @@ final class LinkedImage implements LoadedImage {
     @Override
     public HostMemory memory() {
         return memory;
+    }
+
+    void moduleFootprint(long size, Allocation base) {
+        this.moduleSize = size;
+        this.moduleBase = base == null ? 0 : base.address();
+    }
+
+    @Override
+    public LayoutStrategy layout() {
+        return strategy;
+    }
+
+    @Override
+    public synchronized List<Area> areas() {
+        if (!initDone) {
+            return allAreas;
+        }
+        return allAreas.stream().filter(a -> a.layout() == Layout.CORE).toList();
+    }
+
+    @Override
+    public long moduleSize() {
+        return moduleSize;
+    }
+
+    @Override
+    public long moduleBase() {
+        return moduleBase;
     }
 
     @Override
@@ -206,7 +241,7 @@ final class LinkedImage implements LoadedImage {
     @Override
     public MemorySegment segment(long address, long length) {
         Region r = regionFor(address, length);
-        Allocation a = allocations.get(r.layout());
+        Allocation a = allocations.get(areaOfRegion.get(r));
         MemorySegment view = a.segment().asSlice(address - a.address(), length);
         // A write into an R or RX page of native memory does not throw: it kills the process.
         // Hand out a read-only view unless the region is writable now.
@@ -235,15 +270,19 @@ final class LinkedImage implements LoadedImage {
         if (initDone || closed) {
             return;
         }
-        Allocation core = allocations.get(Layout.CORE);
         for (Region r : allRegions) {
-            if (r.part() == Part.RO_AFTER_INIT && r.layout() == Layout.CORE) {
-                core.protect(r.address() - core.address(), r.size(), Allocation.Permissions.R);
+            if (r.part() == Part.RO_AFTER_INIT && r.layout() == Layout.CORE && r.size() > 0) {
+                Allocation a = allocations.get(areaOfRegion.get(r));
+                a.protect(r.address() - a.address(), r.size(), Allocation.Permissions.R);
             }
         }
-        Allocation init = allocations.remove(Layout.INIT);
-        if (init != null) {
-            init.close();
+        for (Area area : allAreas) {
+            if (area.layout() == Layout.INIT) {
+                Allocation init = allocations.remove(area.name());
+                if (init != null) {
+                    init.close();
+                }
+            }
         }
         initDone = true;
     }

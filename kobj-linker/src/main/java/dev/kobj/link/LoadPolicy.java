@@ -21,9 +21,12 @@ import java.util.Objects;
  * @param namespaces      refuse a symbol from a namespace the module does not import
  * @param thisModule      when a missing {@code .gnu.linkonce.this_module} is refused
  * @param writableExecutable refuse SHF_WRITE|SHF_EXECINSTR sections (CONFIG_STRICT_MODULE_RWX)
+ * @param target          the kernel that will load the module, learnt from its files, or null: when
+ *                        given, {@code .gnu.linkonce.this_module} must have its sizeof(struct module)
+ *                        and every relocation must be of a type its {@code apply_relocate_add} accepts
  */
 public record LoadPolicy(String vermagic, boolean modversions, boolean requireVersions, boolean gplOnly,
-        boolean namespaces, ThisModuleRule thisModule, boolean writableExecutable) {
+        boolean namespaces, ThisModuleRule thisModule, boolean writableExecutable, KernelTarget target) {
 
     /** When an object must have {@code .gnu.linkonce.this_module}. */
     public enum ThisModuleRule {
@@ -47,7 +50,7 @@ public record LoadPolicy(String vermagic, boolean modversions, boolean requireVe
 
     /** {@return a policy that checks nothing it may skip (unknown and COMMON symbols are still refused)} */
     public static LoadPolicy permissive() {
-        return new LoadPolicy("", false, false, false, false, ThisModuleRule.NEVER, false);
+        return new LoadPolicy("", false, false, false, false, ThisModuleRule.NEVER, false, null);
     }
 
     /** {@return a builder starting from the defaults} */
@@ -65,6 +68,7 @@ public record LoadPolicy(String vermagic, boolean modversions, boolean requireVe
         b.namespaces = namespaces;
         b.thisModule = thisModule;
         b.writableExecutable = writableExecutable;
+        b.target = target;
         return b;
     }
 
@@ -77,6 +81,7 @@ public record LoadPolicy(String vermagic, boolean modversions, boolean requireVe
         private boolean namespaces = true;
         private ThisModuleRule thisModule = ThisModuleRule.KO_FILES;
         private boolean writableExecutable = true;
+        private KernelTarget target;
 
         private Builder() {
         }
@@ -116,9 +121,15 @@ public record LoadPolicy(String vermagic, boolean modversions, boolean requireVe
             return this;
         }
 
+        /** The kernel that will load the module (null: none, the checks that need it are skipped). */
+        public Builder target(KernelTarget kernel) {
+            this.target = kernel;
+            return this;
+        }
+
         public LoadPolicy build() {
             return new LoadPolicy(vermagic, modversions, requireVersions, gplOnly, namespaces, thisModule,
-                    writableExecutable);
+                    writableExecutable, target);
         }
     }
 }

@@ -93,6 +93,30 @@ public interface LoadedImage extends AutoCloseable {
         }
     }
 
+    /**
+     * One allocation: the kernel's ({@code core}, {@code init} in Linux 6.1; {@code text},
+     * {@code data}, {@code rodata}, {@code ro_after_init}, {@code init_text}, {@code init_data},
+     * {@code init_rodata} from 6.4) or one kobj adds ({@code kobj_stubs} for its GOT/PLT/veneers,
+     * {@code percpu} for the per-CPU section, which the kernel puts in its per-CPU area).
+     *
+     * @param name       its name (the kernel's for the kernel's allocations)
+     * @param layout     CORE, or INIT for those freed after init
+     * @param address    its first address (page-aligned)
+     * @param size       the bytes kobj allocated (a page multiple)
+     * @param kernelSize the size the kernel records for it (core_layout.size in 6.1,
+     *                   mod->mem[type].size from 6.4: both page multiples); 0 for kobj's extras
+     * @param kernel     true when the kernel makes this allocation
+     * @param regions    its regions, in address order
+     */
+    record Area(String name, Layout layout, long address, long size, long kernelSize, boolean kernel,
+            List<Region> regions) {
+
+        /** {@return true when {@code addr} lies inside the area} */
+        public boolean contains(long addr) {
+            return Long.compareUnsigned(addr - address, size) < 0;
+        }
+    }
+
     /** The kinds of stub section. */
     enum StubKind {
         /** GOT entries: each holds S + key addend ({@code RelocationEngine.stubTarget}). */
@@ -177,6 +201,32 @@ public interface LoadedImage extends AutoCloseable {
 
     /** {@return the regions of the parts that hold sections or stubs, core before init, each in part order} */
     List<Region> regions();
+
+    /** {@return the layout that placed the image (the module's vermagic release's, or the one asked for)} */
+    LayoutStrategy layout();
+
+    /** {@return the allocations, in allocation order; after {@link #completeInit()} the core ones only} */
+    List<Area> areas();
+
+    /** {@return the area holding {@code region}, if it is one of this image's} */
+    default Optional<Area> area(Region region) {
+        for (Area a : areas()) {
+            if (a.regions().contains(region)) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@return the size /proc/modules shows once init is done}: the core allocation's size in
+     * Linux 6.1, the sum of the core types' page-rounded sizes from 6.4 (kobj's layout: the
+     * core allocation's bytes)
+     */
+    long moduleSize();
+
+    /** {@return the address /proc/modules shows: the core allocation's in 6.1, the text allocation's from 6.4} */
+    long moduleBase();
 
     /** {@return every placed section, in address order} */
     List<PlacedSection> sections();

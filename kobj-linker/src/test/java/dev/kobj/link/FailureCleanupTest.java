@@ -137,7 +137,7 @@ class FailureCleanupTest {
                 }
             };
             try (LoadedImage img = Linker.link(elf, LinkRequest.builder(spy).symbols(TestObjects.kernel(
-                    TestObjects.plan(elf))).build())) {
+                    TestObjects.plan(elf))).layout(LayoutStrategy.KOBJ).build())) {
                 assertThat(img.regions()).anyMatch(r -> r.layout() == LoadedImage.Layout.INIT);
                 for (LoadedImage.Region r : img.regions()) {
                     var a = (HeapMemory.HeapAllocation) allocs.stream().filter(x -> r.address() >= x.address()

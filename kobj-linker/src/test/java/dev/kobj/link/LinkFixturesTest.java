@@ -36,7 +36,7 @@ class LinkFixturesTest {
             Map<String, Long> plan = TestObjects.plan(elf);
             CountingMemory mem = new CountingMemory();
             LinkRequest req = LinkRequest.builder(mem).symbols(TestObjects.kernel(plan)).base(TestObjects.BASE)
-                    .policy(LoadPolicy.defaults()).build();
+                    .policy(LoadPolicy.defaults()).layout(LayoutStrategy.KOBJ).build(); // the layout checkLayout describes
             if (!supported(elf)) {
                 assertThatThrownBy(() -> Linker.link(elf, req)).isInstanceOf(LinkException.class)
                         .extracting(e -> ((LinkException) e).kind()).isEqualTo(LinkException.Kind.UNSUPPORTED_MACHINE);

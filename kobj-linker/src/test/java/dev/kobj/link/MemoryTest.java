@@ -58,7 +58,7 @@ class MemoryTest {
         try (ElfFile elf = TestObjects.open("obj/x86_64-gcc-kernel/module.o");
                 MappedFileMemory mem = new MappedFileMemory(out)) {
             var req = LinkRequest.builder(mem).symbols(TestObjects.kernel(TestObjects.plan(elf)))
-                    .base(TestObjects.BASE).build();
+                    .base(TestObjects.BASE).layout(LayoutStrategy.KOBJ).build();
             List<byte[]> regionBytes = new ArrayList<>();
             List<LoadedImage.Region> regions;
             try (LoadedImage img = Linker.link(elf, req)) {
@@ -79,7 +79,8 @@ class MemoryTest {
             }
             // and the same link in heap memory gives the same bytes
             try (LoadedImage heap = Linker.link(elf, LinkRequest.builder(new HeapMemory()).symbols(
-                    TestObjects.kernel(TestObjects.plan(elf))).base(TestObjects.BASE).build())) {
+                    TestObjects.kernel(TestObjects.plan(elf))).base(TestObjects.BASE).layout(LayoutStrategy.KOBJ)
+                    .build())) {
                 for (int i = 0; i < regions.size(); i++) {
                     LoadedImage.Region r = regions.get(i);
                     assertThat(heap.read(r.address(), (int) r.size())).isEqualTo(regionBytes.get(i));

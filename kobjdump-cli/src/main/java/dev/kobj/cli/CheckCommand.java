@@ -4,6 +4,8 @@ import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfReader;
 import dev.kobj.link.Checks;
 import dev.kobj.link.HeapMemory;
+import dev.kobj.link.KernelTarget;
+import dev.kobj.link.LoadErrno;
 import dev.kobj.link.LinkException;
 import dev.kobj.link.LinkRequest;
 import dev.kobj.link.Linker;
@@ -57,6 +59,16 @@ final class CheckCommand implements Callable<Integer> {
                     + "object's architecture).")
     Long base;
 
+    @Option(names = "--target", paramLabel = "MODULE_OR_TREE",
+            description = "A module, or a module tree (e.g. lib/modules/RELEASE), of the kernel that will load them: "
+                    + "its vermagic release and architecture give the relocation types its loader accepts, its "
+                    + ".gnu.linkonce.this_module gives sizeof(struct module), which every module must match.")
+    Path target;
+
+    @Option(names = "--json", description = "Print JSON: one object per module (verdict, errno, problems) and a "
+            + "summary.")
+    boolean json;
+
     @Option(names = "--checks-only", description = "Run the load checks without linking (no relocation is applied).")
     boolean checksOnly;
 
@@ -70,9 +82,6 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also list the modules that would load.")
     boolean verbose;
 
-    @Option(names = "--json", description = "Print JSON: every module with its status and problems, and the summary.")
-    boolean json;
-
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
@@ -83,9 +92,19 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** What one module gave: problems (empty = it would load), or an error reading it. */
-    record Result(Path path, boolean named, String error, List<LinkException.Problem> problems, long relocations) {
+    record Result(Path path, boolean named, String error, List<LinkException.Problem> problems, long relocations,
+            int machine) {
+        Result(Path path, boolean named, String error, List<LinkException.Problem> problems, long relocations) {
+            this(path, named, error, problems, relocations, 0);
+        }
+
         boolean ok() {
             return error == null && problems.isEmpty();
+        }
+
+        /** {@return the errno the kernel would return, or null when it would load (or could not be read)} */
+        LoadErrno errno() {
+            return error != null ? null : LoadErrno.verdict(problems, machine);
         }
     }
 
@@ -102,19 +121,20 @@ final class CheckCommand implements Callable<Integer> {
         String name = p.toString();
         try (ElfFile f = READERS.get().open(p)) {
             SymbolLookup lookup = tables.forObject(f.header());
+            int machine = f.header().machine();
             if (checksOnly) {
-                return new Result(p, named, null, Checks.run(f, policy, lookup), 0);
+                return new Result(p, named, null, Checks.run(f, policy, lookup), 0, machine);
             }
             long at = base != null ? base : KernelTables.defaultBase(f.header());
             LinkRequest request = LinkRequest.builder(new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at))
                     .symbols(lookup).base(at).policy(policy).build();
             try (LoadedImage image = Linker.link(f, request)) {
-                return new Result(p, named, null, List.of(), image.relocationCount());
+                return new Result(p, named, null, List.of(), image.relocationCount(), machine);
             } catch (LinkException e) {
                 List<LinkException.Problem> problems = e.problems().isEmpty()
                         ? List.of(new LinkException.Problem(e.kind(), "", String.valueOf(e.getMessage())))
                         : e.problems();
-                return new Result(p, named, null, problems, 0);
+                return new Result(p, named, null, problems, 0, machine);
             }
         } catch (Exception | StackOverflowError e) {
             return new Result(p, named, KobjDump.errorMessage(name, e), List.of(), 0);
@@ -170,6 +190,17 @@ final class CheckCommand implements Callable<Integer> {
             return 1;
         }
         LoadPolicy policy = policyOptions.policy();
+        if (target != null) {
+            try {
+                KernelTarget t = KernelTarget.from(target).orElseThrow(() -> new java.io.IOException(
+                        "no module under " + target));
+                policy = policy.toBuilder().target(t).build();
+            } catch (Exception e) {
+                ctx.error(KobjDump.errorMessage(target.toString(), e));
+                return 1;
+            }
+        }
+        final LoadPolicy checkPolicy = policy;
         List<Result> results = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         List<Boolean> named = new ArrayList<>();
@@ -194,7 +225,7 @@ final class CheckCommand implements Callable<Integer> {
         try (HeapSampler heap = new HeapSampler();
                 ProgressBar bar = ProgressBar.on(ctx, files.size(), "modules", false)) {
             results.addAll(Parallel.map(files, n, i -> {
-                Result r = check(files.get(i), named.get(i), tables, policy);
+                Result r = check(files.get(i), named.get(i), tables, checkPolicy);
                 ProgressBar.step(bar);
                 return r;
             }));
@@ -239,6 +270,9 @@ final class CheckCommand implements Callable<Integer> {
                 for (LinkException.Problem p : r.problems()) {
                     sb.append("  ").append(Fmt.oneLine(p.message())).append('\n');
                 }
+                LoadErrno e = r.errno();
+                sb.append("  verdict: ").append(e).append(" (errno ").append(e.number())
+                        .append("), as the kernel's init_module would return\n");
             }
         }
         double secs = (end - linkStart) / 1e9;
@@ -264,7 +298,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         line(sb, "Peak heap", String.format(Locale.ROOT, "%.1f MiB (used heap, sampled every 5 ms; max %.0f MiB)",
                 peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0));
-        out.print(sb);
+        out.print(json ? CheckJson.of(results, checksOnly, modules, ok, refused, unreadable, relocations, secs) : sb);
         out.flush();
         return refused == 0 && unreadable == 0 ? 0 : 1;
     }

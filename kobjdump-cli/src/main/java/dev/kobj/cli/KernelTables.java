@@ -27,9 +27,21 @@ final class KernelTables {
     private final boolean synthesize;
     private final Map<Arch, KernelSymbolTable> byArch = new EnumMap<>(Arch.class);
 
+    /** CONFIG_KALLSYMS_ALL as a /proc/kallsyms file tells it, or null. */
+    private Boolean kallsymsAll;
+
     private KernelTables(KernelSymbolTable merged, boolean synthesize) {
         this.merged = merged;
         this.synthesize = synthesize;
+    }
+
+    /**
+     * {@return whether the kernel has CONFIG_KALLSYMS_ALL, as a --kernel file whose name contains
+     * "kallsyms" (a copy of /proc/kallsyms) shows it: vmlinux data or bss symbols are listed only
+     * with it}; null when no such file was given (System.map lists them whatever the configuration)
+     */
+    Boolean kallsymsAll() {
+        return kallsymsAll;
     }
 
     /** {@return the tables of {@code files}} (none: a table without symbols) */
@@ -39,15 +51,34 @@ final class KernelTables {
         }
         List<KernelSymbolTable> withAddresses = new ArrayList<>();
         List<KernelSymbolTable> without = new ArrayList<>();
+        Boolean dataListed = null;
         for (Path p : files) {
             KernelSymbolTable t = KernelSymbolTable.read(p);
             (t.hasAddresses() ? withAddresses : without).add(t);
+            Path fn = p.getFileName();
+            if (t.hasAddresses() && fn != null && fn.toString().contains("kallsyms")) {
+                dataListed = Boolean.TRUE.equals(dataListed) || listsData(t);
+            }
         }
         List<KernelSymbolTable> all = new ArrayList<>(withAddresses);
         all.addAll(without);
         KernelSymbolTable merged = all.size() == 1 ? all.getFirst()
                 : KernelSymbolTable.merge(all.toArray(KernelSymbolTable[]::new));
-        return new KernelTables(merged, withAddresses.isEmpty());
+        KernelTables tables = new KernelTables(merged, withAddresses.isEmpty());
+        tables.kallsymsAll = dataListed;
+        return tables;
+    }
+
+    private static boolean listsData(KernelSymbolTable t) {
+        for (var s : t.symbols()) {
+            if ("vmlinux".equals(s.owner()) || s.owner() == null || s.owner().isEmpty()) {
+                char c = t.nmType(s.name());
+                if ("dDbBrRgGsS".indexOf(c) >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** {@return the lookup for an object with header {@code h}} */

@@ -6,6 +6,7 @@ import dev.kobj.link.ImageWriter;
 import dev.kobj.link.LinkException;
 import dev.kobj.link.LinkRequest;
 import dev.kobj.link.Linker;
+import dev.kobj.link.LayoutStrategy;
 import dev.kobj.link.LoadedImage;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -38,10 +39,33 @@ final class LinkCommand implements Callable<Integer> {
             description = "A System.map, kallsyms or Module.symvers file; repeat to merge several.")
     List<Path> kernel = new ArrayList<>();
 
-    @Option(names = "--base", paramLabel = "ADDR", converter = AddressConverter.class,
-            description = "Address of the core region (default: where Linux puts modules on the object's "
-                    + "architecture, e.g. 0xffffffffc0000000 on x86_64).")
-    Long base;
+    @Option(names = "--base", paramLabel = "[REGION=]ADDR",
+            description = "ADDR alone: address of the first region (core; text from 6.4), default where Linux "
+                    + "puts modules on the object's architecture, e.g. 0xffffffffc0000000 on x86_64. REGION=ADDR "
+                    + "(repeatable): where that region goes, with the kernel's names: core, init (linux-6.1); text, "
+                    + "data, rodata, ro_after_init, init_text, init_data, init_rodata (linux-6.4); and kobj's "
+                    + "kobj_stubs and percpu. Regions with no base follow the previous one after a guard page.")
+    List<String> bases = new ArrayList<>();
+
+    @Option(names = "--layout", paramLabel = "NAME",
+            description = "linux-6.1, linux-6.4 or kobj (default: the layout of the kernel release the module's "
+                    + "vermagic names; kobj when it has none).")
+    String layout;
+
+    @Option(names = "--kallsyms-all", negatable = true,
+            description = "Whether the target kernel has CONFIG_KALLSYMS_ALL (sizes the core kallsyms copy the kernel "
+                    + "appends to core data). Default: inferred from a --kernel file named *kallsyms* (data symbols "
+                    + "listed or not), else no on arm64 (as Debian's 6.1 arm64 kernel) and yes elsewhere.")
+    Boolean kallsymsAll;
+
+    @Option(names = "--erratum-843419", negatable = true,
+            description = "Whether the target CPU needs the Cortex-A53 erratum 843419 workaround (AArch64; default "
+                    + "yes). qemu -cpu max does not: give --no-erratum-843419 to match a kernel booted there.")
+    Boolean erratum843419;
+
+    @Option(names = "--json", description = "With --map: print the link map as JSON (layout, regions, sections, "
+            + "symbols with their final addresses).")
+    boolean json;
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true, description = "The ELF file to write.")
     Path output;
@@ -76,14 +100,29 @@ final class LinkCommand implements Callable<Integer> {
             ctx.error(KobjDump.errorMessage(kernelName(e), e));
             return 1;
         }
+        LinkBases parsed;
+        LayoutStrategy strategy = null;
+        try {
+            parsed = LinkBases.parse(bases);
+            if (layout != null) {
+                strategy = LayoutStrategy.named(layout).orElseThrow(() -> new IllegalArgumentException(
+                        "unknown layout '" + layout + "' (linux-6.1, linux-6.4, kobj)"));
+            }
+        } catch (IllegalArgumentException e) {
+            ctx.error(e.getMessage());
+            return 2;
+        }
         try (ElfFile f = ElfFile.open(file)) {
-            long at = base != null ? base : KernelTables.defaultBase(f.header());
-            LinkRequest request = LinkRequest.builder(new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at))
+            long at = parsed.base() != null ? parsed.base() : KernelTables.defaultBase(f.header());
+            LinkRequest.Builder b = LinkRequest.builder(new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at))
                     .symbols(tables.forObject(f.header()))
                     .base(at)
                     .policy(policyOptions.policy())
-                    .build();
-            try (LoadedImage image = Linker.link(f, request)) {
+                    .layout(strategy)
+                    .kallsymsAll(kallsymsAll != null ? kallsymsAll : tables.kallsymsAll())
+                    .erratum843419(erratum843419);
+            parsed.regions().forEach(b::base);
+            try (LoadedImage image = Linker.link(f, b.build())) {
                 byte[] bytes = ImageWriter.of(image).toBytes();
                 Files.write(output, bytes);
                 if (svg != null) {
@@ -91,7 +130,7 @@ final class LinkCommand implements Callable<Integer> {
                 }
                 if (map) {
                     PrintStream out = ctx.out();
-                    out.print(LinkMap.text(image));
+                    out.print(json ? LinkMapJson.of(name, image) : LinkMap.text(image));
                     out.flush();
                 }
             }

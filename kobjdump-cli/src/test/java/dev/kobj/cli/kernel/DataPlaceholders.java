@@ -1,0 +1,54 @@
+package dev.kobj.cli.kernel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * For a kernel whose /proc/kallsyms lists text only (Debian's 6.1 arm64: no
+ * CONFIG_KALLSYMS_ALL), a System.map-format file giving every vmlinux export of Module.symvers
+ * that kallsyms lacks (its data symbols) one placeholder address: kallsyms' {@code _stext}, a
+ * real kernel address in reach of every module relocation. The placement the kernel chose does
+ * not depend on these values, so sections and symbols can be compared; the words that refer to
+ * such a symbol cannot, and are counted apart.
+ */
+public final class DataPlaceholders {
+    private DataPlaceholders() {
+    }
+
+    /** {@return whether the kernel's /proc/kallsyms lists data symbols (CONFIG_KALLSYMS_ALL)} */
+    public static boolean kallsymsAll(KernelImage kernel) throws IOException {
+        return Files.readAllLines(kernel.dir().resolve("config")).contains("CONFIG_KALLSYMS_ALL=y");
+    }
+
+    /** Writes the placeholders to {@code out}; {@return how many} */
+    public static int write(KernelImage kernel, String kallsyms, Path out) throws IOException {
+        Set<String> known = new HashSet<>();
+        String stext = null;
+        for (String l : kallsyms.split("\n")) {
+            String[] f = l.trim().split("\\s+");
+            if (f.length >= 3) {
+                known.add(f[2]);
+                if (f[2].equals("_stext")) {
+                    stext = f[0];
+                }
+            }
+        }
+        if (stext == null) {
+            throw new IOException("no _stext in the guest's kallsyms");
+        }
+        StringBuilder s = new StringBuilder();
+        int n = 0;
+        for (String l : Files.readAllLines(kernel.symvers())) {
+            String[] f = l.split("\t");
+            if (f.length >= 3 && f[2].equals("vmlinux") && !known.contains(f[1])) {
+                s.append(stext).append(" D ").append(f[1]).append('\n');
+                n++;
+            }
+        }
+        Files.writeString(out, s);
+        return n;
+    }
+}
