@@ -218,19 +218,28 @@ final class LinkedImage implements LoadedImage {
     }
 
     private synchronized Region regionOf(long address) {
+        return regionOf(address, 1);
+    }
+
+    /** The region holding all of {@code [address, address+length)} (kobj's areas may be placed to overlap). */
+    private synchronized Region regionOf(long address, long length) {
+        Region first = null;
         for (Region r : regions()) {
             if (r.contains(address)) {
-                return r;
+                if (Long.compareUnsigned(address - r.address() + Math.max(length, 0), r.size()) <= 0) {
+                    return r;
+                }
+                first = first == null ? r : first;
             }
         }
-        return null;
+        return first;
     }
 
     private Region regionFor(long address, long length) {
         if (closed) {
             throw new IllegalStateException(name + ": image is closed");
         }
-        Region r = regionOf(address);
+        Region r = regionOf(address, length);
         if (r == null || length < 0 || Long.compareUnsigned(address - r.address() + length, r.size()) > 0) {
             throw new IllegalArgumentException(String.format("%s: [0x%x, +0x%x) is not inside one region", name,
                     address, length));

@@ -98,6 +98,7 @@ final class Placement {
         boolean strict = request.base() != 0 || !request.bases().isEmpty();
         Allocation previous = null;
         long guard = 0;
+        long highest = 0;
         for (LayoutPlan.Area area : plan.areas) {
             Long asked = request.bases().get(area.name());
             if (asked == null && previous == null) {
@@ -107,11 +108,17 @@ final class Placement {
             if (asked != null) {
                 a = allocate(area, asked);
             } else {
-                long next = Layout.align(previous.address() + previous.size() + guard, Linker.PAGE_SIZE);
+                // kobj's extra areas go above everything placed so far: a base given for a kernel area
+                // (init reusing a hole below core, say) must not make them overlap it
+                long after = area.kernel() ? previous.address() + previous.size() : highest;
+                long next = Layout.align(after + guard, Linker.PAGE_SIZE);
                 a = strict ? allocate(area, next) : allocateNear(area, next);
             }
             allocations.add(a);
             byArea.put(area.name(), a);
+            if (Long.compareUnsigned(a.address() + a.size(), highest) > 0) {
+                highest = a.address() + a.size();
+            }
             List<Region> rs = new ArrayList<>();
             for (LayoutPlan.Span s : area.spans()) {
                 Region r = new Region(s.name(), area.layout(), s.part(), a.address() + s.offset(), s.size(), s.used(),
@@ -129,6 +136,19 @@ final class Placement {
     }
 
     private Allocation allocate(LayoutPlan.Area area, long address) throws LinkException {
+        if (area.name().equals("percpu")) { // the kernel's per-CPU area: any address its alignment allows
+            long align = 1;
+            for (LayoutPlan.Slot s : plan.slots) {
+                if (s.area().equals("percpu")) {
+                    align = Math.max(align, Math.max(1, s.section().addralign()));
+                }
+            }
+            if (Long.remainderUnsigned(address, align) != 0) {
+                throw new LinkException(Kind.MEMORY, elf.name(), elf.name() + ": base 0x" + Long.toHexString(address)
+                        + " of region percpu is not " + align + "-aligned", null);
+            }
+            return request.memory().allocate(address, area.size(), align);
+        }
         if (address % Linker.PAGE_SIZE != 0) {
             throw new LinkException(Kind.MEMORY, elf.name(), elf.name() + ": base 0x" + Long.toHexString(address)
                     + " of region " + area.name() + " is not page-aligned", null);

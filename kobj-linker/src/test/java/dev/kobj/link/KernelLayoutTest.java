@@ -295,6 +295,19 @@ class KernelLayoutTest {
                 assertThat(img.areas().get(0).address()).as("the bare base keeps its meaning").isEqualTo(BASE);
                 assertThat(img.section(".init.text").orElseThrow().address()).isEqualTo(0xffffffffc0800000L);
             }
+            // init in a hole below core (the kernel reuses freed init memory): kobj's extra areas go above both
+            try (LoadedImage img = link(elf, LayoutStrategy.LINUX_6_1, Map.of("init", BASE - 0x100000))) {
+                var areas = img.areas();
+                for (int i = 0; i < areas.size(); i++) {
+                    for (int k = i + 1; k < areas.size(); k++) {
+                        var a = areas.get(i);
+                        var b = areas.get(k);
+                        assertThat(a.address() + a.size() <= b.address() || b.address() + b.size() <= a.address())
+                                .as(a.name() + " and " + b.name() + " do not overlap").isTrue();
+                    }
+                }
+                assertThat(ImageWriter.of(img).toBytes()).isNotEmpty();
+            }
             HeapMemory mem = new HeapMemory();
             var req = LinkRequest.builder(mem).symbols(TestObjects.kernel(TestObjects.plan(elf)))
                     .layout(LayoutStrategy.LINUX_6_1).base("text", 0x200000).build();
