@@ -298,7 +298,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         line(sb, "Peak heap", String.format(Locale.ROOT, "%.1f MiB (used heap, sampled every 5 ms; max %.0f MiB)",
                 peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0));
-        out.print(json ? CheckJson.of(results, checksOnly, modules, ok, refused, unreadable, relocations, secs) : sb);
+        out.print(sb);
         out.flush();
         return refused == 0 && unreadable == 0 ? 0 : 1;
     }

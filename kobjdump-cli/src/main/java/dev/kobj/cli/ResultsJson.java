@@ -1,6 +1,7 @@
 package dev.kobj.cli;
 
 import dev.kobj.link.LinkException;
+import dev.kobj.link.LoadErrno;
 import dev.kobj.registry.ModuleInfo;
 import dev.kobj.registry.depmod.DependencyGraph;
 import dev.kobj.registry.sign.SignatureCheck;
@@ -17,7 +18,8 @@ final class ResultsJson {
 
     /**
      * {@code check --json}: {@code {"modules": [{"file", "status": "ok"|"refused"|"unreadable",
-     * "relocations", "problems": [{"kind", "symbol", "message"}], "error"}], "summary": {"modules",
+     * "relocations", "errno" and "errnoValue" (what the kernel would return, when refused),
+     * "problems": [{"kind", "symbol", "errno", "message"}], "error"}], "summary": {"modules",
      * "ok", "refused", "unreadable", "relocations", "seconds", "threads"}}}.
      */
     static String check(List<CheckCommand.Result> results, double seconds, int threads) {
@@ -40,9 +42,14 @@ final class ResultsJson {
             if (r.error() != null) {
                 j.field("error", r.error());
             }
+            LoadErrno e = r.errno();
+            if (e != null) {
+                j.field("errno", e.name()).field("errnoValue", e.number());
+            }
             j.name("problems").beginArray();
             for (LinkException.Problem p : r.problems()) {
                 j.beginCompactObject().field("kind", p.kind().name()).field("symbol", p.symbol())
+                        .field("errno", LoadErrno.of(p.kind(), r.machine()).name())
                         .field("message", Fmt.oneLine(p.message())).endObject();
             }
             j.endArray().endObject();

@@ -97,12 +97,12 @@ class LayoutCommandsTest {
         var r = LinkCommandTest.kobjdump("check", "--kernel", sysmap().toString(), "--target", dir.toString(),
                 "--json", module.toString());
         assertThat(r.rc()).isEqualTo(1);
-        assertThat(r.out()).contains("\"verdict\": \"refused\"", "\"errno\": \"ENOEXEC\"", "\"errnoValue\": 8",
+        assertThat(r.out()).contains("\"status\": \"refused\"", "\"errno\": \"ENOEXEC\"", "\"errnoValue\": 8",
                 "this_module section size must match");
         var text = LinkCommandTest.kobjdump("check", module.toString());
         assertThat(text.out()).contains("verdict: ENOENT (errno 2)");
         var ok = LinkCommandTest.kobjdump("check", "--kernel", sysmap().toString(), "--target", module.toString(),
                 "--json", module.toString());
-        assertThat(ok.out()).contains("\"verdict\": \"load\"");
+        assertThat(ok.out()).contains("\"status\": \"ok\"");
     }
 }
