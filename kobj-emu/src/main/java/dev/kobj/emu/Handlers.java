@@ -35,13 +35,13 @@ public final class Handlers {
         return h;
     }
 
-    /** Answers calls of {@code name} with {@code function}, replacing any handler of that name; {@return this} */
+    /** Answers calls of {@code name} with {@code function}, replacing any handler of that name. @return this */
     public Handlers put(String name, KernelFunction function) {
         byName.put(name, function);
         return this;
     }
 
-    /** Answers calls of each of {@code names} with {@code value}; {@return this} */
+    /** Answers calls of each of {@code names} with {@code value}. @return this */
     public Handlers constant(long value, String... names) {
         for (String n : names) {
             put(n, c -> value);
@@ -49,7 +49,7 @@ public final class Handlers {
         return this;
     }
 
-    /** Removes the handler of {@code name}; {@return this} */
+    /** Removes the handler of {@code name}. @return this */
     public Handlers remove(String name) {
         byName.remove(name);
         return this;

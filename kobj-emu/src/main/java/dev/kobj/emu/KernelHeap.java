@@ -49,7 +49,7 @@ public final class KernelHeap {
         return 0;
     }
 
-    /** Frees a block; {@code 0} (NULL) is ignored; {@return false for an address that is not a live block} */
+    /** Frees a block; {@code 0} (NULL) is ignored. @return false for an address that is not a live block */
     public synchronized boolean free(long address) {
         if (address == 0) {
             return true;

@@ -52,55 +52,55 @@ public record Options(Cpu cpu, Handlers handlers, boolean unhandledZero, long ma
             this.cpu = cpu;
         }
 
-        /** The CPU; {@return this} */
+        /** The CPU. @return this */
         public Builder cpu(Cpu c) {
             this.cpu = c;
             return this;
         }
 
-        /** The handlers (default {@link Handlers#standard()}); {@return this} */
+        /** The handlers (default {@link Handlers#standard()}). @return this */
         public Builder handlers(Handlers h) {
             this.handlers = h;
             return this;
         }
 
-        /** Calls of functions without a handler return 0 instead of stopping the run; {@return this} */
+        /** Calls of functions without a handler return 0 instead of stopping the run. @return this */
         public Builder unhandledReturnsZero(boolean b) {
             this.unhandledZero = b;
             return this;
         }
 
-        /** The instruction budget per run (default 100 000 000; 0: none); {@return this} */
+        /** The instruction budget per run (default 100 000 000; 0: none). @return this */
         public Builder maxInstructions(long n) {
             this.maxInstructions = n;
             return this;
         }
 
-        /** The wall-clock limit per run (default 10 s); {@return this} */
+        /** The wall-clock limit per run (default 10 s). @return this */
         public Builder timeout(Duration d) {
             this.timeout = d;
             return this;
         }
 
-        /** The kernel's symbol table; {@return this} */
+        /** The kernel's symbol table. @return this */
         public Builder kernelTable(SymbolLookup t) {
             this.kernelTable = t;
             return this;
         }
 
-        /** The link policy (default permissive); {@return this} */
+        /** The link policy (default permissive). @return this */
         public Builder policy(LoadPolicy p) {
             this.policy = p;
             return this;
         }
 
-        /** What is told of calls and blocks; {@return this} */
+        /** What is told of calls and blocks. @return this */
         public Builder tracer(Tracer t) {
             this.tracer = t;
             return this;
         }
 
-        /** Count every instruction (a hook on each: slower); {@return this} */
+        /** Count every instruction (a hook on each: slower). @return this */
         public Builder countInstructions(boolean b) {
             this.count = b;
             return this;
