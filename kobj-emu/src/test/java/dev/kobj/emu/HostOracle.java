@@ -11,11 +11,6 @@ import dev.kobj.link.LoadPolicy;
 import dev.kobj.link.LoadedImage;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.KernelSymbolTable;
-import java.io.DataOutputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,23 +74,19 @@ final class HostOracle {
     }
 
     private static void write(LoadedImage img, Path out) throws Exception {
-        try (OutputStream os = Files.newOutputStream(out); DataOutputStream d = new DataOutputStream(os)) {
-            d.write("KOBJIMG1".getBytes(StandardCharsets.US_ASCII));
-            List<LoadedImage.Region> regions = img.regions().stream().filter(r -> r.size() > 0).toList();
-            d.write(le(8).putInt(regions.size()).putInt(0).array());
-            for (LoadedImage.Region r : regions) {
-                int prot = switch (r.permissions()) {
-                    case R -> 1;
-                    case RW -> 3;
-                    case RX -> 5;
-                };
-                d.write(le(24).putLong(r.address()).putLong(r.size()).putInt(prot).putInt(0).array());
-                d.write(img.read(r.address(), Math.toIntExact(r.size())));
+        List<dev.kobj.testkit.HostImage.Region> regions = new java.util.ArrayList<>();
+        for (LoadedImage.Region r : img.regions()) {
+            if (r.size() == 0) {
+                continue;
             }
+            int prot = switch (r.permissions()) {
+                case R -> 1;
+                case RW -> 3;
+                case RX -> 5;
+            };
+            regions.add(new dev.kobj.testkit.HostImage.Region(r.address(), r.size(), prot,
+                    img.read(r.address(), Math.toIntExact(r.size()))));
         }
-    }
-
-    private static ByteBuffer le(int n) {
-        return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+        dev.kobj.testkit.HostImage.write(regions, out);
     }
 }

@@ -9,12 +9,7 @@ import dev.kobj.symtab.KernelSymbolTable;
 import dev.kobj.testkit.QemuUser;
 import dev.kobj.testkit.Testdata;
 import dev.kobj.testkit.Tools;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,26 +50,19 @@ class QemuExecutionTest {
         return KernelSymbolTable.of(host.name() + " .symtab (" + PREFIX + "*)", symbols, true);
     }
 
-    /** Writes the image in run_host.c's format: "KOBJIMG1", count, then per region address, size, prot, bytes. */
+    /** Writes the image in run_host.c's format (the test kit's {@link dev.kobj.testkit.HostImage}). */
     static void writeImage(LoadedImage img, Path out) throws IOException {
-        List<LoadedImage.Region> regions = img.regions();
-        try (OutputStream os = Files.newOutputStream(out); DataOutputStream d = new DataOutputStream(os)) {
-            d.write("KOBJIMG1".getBytes(StandardCharsets.US_ASCII));
-            d.write(le(8).putInt(regions.size()).putInt(0).array());
-            for (LoadedImage.Region r : regions) {
-                int prot = switch (r.permissions()) {
-                    case R -> 1;
-                    case RW -> 3;
-                    case RX -> 5;
-                };
-                d.write(le(24).putLong(r.address()).putLong(r.size()).putInt(prot).putInt(0).array());
-                d.write(img.read(r.address(), Math.toIntExact(r.size())));
-            }
+        List<dev.kobj.testkit.HostImage.Region> regions = new java.util.ArrayList<>();
+        for (LoadedImage.Region r : img.regions()) {
+            int prot = switch (r.permissions()) {
+                case R -> 1;
+                case RW -> 3;
+                case RX -> 5;
+            };
+            regions.add(new dev.kobj.testkit.HostImage.Region(r.address(), r.size(), prot,
+                    img.read(r.address(), Math.toIntExact(r.size()))));
         }
-    }
-
-    private static ByteBuffer le(int n) {
-        return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+        dev.kobj.testkit.HostImage.write(regions, out);
     }
 
     @ParameterizedTest(name = "{0}")
