@@ -32,6 +32,7 @@ public final class Handlers {
         NoopHandlers.install(h);
         RegistrationHandlers.install(h);
         LibHandlers.install(h);
+        Linux612Handlers.install(h);
         return h;
     }
 
