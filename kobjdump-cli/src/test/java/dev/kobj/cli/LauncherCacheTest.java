@@ -1,0 +1,171 @@
+package dev.kobj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kobj.testkit.Readelf;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher ({@code ./kobjdump}) with a damaged, mismatched or truncated AOT cache, and after
+ * the jar changed: every run prints exactly the command's output on stdout (its sections equal
+ * what {@code readelf -SW} lists), with at most warnings on stderr. Runs the real launcher
+ * script on a copy of the packaged jar and its cache (kobjdump-cli/target), laid out as in the
+ * repository, so the developer's own cache is never touched. Needs the packaged jar: runs in
+ * the {@code verify} phase (a surefire execution of its own in kobjdump-cli/pom.xml), after
+ * the package phase made the jar and the cache.
+ */
+class LauncherCacheTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path root;
+
+    private Path target;
+    private Path jar;
+    private Path aot;
+
+    @BeforeEach
+    void copyTheLauncherJarAndCache() throws IOException {
+        Path built = Path.of("target").toAbsolutePath();
+        Path builtJar = built.resolve("kobjdump.jar");
+        List<Path> caches;
+        try (Stream<Path> s = Files.list(built)) {
+            caches = s.filter(p -> p.getFileName().toString().matches("kobjdump-[0-9a-f]{16}\\.aot")).toList();
+        }
+        if (!Files.isRegularFile(builtJar) || caches.size() != 1) {
+            Tools.skip("no packaged kobjdump.jar with one AOT cache in " + built
+                    + " (mvn package without -Dkobj.aot.skip=true)");
+        }
+        target = Files.createDirectories(root.resolve("kobjdump-cli/target"));
+        Path launcher = root.resolve("kobjdump");
+        Files.copy(built.getParent().getParent().resolve("kobjdump"), launcher, StandardCopyOption.COPY_ATTRIBUTES);
+        // The JVM checks the jar's size and modification time against the cache: keep them.
+        jar = Files.copy(builtJar, target.resolve("kobjdump.jar"), StandardCopyOption.COPY_ATTRIBUTES);
+        aot = Files.copy(caches.getFirst(), target.resolve(caches.getFirst().getFileName()),
+                StandardCopyOption.COPY_ATTRIBUTES);
+        Path sidecar = caches.getFirst().resolveSibling(caches.getFirst().getFileName() + ".sha256");
+        Files.copy(sidecar, target.resolve(sidecar.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    private static Path module() {
+        return Testdata.root().resolve("special/module.ko");
+    }
+
+    private Tools.Run launch(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(root.resolve("kobjdump").toString()));
+        cmd.addAll(List.of(args));
+        return Tools.exec(cmd, root, false, Duration.ofSeconds(120));
+    }
+
+    /** The run printed, on stdout and nothing else, the sections readelf -SW lists for module.ko. */
+    private static void sectionsAsReadelf(Tools.Run r) throws Exception {
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        JsonNode secs = j.isArray() ? j.get(0).get("sections") : j.get("sections");
+        List<Readelf.SectionLine> expected = Readelf.sectionLines(Tools.run("readelf", "-SW", module().toString()));
+        assertThat(expected).hasSizeGreaterThan(10);
+        List<String> mine = new ArrayList<>();
+        for (JsonNode s : secs) {
+            if (s.get("type").asText().equals("NULL")) {
+                continue;
+            }
+            mine.add(s.get("name").asText() + " " + s.get("type").asText() + " " + s.get("size").asLong());
+        }
+        assertThat(mine).isEqualTo(expected.stream().map(l -> l.name() + " " + l.type() + " " + l.size()).toList());
+    }
+
+    private String state() throws IOException {
+        return Files.readString(target.resolve(".kobjdump-launch"));
+    }
+
+    private static String sha256(Path p) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+    }
+
+    @Test
+    void aHealthyCacheIsUsed() throws Exception {
+        Tools.Run r = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(r);
+        assertThat(r.err()).isEmpty();
+        assertThat(state()).contains("k_aot=" + aot);
+    }
+
+    @Test
+    void aDamagedCacheGivesOneWarningAndACorrectRun() throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(aot.toFile(), "rw")) {
+            f.seek(100);
+            f.write(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}); // the damage that made 25.0.3 abort (SIGABRT)
+        }
+        Tools.Run r = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(r);
+        assertThat(r.err().lines().toList()).singleElement().asString()
+                .startsWith("kobjdump: " + aot).contains("damaged");
+        assertThat(state()).contains("k_aot=''");
+        Tools.Run again = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(again);
+        assertThat(again.err()).as("the warning is given once, when the state is made").isEmpty();
+    }
+
+    @Test
+    void aCacheOfAnotherJarIsRefusedByTheJvmAndTheOutputIsUnchanged() throws Exception {
+        // Another jar: one more entry, so another hash; the old cache is given its name and a
+        // matching sidecar, so that the launcher passes it and the JVM must refuse it.
+        try (FileSystem z = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of())) {
+            Files.writeString(z.getPath("kobj-launcher-test.txt"), "another jar\n");
+        }
+        String hash = sha256(jar).substring(0, 16);
+        Path other = Files.move(aot, target.resolve("kobjdump-" + hash + ".aot"));
+        Files.writeString(other.resolveSibling(other.getFileName() + ".sha256"), sha256(other));
+        Tools.Run r = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(r);
+        assertThat(state()).contains("k_aot=" + other);
+    }
+
+    @Test
+    void aTruncatedCacheLeavesTheOutputUnchanged() throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(aot.toFile(), "rw")) {
+            f.setLength(f.length() / 2);
+        }
+        Files.writeString(aot.resolveSibling(aot.getFileName() + ".sha256"), sha256(aot));
+        Tools.Run r = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(r);
+        assertThat(state()).contains("k_aot=" + aot);
+    }
+
+    @Test
+    void aTouchedJarRemakesTheState() throws Exception {
+        sectionsAsReadelf(launch("sections", "--json", module().toString()));
+        Path state = target.resolve(".kobjdump-launch");
+        FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        Files.setLastModifiedTime(state, old);
+        Files.writeString(state, state() + "# made before the jar changed\n");
+        Files.setLastModifiedTime(state, old);
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis()));
+        Tools.Run r = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(r);
+        assertThat(Files.getLastModifiedTime(state)).isGreaterThan(old);
+        assertThat(state()).doesNotContain("before the jar changed").contains("k_aot=");
+    }
+}
