@@ -73,8 +73,15 @@ class LauncherCacheTest {
         return Testdata.root().resolve("special/module.ko");
     }
 
+    /**
+     * Runs the launcher with the JVM's class-loading log in {@code classes.log} (a file, so that
+     * stdout and stderr are the launcher's and the command's only).
+     */
     private Tools.Run launch(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(root.resolve("kobjdump").toString()));
+        Files.deleteIfExists(root.resolve("classes.log"));
+        List<String> cmd = new ArrayList<>(List.of("env",
+                "KOBJ_JAVA_OPTS=-Xlog:class+load=info:file=" + root.resolve("classes.log"),
+                root.resolve("kobjdump").toString()));
         cmd.addAll(List.of(args));
         return Tools.exec(cmd, root, false, Duration.ofSeconds(120));
     }
@@ -96,6 +103,16 @@ class LauncherCacheTest {
         assertThat(mine).isEqualTo(expected.stream().map(l -> l.name() + " " + l.type() + " " + l.size()).toList());
     }
 
+    /**
+     * {@return how many of kobj's classes the last run took from the AOT cache} (the JDK's own
+     * classes may come from the JDK's default CDS archive, which the log names the same way)
+     */
+    private long classesFromTheCache() throws IOException {
+        try (Stream<String> lines = Files.lines(root.resolve("classes.log"))) {
+            return lines.filter(l -> l.contains(" dev.kobj.") && l.contains("source: shared objects file")).count();
+        }
+    }
+
     private String state() throws IOException {
         return Files.readString(target.resolve(".kobjdump-launch"));
     }
@@ -110,6 +127,7 @@ class LauncherCacheTest {
         sectionsAsReadelf(r);
         assertThat(r.err()).isEmpty();
         assertThat(state()).contains("k_aot=" + aot);
+        assertThat(classesFromTheCache()).as("kobj's classes loaded from the cache").isGreaterThan(100);
     }
 
     @Test
@@ -123,20 +141,37 @@ class LauncherCacheTest {
         assertThat(r.err().lines().toList()).singleElement().asString()
                 .startsWith("kobjdump: " + aot).contains("damaged");
         assertThat(state()).contains("k_aot=''");
+        assertThat(classesFromTheCache()).isZero();
         Tools.Run again = launch("sections", "--json", module().toString());
         sectionsAsReadelf(again);
         assertThat(again.err()).as("the warning is given once, when the state is made").isEmpty();
     }
 
     @Test
-    void aCacheOfAnotherJarIsRefusedByTheJvmAndTheOutputIsUnchanged() throws Exception {
-        // Another jar: one more entry, so another hash; the old cache is given its name and a
-        // matching sidecar, so that the launcher passes it and the JVM must refuse it.
+    void theCacheOfAnotherJarIsNotUsed() throws Exception {
+        // The jar is rebuilt (here: one more entry, so another SHA-256) and the old jar's cache
+        // is still there. JDK 25.0.3 maps a cache made for a jar of another size and time without
+        // a word (JDK-8377932: it can then run the old jar's classes), so the launcher must pass
+        // only the cache named by the jar's hash: here none.
         try (FileSystem z = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of())) {
             Files.writeString(z.getPath("kobj-launcher-test.txt"), "another jar\n");
         }
-        String hash = sha256(jar).substring(0, 16);
-        Path other = Files.move(aot, target.resolve("kobjdump-" + hash + ".aot"));
+        assertThat(sha256(jar)).doesNotStartWith(aot.getFileName().toString().substring(9, 25));
+        Tools.Run r = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(r);
+        assertThat(r.err()).isEmpty();
+        assertThat(state()).contains("k_aot=''");
+        assertThat(classesFromTheCache()).isZero();
+    }
+
+    @Test
+    void aCacheForTheJarsNameButMadeForAnotherJarStillGivesTheRightOutput() throws Exception {
+        // The old cache under the new jar's name with a matching SHA-256: the launcher passes it
+        // and the JVM maps it; the output must still be the new jar's (its classes are the same).
+        try (FileSystem z = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of())) {
+            Files.writeString(z.getPath("kobj-launcher-test.txt"), "another jar\n");
+        }
+        Path other = Files.move(aot, target.resolve("kobjdump-" + sha256(jar).substring(0, 16) + ".aot"));
         Files.writeString(other.resolveSibling(other.getFileName() + ".sha256"), sha256(other));
         Tools.Run r = launch("sections", "--json", module().toString());
         sectionsAsReadelf(r);
@@ -152,6 +187,7 @@ class LauncherCacheTest {
         Tools.Run r = launch("sections", "--json", module().toString());
         sectionsAsReadelf(r);
         assertThat(state()).contains("k_aot=" + aot);
+        assertThat(classesFromTheCache()).as("the JVM refused the cache").isZero();
     }
 
     @Test
