@@ -107,12 +107,21 @@ final class CheckMatrix {
                     }
                 }
                 LoadErrno errno = problems.isEmpty() ? null : LoadErrno.verdict(problems, machine);
-                cells[k] = new Cell(errno, keepProblems ? problems : onePerKind(problems), relocations);
+                cells[k] = new Cell(errno, keepProblems ? withoutMessages(problems) : onePerKind(problems), relocations);
             }
             return new Row(p, tree, null, cells);
         } catch (Exception | StackOverflowError e) {
             return new Row(p, tree, KobjDump.errorMessage(p.toString(), e), null);
         }
+    }
+
+    /** {@return the problems' kinds and symbols} (the JSON matrix prints no messages: they are not kept) */
+    private static List<LinkException.Problem> withoutMessages(List<LinkException.Problem> problems) {
+        List<LinkException.Problem> out = new ArrayList<>(problems.size());
+        for (LinkException.Problem p : problems) {
+            out.add(new LinkException.Problem(p.kind(), p.symbol(), ""));
+        }
+        return out;
     }
 
     /** {@return the first problem of each kind} (what the text matrix needs, with less memory per cell) */
@@ -184,7 +193,7 @@ final class CheckMatrix {
         for (int k = 0; k < kernels.size(); k++) {
             head.append(Fmt.left("K" + (k + 1), 8));
         }
-        sb.append(head.toString().stripTrailing()).append("  module\n");
+        sb.append(head).append("  module\n");
         for (Row r : rows) {
             if (r.error() != null) {
                 sb.append(Fmt.left("-", 8).repeat(kernels.size())).append(' ').append(' ').append(r.error()).append('\n');
