@@ -29,10 +29,14 @@ import java.util.TreeMap;
  * tree and kernel the counts of modules that would load, be refused, or could not be read.
  */
 final class CheckMatrix {
-    /** One module against one kernel: no problems = it would load. */
-    record Cell(LoadErrno errno, List<LinkException.Problem> problems, long relocations) {
+    /**
+     * One module against one kernel: {@code errno} null = it would load; {@code kinds} has bit
+     * {@code Kind.ordinal()} set for each kind of problem; {@code problems} (kind and symbol, no
+     * message) only for JSON, so that the text matrix of many trees keeps a few bytes per cell.
+     */
+    record Cell(LoadErrno errno, long kinds, List<LinkException.Problem> problems, long relocations) {
         boolean ok() {
-            return problems.isEmpty();
+            return errno == null;
         }
     }
 
@@ -107,7 +111,11 @@ final class CheckMatrix {
                     }
                 }
                 LoadErrno errno = problems.isEmpty() ? null : LoadErrno.verdict(problems, machine);
-                cells[k] = new Cell(errno, keepProblems ? withoutMessages(problems) : onePerKind(problems), relocations);
+                long kinds = 0;
+                for (LinkException.Problem problem : problems) {
+                    kinds |= 1L << problem.kind().ordinal();
+                }
+                cells[k] = new Cell(errno, kinds, keepProblems ? withoutMessages(problems) : List.of(), relocations);
             }
             return new Row(p, tree, null, cells);
         } catch (Exception | StackOverflowError e) {
@@ -122,18 +130,6 @@ final class CheckMatrix {
             out.add(new LinkException.Problem(p.kind(), p.symbol(), ""));
         }
         return out;
-    }
-
-    /** {@return the first problem of each kind} (what the text matrix needs, with less memory per cell) */
-    private static List<LinkException.Problem> onePerKind(List<LinkException.Problem> problems) {
-        if (problems.size() <= 1) {
-            return problems;
-        }
-        Map<LinkException.Kind, LinkException.Problem> first = new java.util.EnumMap<>(LinkException.Kind.class);
-        for (LinkException.Problem p : problems) {
-            first.putIfAbsent(p.kind(), p);
-        }
-        return List.copyOf(first.values());
     }
 
     /** Counts of one tree against one kernel. */
@@ -155,7 +151,11 @@ final class CheckMatrix {
                 ok++;
             } else {
                 refused++;
-                c.problems().stream().map(p -> p.kind().name()).distinct().forEach(n -> kinds.merge(n, 1L, Long::sum));
+                for (LinkException.Kind kind : LinkException.Kind.values()) {
+                    if ((c.kinds() & (1L << kind.ordinal())) != 0) {
+                        kinds.merge(kind.name(), 1L, Long::sum);
+                    }
+                }
             }
         }
     }
