@@ -241,7 +241,8 @@ final class CheckMatrix {
      * "symbol"}]}]}], "summary": [{"tree", "kernel", "modules", "ok", "refused", "unreadable",
      * "relocations"}], "seconds", "threads"}}, verdicts in kernel order
      */
-    static String json(List<Path> trees, List<Kernel> kernels, List<Row> rows, double seconds, int threads) {
+    static void json(PrintStream out, List<Path> trees, List<Kernel> kernels, List<Row> rows, double seconds,
+            int threads) {
         StringBuilder sb = new StringBuilder();
         Json j = new Json(sb).beginObject().name("kernels").beginArray();
         for (Kernel k : kernels) {
@@ -256,6 +257,8 @@ final class CheckMatrix {
             j.beginObject().field("file", r.path().toString()).field("tree", r.tree());
             if (r.error() != null) {
                 j.field("error", r.error()).endObject();
+                out.append(sb);
+                sb.setLength(0);
                 continue;
             }
             j.name("verdicts").beginArray();
@@ -271,6 +274,8 @@ final class CheckMatrix {
                 j.endArray().endObject();
             }
             j.endArray().endObject();
+            out.append(sb); // written module by module: the JSON of many trees and kernels is big
+            sb.setLength(0);
         }
         j.endArray().name("summary").beginArray();
         Count[][] counts = counts(rows, trees.size(), kernels.size());
@@ -283,7 +288,8 @@ final class CheckMatrix {
             }
         }
         j.endArray().field("seconds", seconds).field("threads", threads).endObject();
-        return sb.append('\n').toString();
+        out.append(sb.append('\n'));
+        out.flush();
     }
 
     /** Runs the matrix for {@code cmd}'s options; {@return the exit status} (1 when any module is refused or unreadable) */
@@ -340,8 +346,7 @@ final class CheckMatrix {
         long end = System.nanoTime();
         double secs = (end - linkStart) / 1e9;
         if (cmd.json) {
-            ctx.out().print(json(cmd.paths, kernels, rows, secs, n));
-            ctx.out().flush();
+            json(ctx.out(), cmd.paths, kernels, rows, secs, n);
         } else {
             String timing = String.format(java.util.Locale.ROOT,
                     "Elapsed: %.3f s checking %d modules x %d kernels (%d threads), %.3f s in all%n",
