@@ -295,12 +295,15 @@ final class CheckMatrix {
     /** Runs the matrix for {@code cmd}'s options; {@return the exit status} (1 when any module is refused or unreadable) */
     static int run(CheckCommand cmd, KobjDump.Context ctx, LoadPolicy policy) {
         long start = System.nanoTime();
-        List<Kernel> kernels;
-        try {
-            kernels = kernels(cmd.kernel);
-        } catch (Exception e) {
-            ctx.error(KobjDump.errorMessage("--kernel", e));
-            return 1;
+        List<Kernel> kernels = new ArrayList<>();
+        for (Path value : cmd.kernel) {
+            Path file = kernelFile(value);
+            try {
+                kernels.add(new Kernel(label(file), file, KernelTables.load(List.of(file))));
+            } catch (Exception e) {
+                ctx.error(KobjDump.errorMessage(file.toString(), e));
+                return 1;
+            }
         }
         if (kernels.isEmpty()) {
             ctx.error("--matrix needs at least one --kernel");
@@ -364,15 +367,5 @@ final class CheckMatrix {
             }
         }
         return 0;
-    }
-
-    /** {@return the kernels of the --kernel values}, each read once */
-    static List<Kernel> kernels(List<Path> values) throws Exception {
-        List<Kernel> out = new ArrayList<>();
-        for (Path v : values) {
-            Path file = kernelFile(v);
-            out.add(new Kernel(label(file), file, KernelTables.load(List.of(file))));
-        }
-        return out;
     }
 }

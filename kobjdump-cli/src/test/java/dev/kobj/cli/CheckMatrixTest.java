@@ -151,6 +151,18 @@ class CheckMatrixTest {
                 " x K2 bad: 1 modules, 0 would load, 1 refused, 0 unreadable (CRC_MISMATCH 1, UNRESOLVED 1)\n");
     }
 
+    @Test
+    void aMissingKernelIsNamed() throws Exception {
+        Path absent = dir.resolve("absent.symvers");
+        var r = LinkCommandTest.kobjdump("check", "--matrix", "--kernel", absent.toString(),
+                Testdata.root().resolve("special/module.ko").toString());
+        assertThat(r.rc()).isEqualTo(1);
+        assertThat(r.err()).contains(absent.toString());
+        var none = LinkCommandTest.kobjdump("check", "--matrix", Testdata.root().resolve("special/module.ko").toString());
+        assertThat(none.rc()).isEqualTo(2);
+        assertThat(none.err()).contains("--matrix needs at least one --kernel");
+    }
+
     /** {@return the one module tree under {@code base}/lib/modules} */
     private static Path tree(Path base) throws Exception {
         try (var s = Files.list(base.resolve("lib/modules"))) {
