@@ -8,7 +8,6 @@ import static dev.kobj.elf.ElfConstants.SHT_GROUP;
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfFormatException;
 import dev.kobj.elf.ElfSymbol;
-import dev.kobj.elf.Relocation;
 import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.link.LinkException.Kind;
@@ -20,9 +19,11 @@ import dev.kobj.link.LoadedImage.Source;
 import dev.kobj.link.LoadedImage.StubKind;
 import dev.kobj.link.LoadedImage.StubSection;
 import dev.kobj.reloc.Fixup;
+import dev.kobj.reloc.RelocationBatch;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.StubNeeds;
+import dev.kobj.reloc.TargetSlots;
 import dev.kobj.reloc.VeneerPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -145,27 +146,34 @@ final class Link {
 
     // ---------------------------------------------------------------- 2. arch pre-scan
 
+    /** One reusable pre-scan batch per thread: no object per relocation. */
+    private static final ThreadLocal<RelocationBatch> BATCHES = ThreadLocal.withInitial(RelocationBatch::new);
+
     private void scan() throws ElfFormatException, LinkException {
-        List<RelocationEngine.RawRelocation> raws = new ArrayList<>();
+        RelocationBatch batch = BATCHES.get();
+        batch.clear();
+        long nsyms = resolution.symbols.size();
         for (RelocationTable t : elf.relocationTables()) {
             if (t.target() == null || !loaded(t.target())) {
                 continue; // debug info, .modinfo...: read, not loaded, not relocated
             }
             tables.add(t);
-            for (long i = 0; i < t.size(); i++) {
-                Relocation r = t.get(i);
-                if (r.symbol() >= resolution.symbols.size() && r.symbol() != 0) {
+            SectionHeader target = t.target();
+            int section = target.index();
+            long align = target.addralign();
+            boolean code = (target.flags() & SHF_EXECINSTR) != 0;
+            for (long i = 0, n = t.size(); i < n; i++) {
+                long symbol = t.symbol(i);
+                if (symbol >= nsyms && symbol != 0) {
                     throw new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": " + t.section().name() + "["
-                            + i + "]: symbol index " + r.symbol() + " beyond the symbol table ("
+                            + i + "]: symbol index " + symbol + " beyond the symbol table ("
                             + resolution.symbols.size() + ")", null);
                 }
-                SectionHeader target = t.target();
-                raws.add(new RelocationEngine.RawRelocation((int) r.type(), r.symbol(), r.addend(),
-                        new RelocationEngine.Place(target.index(), r.offset(), target.addralign(),
-                                (target.flags() & SHF_EXECINSTR) != 0)));
+                batch.add((int) t.type(i), symbol, t.addend(i), section, t.offset(i), align, code);
             }
         }
-        needs = engine.scan(raws);
+        needs = engine.scan(batch);
+        batch.clear();
     }
 
     // ---------------------------------------------------------------- 3. layout
@@ -354,23 +362,22 @@ final class Link {
         }
     }
 
-    private void fill(List<Fixup> fixups, PlacedSection sec, RelocationTable t, boolean named)
-            throws ElfFormatException {
+    private void fill(List<Fixup> fixups, PlacedSection sec, RelocationTable t, boolean named) {
         fixups.clear();
-        for (long i = 0; i < t.size(); i++) {
-            fixups.add(fixup(sec, t.get(i), named));
+        for (long i = 0, n = t.size(); i < n; i++) {
+            fixups.add(fixup(sec, t, i, named));
         }
     }
 
     /** The GOT and PLT entries by target; null when there are none (most x86_64 modules have no GOT). */
-    private Map<StubNeeds.Target, Long> gotSlots;
-    private Map<StubNeeds.Target, Long> pltSlots;
+    private TargetSlots gotSlots;
+    private TargetSlots pltSlots;
     private BranchKinds branchKinds;
 
-    private Map<StubNeeds.Target, Long> stubMap(StubKind kind) {
+    private TargetSlots stubMap(StubKind kind) {
         for (StubSection st : stubs) {
             if (st.kind() == kind) {
-                return st.entries().isEmpty() ? null : st.entries();
+                return TargetSlots.of(st.entries());
             }
         }
         return null;
@@ -382,23 +389,24 @@ final class Link {
         return LinkException.of(elf.name(), List.of(p), e);
     }
 
-    private Fixup fixup(PlacedSection sec, Relocation r, boolean named) {
-        int sym = (int) r.symbol();
-        int type = (int) r.type();
+    private Fixup fixup(PlacedSection sec, RelocationTable t, long i, boolean named) {
+        long offset = t.offset(i);
+        long symbol = t.symbol(i);
+        long addend = t.addend(i);
+        int sym = (int) symbol;
+        int type = (int) t.type(i);
         long got = 0;
         long stub = 0;
         boolean branch = pltSlots != null && branchKinds.isBranch(type);
         if (gotSlots != null || branch) {
-            StubNeeds.Target key = engine.stubTarget(new RelocationEngine.RawRelocation(type, r.symbol(), r.addend()));
-            Long slot = gotSlots == null ? null : gotSlots.get(key);
-            got = slot == null ? 0 : slot;
-            Long st = branch ? pltSlots.get(key) : null;
-            stub = st == null ? 0 : st;
+            long keyAddend = engine.stubAddend(type, symbol, addend);
+            got = gotSlots == null ? 0 : gotSlots.get(symbol, keyAddend, 0);
+            stub = branch ? pltSlots.get(symbol, keyAddend, 0) : 0;
         }
         long size = sym == 0 ? 0 : resolution.symbols.get(sym).size();
         String name = named ? symbolName(sym) : "";
-        String where = named ? elf.name() + ": " + sec.name() + "+0x" + Long.toHexString(r.offset()) : "";
-        return new Fixup(type, r.offset(), sec.address() + r.offset(), sym == 0 ? 0 : values[sym], r.addend(), size,
+        String where = named ? elf.name() + ": " + sec.name() + "+0x" + Long.toHexString(offset) : "";
+        return new Fixup(type, offset, sec.address() + offset, sym == 0 ? 0 : values[sym], addend, size,
                 got, gotBase, stub, name, where);
     }
 

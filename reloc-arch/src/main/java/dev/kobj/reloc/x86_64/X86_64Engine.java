@@ -5,8 +5,10 @@ import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException.Reason;
 import dev.kobj.reloc.RelocationException;
+import dev.kobj.reloc.RelocationBatch;
 import dev.kobj.reloc.RelocationKind;
 import dev.kobj.reloc.StubNeeds;
+import dev.kobj.reloc.TargetSlots;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -178,8 +180,8 @@ public final class X86_64Engine implements RelocationEngine {
     }
 
     @Override
-    public StubNeeds.Target stubTarget(RawRelocation relocation) {
-        return new StubNeeds.Target(relocation.symbolIndex(), 0);
+    public long stubAddend(int type, long symbolIndex, long addend) {
+        return 0;
     }
 
     /**
@@ -188,17 +190,19 @@ public final class X86_64Engine implements RelocationEngine {
      * Unknown and refused types need nothing here: {@link #apply} reports them.
      */
     @Override
-    public StubNeeds scan(List<RawRelocation> relocations) {
+    public StubNeeds scan(RelocationBatch relocations) {
         StubNeeds needs = StubNeeds.empty(X86_64Stubs.GOT_ENTRY_SIZE, X86_64Stubs.PLT_ENTRY_SIZE);
-        for (RawRelocation r : relocations) {
-            X86_64Kind k = X86_64Kind.byType(r.type());
+        TargetSlots got = new TargetSlots();
+        TargetSlots plt = new TargetSlots();
+        for (int i = 0, n = relocations.size(); i < n; i++) {
+            X86_64Kind k = X86_64Kind.byType(relocations.type(i));
             if (k == null) {
                 continue;
             }
             if (k.needsGotEntry()) {
-                needs.gotEntries().add(stubTarget(r));
+                StubNeeds.add(needs.gotEntries(), got, relocations.symbolIndex(i), 0);
             } else if (k.mayNeedPltEntry()) {
-                needs.pltEntries().add(stubTarget(r));
+                StubNeeds.add(needs.pltEntries(), plt, relocations.symbolIndex(i), 0);
             }
         }
         return needs;
