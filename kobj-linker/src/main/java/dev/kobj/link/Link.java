@@ -19,6 +19,7 @@ import dev.kobj.link.LoadedImage.Source;
 import dev.kobj.link.LoadedImage.StubKind;
 import dev.kobj.link.LoadedImage.StubSection;
 import dev.kobj.reloc.Fixup;
+import dev.kobj.reloc.FixupColumns;
 import dev.kobj.reloc.RelocationBatch;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;
@@ -174,7 +175,13 @@ final class Link {
         }
         needs = engine.scan(batch);
         batch.clear();
+        if (batch.capacity() > KEPT_ROWS) {
+            BATCHES.remove(); // a rare huge module: its arrays are not kept for the next ones
+        }
     }
+
+    /** Rows of the reusable per-thread columns kept between links (3-5 MiB per thread at most). */
+    private static final int KEPT_ROWS = 1 << 16;
 
     // ---------------------------------------------------------------- 3. layout
 
@@ -341,33 +348,39 @@ final class Link {
         gotSlots = stubMap(StubKind.GOT);
         pltSlots = stubMap(StubKind.PLT);
         branchKinds = new BranchKinds(engine);
-        List<Fixup> fixups = new ArrayList<>();
+        FixupColumns columns = COLUMNS.get();
         for (RelocationTable t : tables) {
             PlacedSection sec = placed.get(t.target().index());
             Allocation a = placement.allocationOf(sec.region());
             MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(), sec.size());
-            fill(fixups, sec, t, false);
+            columns.clear();
+            for (long i = 0, n = t.size(); i < n; i++) {
+                fixup(columns, sec, t, i);
+            }
             try {
-                engine.applyAll(bytes, order, fixups, veneers);
+                engine.applyAll(bytes, order, columns, veneers);
             } catch (RelocationException lean) {
-                fill(fixups, sec, t, true);
+                List<Fixup> fixups = new ArrayList<>();
+                for (long i = 0, n = t.size(); i < n; i++) {
+                    fixups.add(named(sec, t, i));
+                }
                 try {
                     engine.applyAll(bytes, order, fixups, veneers);
                 } catch (RelocationException e) {
                     throw relocationError(e, "");
                 }
             }
-            relocations += fixups.size();
-            request.listener().relocated(sec, fixups.size());
+            relocations += columns.size();
+            request.listener().relocated(sec, columns.size());
+        }
+        columns.clear();
+        if (columns.capacity() > KEPT_ROWS) {
+            COLUMNS.remove();
         }
     }
 
-    private void fill(List<Fixup> fixups, PlacedSection sec, RelocationTable t, boolean named) {
-        fixups.clear();
-        for (long i = 0, n = t.size(); i < n; i++) {
-            fixups.add(fixup(sec, t, i, named));
-        }
-    }
+    /** One reusable set of fixup columns per thread: no object per relocation. */
+    private static final ThreadLocal<FixupColumns> COLUMNS = ThreadLocal.withInitial(FixupColumns::new);
 
     /** The GOT and PLT entries by target; null when there are none (most x86_64 modules have no GOT). */
     private TargetSlots gotSlots;
@@ -389,7 +402,8 @@ final class Link {
         return LinkException.of(elf.name(), List.of(p), e);
     }
 
-    private Fixup fixup(PlacedSection sec, RelocationTable t, long i, boolean named) {
+    /** Adds relocation {@code i} of {@code t} to {@code out}, with its GOT entry and stub. */
+    private void fixup(FixupColumns out, PlacedSection sec, RelocationTable t, long i) {
         long offset = t.offset(i);
         long symbol = t.symbol(i);
         long addend = t.addend(i);
@@ -404,10 +418,17 @@ final class Link {
             stub = branch ? pltSlots.get(symbol, keyAddend, 0) : 0;
         }
         long size = sym == 0 ? 0 : resolution.symbols.get(sym).size();
-        String name = named ? symbolName(sym) : "";
-        String where = named ? elf.name() + ": " + sec.name() + "+0x" + Long.toHexString(offset) : "";
-        return new Fixup(type, offset, sec.address() + offset, sym == 0 ? 0 : values[sym], addend, size,
-                got, gotBase, stub, name, where);
+        out.add(type, offset, sec.address() + offset, sym == 0 ? 0 : values[sym], addend, size, got, gotBase, stub);
+    }
+
+    /** {@return relocation {@code i} of {@code t} as a fixup naming its symbol and place (for messages)} */
+    private Fixup named(PlacedSection sec, RelocationTable t, long i) {
+        FixupColumns one = new FixupColumns();
+        fixup(one, sec, t, i);
+        Fixup f = one.fixup(0);
+        String where = elf.name() + ": " + sec.name() + "+0x" + Long.toHexString(f.offset());
+        return new Fixup(f.type(), f.offset(), f.place(), f.symbol(), f.addend(), f.symbolSize(), f.got(), f.gotBase(),
+                f.stub(), symbolName((int) t.symbol(i)), where);
     }
 
     // ---------------------------------------------------------------- 7. finalize (W^X)

@@ -40,6 +40,11 @@ public final class RelocationBatch {
         return b;
     }
 
+    /** {@return how many rows the arrays hold before they grow} */
+    public int capacity() {
+        return types.length;
+    }
+
     /** Empties the batch, keeping its arrays. */
     public void clear() {
         size = 0;

@@ -56,6 +56,18 @@ public interface RelocationEngine {
     }
 
     /**
+     * As {@link #applyAll(MemorySegment, ByteOrder, List, VeneerPool)}, from reusable primitive
+     * columns: the linker's entry point, which makes no object per relocation. All or nothing,
+     * as the list form. A refusal's message names no symbol and no place (the rows have none); a
+     * caller that wants them applies the section again as named {@link Fixup}s, which throws
+     * the same refusal with them. By default the rows are made into fixups and applied as a list.
+     */
+    default void applyAll(MemorySegment section, ByteOrder order, FixupColumns fixups, VeneerPool veneers)
+            throws RelocationException {
+        applyAll(section, order, fixups.toList(), veneers);
+    }
+
+    /**
      * Pre-scan: the GOT entries and PLT entries/veneers an object's relocations may need,
      * deduplicated by the key {@link #stubTarget} gives (symbol and addend by default).
      *
