@@ -92,6 +92,8 @@ final class CheckRun {
         return problems;
     }
 
+    private static final java.util.regex.Pattern KO_NAME = java.util.regex.Pattern.compile(".*\\.ko(\\.(xz|zst|gz))?$");
+
     private void fileChecks() throws ElfFormatException {
         var h = elf.header();
         if (h.type() != ET_REL) {
@@ -102,7 +104,7 @@ final class CheckRun {
             add(Kind.UNSUPPORTED_MACHINE, "", "no relocation engine for e_machine " + h.machine() + " ELFCLASS"
                     + h.bits());
         }
-        boolean ko = elf.name().matches(".*\\.ko(\\.(xz|zst|gz))?$");
+        boolean ko = KO_NAME.matcher(elf.name()).matches();
         boolean needModule = switch (policy.thisModule()) {
             case ALWAYS -> true;
             case NEVER -> false;
