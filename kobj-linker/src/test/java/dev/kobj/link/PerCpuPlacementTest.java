@@ -53,7 +53,7 @@ class PerCpuPlacementTest {
             if (l.startsWith("Relocation section")) {
                 inKsymtabGpl = l.contains("'.rela__ksymtab_gpl'");
             }
-            Matcher m = Pattern.compile("^([0-9a-f]+)\\s+[0-9a-f]+\\s+R_\\S+_PC?RE?L?32\\s+[0-9a-f]+\\s+xt_recseq \\+ ([0-9a-f]+)$")
+            Matcher m = Pattern.compile("^([0-9a-f]+)\\s+[0-9a-f]+\\s+R_(?:X86_64_PC32|AARCH64_PREL32)\\s+[0-9a-f]+\\s+xt_recseq \\+ ([0-9a-f]+)$")
                     .matcher(l);
             if (inKsymtabGpl && m.find()) {
                 offset = Long.parseLong(m.group(1), 16);
