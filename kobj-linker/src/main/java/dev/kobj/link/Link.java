@@ -337,7 +337,8 @@ final class Link {
         for (RelocationTable t : tables) {
             PlacedSection sec = placed.get(t.target().index());
             Allocation a = placement.allocationOf(sec.region());
-            MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(), sec.size());
+            MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(),
+                    thisModuleSpan(sec, a.address() + a.size() - sec.address()));
             fill(fixups, sec, t, false);
             try {
                 engine.applyAll(bytes, order, fixups, veneers);
@@ -352,6 +353,23 @@ final class Link {
             relocations += fixups.size();
             request.listener().relocated(sec, fixups.size());
         }
+    }
+
+    /**
+     * {@return the bytes relocations may write in {@code sec}: its size, except a
+     * {@code .gnu.linkonce.this_module} shorter than the target's sizeof(struct module) under a
+     * kernel that does not compare the two (before 6.4, {@link KernelTarget#checksThisModuleSize}):
+     * that kernel takes the section for a whole struct module, so the relocations of its fields
+     * (init, exit) land in the bytes that follow it, as Debian's 6.1 does (KernelVerdictTest);
+     * never past the allocation ({@code room})}
+     */
+    private long thisModuleSpan(PlacedSection sec, long room) {
+        KernelTarget t = request.policy().target();
+        if (t != null && !t.checksThisModuleSize() && sec.name().equals(".gnu.linkonce.this_module")
+                && t.thisModuleSize() > sec.size()) {
+            return Math.max(sec.size(), Math.min(t.thisModuleSize(), room));
+        }
+        return sec.size();
     }
 
     private void fill(List<Fixup> fixups, PlacedSection sec, RelocationTable t, boolean named)

@@ -107,6 +107,22 @@ class LayoutCommandsTest {
         assertThat(r.rc()).isEqualTo(1);
         assertThat(r.out()).contains("\"status\": \"refused\"", "\"errno\": \"ENOEXEC\"", "\"errnoValue\": 8",
                 "this_module section size must match");
+        // a module whose this_module is 16 bytes short (readelf: 0x60 bytes, init and exit
+        // relocated at 0x50 and 0x58): 6.1 takes the section for a whole struct module and
+        // writes both past it (Debian's 6.1 loads such a module), 6.4+ refuses it
+        Path t61b = dir.resolve("t61b/lib/modules/6.1.0-57-amd64/kernel");
+        Files.createDirectories(t61b);
+        Files.write(t61b.resolve("same.ko"), b);
+        Path shortKo = Files.write(dir.resolve("short.ko"), ThisModuleSize.withSize(b, 0x50));
+        var loads = LinkCommandTest.kobjdump("check", "--kernel", sysmap().toString(), "--target",
+                dir.resolve("t61b").toString(), "--json", shortKo.toString());
+        assertThat(loads.out()).as(loads.out() + loads.err()).contains("\"status\": \"ok\"");
+        Path t69b = dir.resolve("t69b/lib/modules/6.9.0-1-amd64/kernel");
+        Files.createDirectories(t69b);
+        Files.write(t69b.resolve("same.ko"), release(b, "6.1.0 SMP", "6.9.0 SMP"));
+        var refused = LinkCommandTest.kobjdump("check", "--kernel", sysmap().toString(), "--target",
+                dir.resolve("t69b").toString(), "--json", shortKo.toString());
+        assertThat(refused.out()).contains("\"errno\": \"ENOEXEC\"", "this_module section size must match");
         var text = LinkCommandTest.kobjdump("check", module.toString());
         assertThat(text.out()).contains("verdict: ENOENT (errno 2)");
         var ok = LinkCommandTest.kobjdump("check", "--kernel", sysmap().toString(), "--target", module.toString(),

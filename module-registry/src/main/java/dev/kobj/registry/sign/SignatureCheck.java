@@ -96,8 +96,7 @@ public record SignatureCheck(String file, Outcome outcome, String reason, Option
         if (!enforced || !outcome.toleratedUnlessEnforced()) {
             return message();
         }
-        return file + ": " + reason + " (" + outcome.kernelErrno() + "); signatures are enforced: loading is "
-                + "rejected (" + kernelErrno(true) + ")";
+        return file + ": " + reason + "; signatures are enforced: loading is rejected (" + kernelErrno(true) + ")";
     }
 
     static SignatureCheck fail(String file, Outcome outcome, String reason, String digest) {
