@@ -216,7 +216,14 @@ class KernelLoadOracleTest {
         int same = 0;
         List<String> diffs = new ArrayList<>();
         List<String> holds = new ArrayList<>();
+        List<String> unfinished = new ArrayList<>();
         for (GuestReport.ProcModule p : report.modules.values()) {
+            GuestReport.Load l = report.loads.get(p.name());
+            if (l != null && l.errno() != 0) {
+                // its load had not returned (a hanging init): listed by the kernel while coming
+                unfinished.add(p.name() + " (" + dev.kobj.cli.kernel.Errno.name(l.errno()) + ", " + p.state() + ")");
+                continue;
+            }
             var i = kobj.modules().get(p.name());
             boolean users = i != null && new java.util.TreeSet<>(i.requiredBy()).equals(new java.util.TreeSet<>(p.usedBy()));
             if (i == null) {
@@ -243,6 +250,9 @@ class KernelLoadOracleTest {
         for (String h : holds) {
             s.append("  run-time hold: ").append(h).append('\n');
         }
+        for (String u : unfinished) {
+            s.append("  not compared, its load did not complete: ").append(u).append('\n');
+        }
         for (String d : diffs) {
             s.append("  DIFF ").append(d).append('\n');
         }
@@ -256,7 +266,8 @@ class KernelLoadOracleTest {
         }
         s.append(String.format("dependency summary: refcounts %d agree + %d run-time holds / %d, rmmod %d/%d%n", same,
                 holds.size(), report.modules.size(), rmmodSame, unloads.size()));
-        return new Deps(s.toString(), same + holds.size(), report.modules.size(), rmmodSame, unloads.size());
+        return new Deps(s.toString(), same + holds.size(), report.modules.size() - unfinished.size(), rmmodSame,
+                unloads.size());
     }
 
     /** Data-only sections of a module to read back: allocated, not executable, not init, with bytes. */
