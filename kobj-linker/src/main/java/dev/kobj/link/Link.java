@@ -352,7 +352,8 @@ final class Link {
         for (RelocationTable t : tables) {
             PlacedSection sec = placed.get(t.target().index());
             Allocation a = placement.allocationOf(sec.region());
-            MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(), sec.size());
+            MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(),
+                    thisModuleSpan(sec, a.address() + a.size() - sec.address()));
             columns.clear();
             for (long i = 0, n = t.size(); i < n; i++) {
                 fixup(columns, sec, t, i);
@@ -381,6 +382,23 @@ final class Link {
 
     /** One reusable set of fixup columns per thread: no object per relocation. */
     private static final ThreadLocal<FixupColumns> COLUMNS = ThreadLocal.withInitial(FixupColumns::new);
+
+    /**
+     * {@return the bytes relocations may write in {@code sec}: its size, except a
+     * {@code .gnu.linkonce.this_module} shorter than the target's sizeof(struct module) under a
+     * kernel that does not compare the two (before 6.4, {@link KernelTarget#checksThisModuleSize}):
+     * that kernel takes the section for a whole struct module, so the relocations of its fields
+     * (init, exit) land in the bytes that follow it, as Debian's 6.1 does (KernelVerdictTest);
+     * never past the allocation ({@code room})}
+     */
+    private long thisModuleSpan(PlacedSection sec, long room) {
+        KernelTarget t = request.policy().target();
+        if (t != null && !t.checksThisModuleSize() && sec.name().equals(".gnu.linkonce.this_module")
+                && t.thisModuleSize() > sec.size()) {
+            return Math.max(sec.size(), Math.min(t.thisModuleSize(), room));
+        }
+        return sec.size();
+    }
 
     /** The GOT and PLT entries by target; null when there are none (most x86_64 modules have no GOT). */
     private TargetSlots gotSlots;
