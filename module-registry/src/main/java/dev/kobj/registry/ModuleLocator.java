@@ -2,6 +2,7 @@ package dev.kobj.registry;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,5 +32,16 @@ public interface ModuleLocator {
      */
     static ModuleLocator searchPath() {
         return SearchPathLocator.INSTANCE;
+    }
+
+    /**
+     * {@return a locator over a fixed set of files}: a name is found when it is a key of
+     * {@code files}, exactly as spelled; every file is a candidate, in the map's iteration order
+     * (the map is copied, so later changes to it are not seen). The search path plays no part.
+     *
+     * @param files module name to file
+     */
+    static ModuleLocator of(Map<String, Path> files) {
+        return new FileMapLocator(files);
     }
 }
