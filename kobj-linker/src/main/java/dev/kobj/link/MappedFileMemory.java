@@ -112,28 +112,12 @@ public final class MappedFileMemory implements HostMemory, AutoCloseable {
         channel.close();
     }
 
-    private final class FileAllocation implements Allocation {
-        private final long address;
-        private final long size;
+    private final class FileAllocation extends ArenaAllocation {
         private final MemorySegment segment;
-        private final Arena arena;
-        private boolean closed;
 
         FileAllocation(long address, long size, MemorySegment segment, Arena arena) {
-            this.address = address;
-            this.size = size;
+            super(address, size, arena);
             this.segment = segment;
-            this.arena = arena;
-        }
-
-        @Override
-        public long address() {
-            return address;
-        }
-
-        @Override
-        public long size() {
-            return size;
         }
 
         @Override
@@ -143,24 +127,24 @@ public final class MappedFileMemory implements HostMemory, AutoCloseable {
 
         @Override
         public void protect(long offset, long length, Permissions permissions) throws LinkException {
-            if (offset < 0 || length < 0 || offset + length > size) {
+            if (offset < 0 || length < 0 || offset + length > size()) {
                 throw new LinkException(String.format("file memory: protect [0x%x, +0x%x) outside 0x%x bytes", offset,
-                        length, size));
+                        length, size()));
+            }
+        }
+
+        /** The bytes reach the file before the mapping goes. */
+        @Override
+        protected void beforeArenaClose() {
+            if (segment.byteSize() > 0) {
+                segment.force();
             }
         }
 
         @Override
-        public void close() {
+        protected void afterArenaClose() {
             synchronized (MappedFileMemory.this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                if (segment.byteSize() > 0) {
-                    segment.force();
-                }
-                arena.close();
-                addresses.release(address);
+                addresses.release(address());
                 live--;
             }
         }

@@ -11,7 +11,6 @@ import dev.kobj.cli.kernel.KernelImage;
 import dev.kobj.cli.kernel.KernelOracle;
 import dev.kobj.cli.kernel.LinkReplay;
 import dev.kobj.cli.kernel.ModuleTree;
-import dev.kobj.cli.kernel.Outside;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -49,7 +48,7 @@ class KernelLoadOracleTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"6.1, amd64", "6.1, arm64", "6.12, amd64"})
     void kernelPlacesModulesWhereKobjDoes(String series, String arch) throws Exception {
-        KernelImage kernel = Outside.kernel(series, arch);
+        KernelImage kernel = KernelImage.require(series, arch);
         Path work = Paths.get("target", "kernel-oracle", kernel.release());
         Files.createDirectories(work);
         KernelOracle oracle = new KernelOracle(kernel, dev.kobj.testkit.Testdata.root(), work);

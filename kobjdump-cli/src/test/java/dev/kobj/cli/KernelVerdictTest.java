@@ -12,7 +12,6 @@ import dev.kobj.cli.kernel.KernelImage;
 import dev.kobj.cli.kernel.KernelOracle;
 import dev.kobj.cli.kernel.ModuleTree;
 import dev.kobj.cli.kernel.ModuleVariant;
-import dev.kobj.cli.kernel.Outside;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -49,7 +48,7 @@ class KernelVerdictTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"6.1, amd64", "6.1, arm64", "6.12, amd64"})
     void kernelAndKobjGiveTheSameVerdicts(String series, String arch) throws Exception {
-        KernelImage kernel = Outside.kernel(series, arch);
+        KernelImage kernel = KernelImage.require(series, arch);
         Path work = Paths.get("target", "kernel-verdicts", kernel.release());
         Files.createDirectories(work);
         KernelOracle oracle = new KernelOracle(kernel, dev.kobj.testkit.Testdata.root(), work).loadSeconds(15);
