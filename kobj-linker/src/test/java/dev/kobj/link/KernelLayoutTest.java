@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kobj.elf.ElfFile;
+import dev.kobj.testkit.Corpus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,18 +70,15 @@ class KernelLayoutTest {
                 "obj/riscv64-medany-norelax/module.o")) {
             out.add(dev.kobj.testkit.Testdata.root().resolve(o));
         }
-        String c = System.getProperty("kobj.corpus");
-        if (c != null && !c.isBlank() && !c.startsWith("$")) {
-            for (String arch : List.of("amd64", "arm64")) {
-                Path dir = Path.of(c, arch, "lib/modules");
-                if (!Files.isDirectory(dir)) {
-                    continue;
-                }
-                try (Stream<Path> s = Files.walk(dir)) {
-                    List<Path> ko = s.filter(f -> f.toString().endsWith(".ko")).sorted().toList();
-                    for (int i = 0; i < ko.size(); i += 40) {
-                        out.add(ko.get(i));
-                    }
+        for (String arch : List.of("amd64", "arm64")) {
+            Path dir = Corpus.root().resolve(arch).resolve("lib/modules");
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.walk(dir)) {
+                List<Path> ko = s.filter(f -> f.toString().endsWith(".ko")).sorted().toList();
+                for (int i = 0; i < ko.size(); i += 40) {
+                    out.add(ko.get(i));
                 }
             }
         }
