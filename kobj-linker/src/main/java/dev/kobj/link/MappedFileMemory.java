@@ -39,12 +39,21 @@ public final class MappedFileMemory implements HostMemory, AutoCloseable {
     private long next;
     private int live;
 
-    /** A memory writing to {@code path}, choosing addresses from {@link HeapMemory#DEFAULT_BASE}. */
+    /**
+     * A memory writing to {@code path}, choosing addresses from {@link HeapMemory#DEFAULT_BASE}.
+     * @param path the file, created or truncated
+     * @throws IOException when the file cannot be created
+     */
     public MappedFileMemory(Path path) throws IOException {
         this(path, HeapMemory.DEFAULT_BASE);
     }
 
-    /** A memory writing to {@code path}, choosing addresses from {@code base}. */
+    /**
+     * A memory writing to {@code path}, choosing addresses from {@code base}.
+     * @param path the file, created or truncated
+     * @param base the lowest address chosen when the caller asks for none
+     * @throws IOException when the file cannot be created
+     */
     public MappedFileMemory(Path path, long base) throws IOException {
         this.path = path;
         this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -62,7 +71,10 @@ public final class MappedFileMemory implements HostMemory, AutoCloseable {
         return List.copyOf(mappings);
     }
 
-    /** {@return the file offset of the byte at {@code address}, if a mapping holds it} (the latest one wins) */
+    /**
+     * {@return the file offset of the byte at {@code address}, if a mapping holds it} (the latest one wins)
+     * @param address an address of the image
+     */
     public synchronized Optional<Long> fileOffset(long address) {
         for (int i = mappings.size() - 1; i >= 0; i--) {
             Mapping m = mappings.get(i);

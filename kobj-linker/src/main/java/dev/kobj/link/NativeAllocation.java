@@ -44,7 +44,10 @@ public final class NativeAllocation extends ArenaAllocation {
         return segment;
     }
 
-    /** {@return the permissions of the page holding byte {@code offset}} */
+    /**
+     * {@return the permissions of the page holding byte {@code offset}}
+     * @param offset a byte of the allocation, from its start
+     */
     public Permissions permissionsAt(long offset) {
         checkOpen();
         if (offset < 0 || offset >= mappedSize) {
