@@ -17,12 +17,17 @@ public interface ModuleLocator {
     /**
      * {@return the file of module {@code name}} found through {@code searchPath} (the registry's
      * current path, first directory first); empty when none
+     *
+     * @param name a module name
+     * @param searchPath the registry's current search path, first directory first
      */
     Optional<Path> find(String name, List<Path> searchPath);
 
     /**
      * {@return every module file that {@link #find} could return}, for the index of exported
      * symbols that implied dependencies are looked up in (read lazily, once per path version)
+     *
+     * @param searchPath the registry's current search path, first directory first
      */
     List<Path> candidates(List<Path> searchPath);
 
