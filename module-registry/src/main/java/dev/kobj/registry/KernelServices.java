@@ -21,6 +21,9 @@ public interface KernelServices {
     /**
      * {@return the kernel service of type {@code type}}, e.g. the system-call table a SYSCALL
      * module registers through; empty when this kernel has none
+     *
+     * @param <T>  the service's type
+     * @param type the service's class
      */
     default <T> Optional<T> service(Class<T> type) {
         return Optional.empty();

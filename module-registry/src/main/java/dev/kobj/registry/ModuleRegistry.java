@@ -81,10 +81,12 @@ public final class ModuleRegistry implements AutoCloseable {
      * a registered builtin or preloaded module of that name, else a file found through the
      * search path. The module is not an autounload candidate.
      *
+     * @param nameOrPath a module name, or a path
      * @param flags      load flags
      * @param properties load properties, given to the handler over those of the file beside the object
      * @param moduleClass the class required, {@link ModuleClass#ANY} for any
      * @return the loaded module's status
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return (see the list above)
      */
     public ModuleInfo load(String nameOrPath, Set<LoadFlag> flags, Map<String, String> properties,
             ModuleClass moduleClass) throws ModuleException {
@@ -107,6 +109,7 @@ public final class ModuleRegistry implements AutoCloseable {
      * @param properties load properties, given to the handler
      * @param moduleClass the class required, {@link ModuleClass#ANY} for any
      * @return the loaded module's status
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return
      */
     public ModuleInfo load(Path path, Set<LoadFlag> flags, Map<String, String> properties, ModuleClass moduleClass)
             throws ModuleException {
