@@ -300,6 +300,17 @@ golden special/module.ko readelf x86_64 "copy of obj/x86_64-gcc-kernel/module.o 
 TSV_ROWS+=("special/module.ko.xz	readelf	x86_64	module.ko compressed with xz --check=crc32 --lzma2=dict=1MiB (golden: golden/special/module.ko.*)")
 TSV_ROWS+=("special/module.ko.zst	readelf	x86_64	module.ko compressed with zstd -19 (golden: golden/special/module.ko.*)")
 TSV_ROWS+=("special/module.ko.gz	readelf	x86_64	module.ko compressed with gzip -n -9 (golden: golden/special/module.ko.*)")
+# The Module.symvers of a kernel that exports what module.c imports, with the CRCs its
+# __versions records (so a check finds nothing wrong): kobj_ext_array GPL-only, kobj_ext_value
+# in namespace KOBJ_NS (module.c imports it). Not an object: no row in objects.tsv.
+awk '/^KOBJ_VERSIONS/ {on = 1; next} on && /^};/ {exit}
+	on && match($0, /0x[0-9a-f]+UL, "[A-Za-z0-9_]+"/) {
+		split(substr($0, RSTART, RLENGTH), f, /UL, "|"/)
+		type = f[2] == "kobj_ext_array" ? "EXPORT_SYMBOL_GPL" : "EXPORT_SYMBOL"
+		ns = f[2] == "kobj_ext_value" ? "KOBJ_NS" : ""
+		printf "%s\t%s\tvmlinux\t%s\t%s\n", f[1], f[2], type, ns
+	}' src/module.c >special/Module.symvers
+[ "$(wc -l <special/Module.symvers)" -eq 8 ] || die "special/Module.symvers: expected module.c's 8 __versions entries"
 
 # Signed module: module.ko + PKCS#7 signature + struct module_signature +
 # "~Module signature appended~\n", as the kernel's sign-file lays it out.

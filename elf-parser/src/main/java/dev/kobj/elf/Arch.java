@@ -13,9 +13,13 @@ package dev.kobj.elf;
  * {@code PAGE_OFFSET} (0xc0000000).
  */
 public enum Arch {
+    /** AMD64 / Intel 64: {@code EM_X86_64}, ELFCLASS64 (System V AMD64 psABI). */
     X86_64(ElfConstants.EM_X86_64, 64, "x86_64", 0xffff_ffff_8100_0000L),
+    /** Arm 64-bit, LP64: {@code EM_AARCH64}, ELFCLASS64 (aaelf64); either byte order. */
     AARCH64(ElfConstants.EM_AARCH64, 64, "aarch64", 0xffff_8000_0800_0000L),
+    /** RISC-V 64-bit: {@code EM_RISCV}, ELFCLASS64 (RISC-V ELF psABI, LP64 ABIs). */
     RISCV64(ElfConstants.EM_RISCV, 64, "riscv64", 0xffff_ffff_8000_0000L),
+    /** RISC-V 32-bit: {@code EM_RISCV}, ELFCLASS32 (RISC-V ELF psABI, ILP32 ABIs). */
     RISCV32(ElfConstants.EM_RISCV, 32, "riscv32", 0xc000_0000L);
 
     private final int machine;
@@ -59,7 +63,12 @@ public enum Arch {
         return textBase + 0x2000_0000L;
     }
 
-    /** {@return the architecture of an object with e_machine {@code machine} and ELF class {@code bits}, or null} */
+    /**
+     * {@return the architecture of an object with e_machine {@code machine} and ELF class {@code bits}, or null}
+     *
+     * @param machine the ELF {@code e_machine} value
+     * @param bits    32 for ELFCLASS32, 64 for ELFCLASS64
+     */
     public static Arch of(int machine, int bits) {
         for (Arch a : values()) {
             if (a.machine == machine && a.bits == bits) {
@@ -69,7 +78,11 @@ public enum Arch {
         return null;
     }
 
-    /** {@return the architecture of an object with this header, or null when kobj has none for it} */
+    /**
+     * {@return the architecture of an object with this header, or null when kobj has none for it}
+     *
+     * @param header the object's ELF header
+     */
     public static Arch of(ElfHeader header) {
         return of(header.machine(), header.bits());
     }

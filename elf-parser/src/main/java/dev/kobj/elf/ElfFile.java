@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -62,6 +61,8 @@ public final class ElfFile implements AutoCloseable {
      * Opens a file: maps it when it is a plain ELF file, decompresses it into the heap when
      * it is gzip, xz or zstd (recognised by magic, not by name).
      *
+     * @param path the file
+     * @return the object, to be closed (it unmaps the file)
      * @throws IOException        if the file cannot be read
      * @throws ElfFormatException if it is not a well-formed ELF object
      */
@@ -116,6 +117,9 @@ public final class ElfFile implements AutoCloseable {
      * Reads an object held in memory (decompressing it first if it is gzip, xz or zstd).
      *
      * @param name the name used in error messages
+     * @param data the file's bytes, not copied when not compressed
+     * @return the object
+     * @throws ElfFormatException if it is not a well-formed ELF object (or not well compressed)
      */
     public static ElfFile of(String name, byte[] data) throws ElfFormatException {
         Compression kind = Decompress.detect(data, data.length);
@@ -128,6 +132,9 @@ public final class ElfFile implements AutoCloseable {
      * alive while the view is used.
      *
      * @param name the name used in error messages
+     * @param data the file's bytes, a plain ELF object
+     * @return the object
+     * @throws ElfFormatException if it is not a well-formed ELF object
      */
     public static ElfFile of(String name, MemorySegment data) throws ElfFormatException {
         return new ElfFile(name, null, Compression.NONE, data);
@@ -183,7 +190,11 @@ public final class ElfFile implements AutoCloseable {
         return programHeaders;
     }
 
-    /** {@return the section with index {@code index}} */
+    /**
+     * {@return the section with index {@code index}}
+     * @param index its index in the section header table (gABI "Sections")
+     * @throws ElfFormatException when the file has no such section
+     */
     public SectionHeader section(long index) throws ElfFormatException {
         if (index < 0 || index >= sections.size()) {
             throw bytes.error(header.shoff(), "section index", index,
@@ -192,7 +203,10 @@ public final class ElfFile implements AutoCloseable {
         return sections.get((int) index);
     }
 
-    /** {@return the first section named {@code name}} */
+    /**
+     * {@return the first section named {@code name}}
+     * @param name the section name, as {@code .shstrtab} spells it
+     */
     public Optional<SectionHeader> section(String name) {
         for (SectionHeader s : sections) {
             if (s.name().equals(name)) {
@@ -202,11 +216,14 @@ public final class ElfFile implements AutoCloseable {
         return Optional.empty();
     }
 
-    private void checkData(SectionHeader s) throws ElfFormatException {
+    void checkData(SectionHeader s) throws ElfFormatException {
         HeaderReader.checkData(bytes, header, s);
     }
 
-    /** {@return the file offset of section header {@code index}} */
+    /**
+     * {@return the file offset of section header {@code index}}: {@code e_shoff + index * e_shentsize}
+     * @param index a section header table index
+     */
     public long sectionHeaderOffset(long index) {
         return header.shoff() + index * header.shentsize();
     }
@@ -215,6 +232,7 @@ public final class ElfFile implements AutoCloseable {
      * {@return the section's bytes as stored in the file: a view, not a copy; empty for
      * SHT_NOBITS}
      *
+     * @param s a section of this file
      * @throws ElfFormatException if the bytes lie outside the file
      */
     public MemorySegment rawData(SectionHeader s) throws ElfFormatException {
@@ -228,6 +246,10 @@ public final class ElfFile implements AutoCloseable {
     /**
      * {@return the section's contents: the raw bytes, or for an SHF_COMPRESSED section the
      * decompressed bytes (zlib or zstd), whose size is bounded by {@link Limits}}
+     *
+     * @param s a section of this file
+     * @throws ElfFormatException if the bytes lie outside the file or do not decompress (gABI
+     *                            "Compressed Sections")
      */
     public MemorySegment contents(SectionHeader s) throws ElfFormatException {
         MemorySegment raw = rawData(s);
@@ -254,7 +276,11 @@ public final class ElfFile implements AutoCloseable {
      * Elf32_Chdr (12 bytes): ch_type u32, ch_size u32, ch_addralign u32.
      * Elf64_Chdr (24 bytes): ch_type u32, ch_reserved u32, ch_size u64, ch_addralign u64.
      */
-    /** {@return the compression header of an SHF_COMPRESSED section} */
+    /**
+     * {@return the compression header ({@code Elf_Chdr}) of an SHF_COMPRESSED section}
+     * @param s an SHF_COMPRESSED section of this file
+     * @throws ElfFormatException when the section is too short for the header or lies outside the file
+     */
     public CompressionHeader compressionHeader(SectionHeader s) throws ElfFormatException {
         checkData(s);
         long hdr = header.is64() ? 24 : 12;
@@ -271,7 +297,11 @@ public final class ElfFile implements AutoCloseable {
 
     // ---------------------------------------------------------------- tables
 
-    /** {@return a string table view of section {@code s}} */
+    /**
+     * {@return a string table view of section {@code s}}
+     * @param s an SHT_STRTAB section of this file
+     * @throws ElfFormatException when it is not a string table or lies outside the file
+     */
     public StringTable stringTable(SectionHeader s) throws ElfFormatException {
         if (s.type() != SHT_STRTAB) {
             throw bytes.error(sectionHeaderOffset(s.index()) + 4, "sh_type of section " + s.index() + " (" + s.name()
@@ -281,7 +311,10 @@ public final class ElfFile implements AutoCloseable {
         return new StringTable(bytes, s);
     }
 
-    /** {@return the SHT_SYMTAB symbol table, if the object has one} */
+    /**
+     * {@return the SHT_SYMTAB symbol table, if the object has one}
+     * @throws ElfFormatException when the table is malformed (see {@link #symbolTable(SectionHeader)})
+     */
     public Optional<SymbolTable> symbolTable() throws ElfFormatException {
         for (SectionHeader s : sections) {
             if (s.type() == SHT_SYMTAB) {
@@ -291,7 +324,12 @@ public final class ElfFile implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** {@return a symbol table view of the SHT_SYMTAB or SHT_DYNSYM section {@code s}} */
+    /**
+     * {@return a symbol table view of the SHT_SYMTAB or SHT_DYNSYM section {@code s}}, with its
+     * {@code sh_link} string table and its SHT_SYMTAB_SHNDX section if there is one (gABI "Symbol Table")
+     * @param s a symbol table section of this file
+     * @throws ElfFormatException when sh_type, sh_entsize, sh_size or sh_link is wrong
+     */
     public SymbolTable symbolTable(SectionHeader s) throws ElfFormatException {
         int ent = SymbolTable.entrySize(header.is64());
         String what = "section " + s.index() + " (" + s.name() + ")";
@@ -335,7 +373,8 @@ public final class ElfFile implements AutoCloseable {
         }
     }
 
-    private SectionHeader linked(SectionHeader s, String field) throws ElfFormatException {
+    /** {@return the section {@code s}'s sh_link names; {@code field} names sh_link in the error} */
+    SectionHeader linked(SectionHeader s, String field) throws ElfFormatException {
         if (s.link() <= 0 || s.link() >= sections.size()) {
             throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 40 : 24), field, s.link(),
                     "no such section (the file has " + sections.size() + ")");
@@ -343,7 +382,10 @@ public final class ElfFile implements AutoCloseable {
         return sections.get((int) s.link());
     }
 
-    /** {@return every SHT_REL and SHT_RELA section, as views} */
+    /**
+     * {@return every SHT_REL and SHT_RELA section, as views}
+     * @throws ElfFormatException when a table is malformed (see {@link #relocationTable})
+     */
     public List<RelocationTable> relocationTables() throws ElfFormatException {
         List<RelocationTable> out = new ArrayList<>();
         for (SectionHeader s : sections) {
@@ -354,7 +396,12 @@ public final class ElfFile implements AutoCloseable {
         return out;
     }
 
-    /** {@return a view of the SHT_REL/SHT_RELA section {@code s}} */
+    /**
+     * {@return a view of the SHT_REL/SHT_RELA section {@code s}}: its entries apply to the section
+     * {@code sh_info} names (gABI "Relocation")
+     * @param s a relocation section of this file
+     * @throws ElfFormatException when sh_type, sh_entsize, sh_size or sh_info is wrong
+     */
     public RelocationTable relocationTable(SectionHeader s) throws ElfFormatException {
         String what = "section " + s.index() + " (" + s.name() + ")";
         boolean rela = s.type() == SHT_RELA;
@@ -374,55 +421,27 @@ public final class ElfFile implements AutoCloseable {
         return new RelocationTable(bytes, header.is64(), s, target);
     }
 
-    /** {@return every SHT_GROUP section, decoded} */
+    /**
+     * {@return every SHT_GROUP section, decoded} (gABI "Section Groups")
+     * @throws ElfFormatException when a group's size, signature symbol or member index is wrong
+     */
     public List<SectionGroup> groups() throws ElfFormatException {
         List<SectionGroup> out = new ArrayList<>();
         for (SectionHeader s : sections) {
             if (s.type() == SHT_GROUP) {
-                out.add(group(s));
+                out.add(GroupReader.read(this, s));
             }
         }
         return out;
-    }
-
-    private SectionGroup group(SectionHeader s) throws ElfFormatException {
-        String what = "section " + s.index() + " (" + s.name() + ")";
-        checkData(s);
-        if (s.size() < 4 || s.size() % 4 != 0) {
-            throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 32 : 20), "sh_size of " + what,
-                    s.size(), "a group is a flag word and member indexes, 4 bytes each");
-        }
-        SymbolTable symtab = symbolTable(linked(s, "sh_link of " + what));
-        if (s.info() >= symtab.size()) {
-            throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 44 : 28), "sh_info of " + what,
-                    s.info(), "no such symbol (the table has " + symtab.size() + ")");
-        }
-        int symIndex = (int) s.info();
-        String signature = symtab.name(symIndex);
-        if (signature.isEmpty() && (symtab.info(symIndex) & 0xf) == STT_SECTION) {
-            long sec = symtab.shndx(symIndex);
-            if (sec > 0 && sec < sections.size()) {
-                signature = sections.get((int) sec).name();
-            }
-        }
-        int flags = (int) bytes.u32(s.offset());
-        int n = (int) (s.size() / 4 - 1);
-        List<Integer> members = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            long idx = bytes.u32(s.offset() + 4 + 4L * i);
-            if (idx == 0 || idx >= sections.size()) {
-                throw bytes.error(s.offset() + 4 + 4L * i, "member " + i + " of group " + what, idx,
-                        "no such section (the file has " + sections.size() + ")");
-            }
-            members.add((int) idx);
-        }
-        return new SectionGroup(s, signature, flags, Collections.unmodifiableList(members));
     }
 
     /**
      * {@return the entries of an SHT_NOTE section}. Each entry is namesz, descsz, type (u32
      * each), then the name and the descriptor, each padded to the section's alignment (4, or
      * 8 for sections aligned to 8 such as {@code .note.gnu.property}).
+     *
+     * @param s an SHT_NOTE section of this file
+     * @throws ElfFormatException when an entry runs past the section
      */
     public List<Note> notes(SectionHeader s) throws ElfFormatException {
         return NoteReader.read(bytes, header, s);
@@ -430,7 +449,10 @@ public final class ElfFile implements AutoCloseable {
 
     // ---------------------------------------------------------------- Linux modules
 
-    /** {@return the strings of the {@code .modinfo} section, in order; empty when there is none} */
+    /**
+     * {@return the strings of the {@code .modinfo} section, in order; empty when there is none}
+     * @throws ElfFormatException when the section lies outside the file
+     */
     public List<ModInfoEntry> modinfo() throws ElfFormatException {
         List<ModInfoEntry> m = modinfo;
         if (m == null) {
@@ -440,17 +462,27 @@ public final class ElfFile implements AutoCloseable {
         return m;
     }
 
-    /** {@return the values of every {@code .modinfo} entry named {@code key}, in order} */
+    /**
+     * {@return the values of every {@code .modinfo} entry named {@code key}, in order}
+     * @param key the name before the {@code =}, e.g. {@code depends}
+     * @throws ElfFormatException when the section lies outside the file
+     */
     public List<String> modinfo(String key) throws ElfFormatException {
         return ModuleSections.modinfo(this, key);
     }
 
-    /** {@return the entries of the {@code __versions} section; empty when there is none} */
+    /**
+     * {@return the entries of the {@code __versions} section; empty when there is none}
+     * @throws ElfFormatException when the section's size is not a whole number of entries
+     */
     public List<ModVersion> modversions() throws ElfFormatException {
         return ModuleSections.modversions(this);
     }
 
-    /** {@return the {@code .gnu.linkonce.this_module} section and the name in it, if present} */
+    /**
+     * {@return the {@code .gnu.linkonce.this_module} section and the name in it, if present}
+     * @throws ElfFormatException when the section lies outside the file
+     */
     public Optional<ThisModule> thisModule() throws ElfFormatException {
         return ModuleSections.thisModule(this);
     }

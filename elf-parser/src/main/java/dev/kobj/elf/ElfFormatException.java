@@ -9,11 +9,24 @@ package dev.kobj.elf;
 public final class ElfFormatException extends KobjException {
     private static final long serialVersionUID = 1L;
 
+    /** The name of the file that holds the bad field. */
     private final String file;
+    /** The byte offset of the bad field in the (decompressed) file. */
     private final long offset;
+    /** The name of the bad field, as the ELF specification spells it. */
     private final String field;
+    /** The value found in the field. */
     private final long value;
 
+    /**
+     * A malformed field.
+     *
+     * @param file    the file's name
+     * @param offset  the byte offset of the field in the (decompressed) file
+     * @param field   the field's name, as the ELF specification spells it ({@code e_shentsize})
+     * @param value   the value found there
+     * @param problem what is wrong with it
+     */
     public ElfFormatException(String file, long offset, String field, long value, String problem) {
         super(format(file, offset, field, value, problem));
         this.file = file;
@@ -22,6 +35,16 @@ public final class ElfFormatException extends KobjException {
         this.value = value;
     }
 
+    /**
+     * A malformed field, found through another exception (a decompressor's).
+     *
+     * @param file    the file's name
+     * @param offset  the byte offset of the field in the (decompressed) file
+     * @param field   the field's name, as the ELF specification spells it
+     * @param value   the value found there
+     * @param problem what is wrong with it
+     * @param cause   the exception that found it
+     */
     public ElfFormatException(String file, long offset, String field, long value, String problem,
             Throwable cause) {
         super(format(file, offset, field, value, problem), cause);

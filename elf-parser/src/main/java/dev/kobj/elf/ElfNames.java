@@ -12,7 +12,11 @@ public final class ElfNames {
     private ElfNames() {
     }
 
-    /** {@return readelf's name for section type {@code type} on {@code machine}} */
+    /**
+     * {@return readelf's name for section type {@code type} on {@code machine}}
+     * @param machine the ELF {@code e_machine}
+     * @param type the {@code sh_type}
+     */
     public static String sectionType(int machine, int type) {
         switch (type) {
             case SHT_NULL: return "NULL";
@@ -67,6 +71,10 @@ public final class ElfNames {
      * {@return the flag letters readelf -W prints for {@code flags}}: W A X M S I L O G T C,
      * R (retain), D (mbind), l (x86-64 large), E (exclude), then o, p and x for the other
      * OS-specific, processor-specific and unknown bits, in readelf's order.
+     *
+     * @param machine the ELF {@code e_machine}
+     * @param osabi the ELF {@code EI_OSABI} byte
+     * @param flags the {@code sh_flags}
      */
     public static String sectionFlags(int machine, int osabi, long flags) {
         StringBuilder sb = new StringBuilder();
@@ -104,7 +112,11 @@ public final class ElfNames {
         return sb.toString();
     }
 
-    /** {@return readelf's name for symbol type {@code type}} */
+    /**
+     * {@return readelf's name for symbol type {@code type}}
+     * @param osabi the ELF {@code EI_OSABI} byte
+     * @param type the symbol type ({@code ELF_ST_TYPE} of {@code st_info})
+     */
     public static String symbolType(int osabi, int type) {
         switch (type) {
             case STT_NOTYPE: return "NOTYPE";
@@ -130,7 +142,11 @@ public final class ElfNames {
         return "<unknown>: " + type;
     }
 
-    /** {@return readelf's name for symbol binding {@code bind}} */
+    /**
+     * {@return readelf's name for symbol binding {@code bind}}
+     * @param osabi the ELF {@code EI_OSABI} byte
+     * @param bind the symbol binding ({@code ELF_ST_BIND} of {@code st_info})
+     */
     public static String symbolBind(int osabi, int bind) {
         switch (bind) {
             case STB_LOCAL: return "LOCAL";
@@ -150,7 +166,10 @@ public final class ElfNames {
         return "<unknown>: " + bind;
     }
 
-    /** {@return readelf's name for symbol visibility {@code vis}} */
+    /**
+     * {@return readelf's name for symbol visibility {@code vis}}
+     * @param vis the symbol visibility ({@code ELF_ST_VISIBILITY} of {@code st_other})
+     */
     public static String symbolVisibility(int vis) {
         return switch (vis & 3) {
             case STV_DEFAULT -> "DEFAULT";
@@ -163,6 +182,9 @@ public final class ElfNames {
     /**
      * {@return readelf's word for the extra st_other bits, or empty}: {@code VARIANT_PCS}
      * (AArch64 STO_AARCH64_VARIANT_PCS) and {@code VARIANT_CC} (RISC-V STO_RISCV_VARIANT_CC).
+     *
+     * @param machine the ELF {@code e_machine}
+     * @param other the {@code st_other} byte
      */
     public static String symbolOther(int machine, int other) {
         if ((other & 0x80) != 0 && machine == EM_AARCH64) {
@@ -174,7 +196,13 @@ public final class ElfNames {
         return (other & ~3) != 0 ? "<other>: " + Integer.toHexString(other) : "";
     }
 
-    /** {@return readelf's Ndx column for a (resolved) section index} */
+    /**
+     * {@return readelf's Ndx column for a (resolved) section index}
+     * @param machine the ELF {@code e_machine}
+     * @param shnum the number of sections
+     * @param rawShndx the {@code st_shndx} as stored
+     * @param shndx the section index, SHN_XINDEX resolved
+     */
     public static String sectionIndex(int machine, long shnum, int rawShndx, long shndx) {
         if (rawShndx == SHN_XINDEX) {
             return Long.toString(shndx);
@@ -191,7 +219,10 @@ public final class ElfNames {
         return Integer.toString(i);
     }
 
-    /** {@return readelf's name for the file type} */
+    /**
+     * {@return readelf's name for the file type}
+     * @param type the {@code e_type}
+     */
     public static String fileType(int type) {
         return switch (type) {
             case ET_NONE -> "NONE (None)";
@@ -203,7 +234,10 @@ public final class ElfNames {
         };
     }
 
-    /** {@return readelf's name for the machine} */
+    /**
+     * {@return readelf's name for the machine}
+     * @param machine the ELF {@code e_machine}
+     */
     public static String machine(int machine) {
         return switch (machine) {
             case 0 -> "None";
@@ -220,7 +254,10 @@ public final class ElfNames {
         };
     }
 
-    /** {@return a short architecture name: x86_64, aarch64, riscv64, riscv32, ...} */
+    /**
+     * {@return a short architecture name: x86_64, aarch64, riscv64, riscv32, ...}
+     * @param h the ELF header
+     */
     public static String arch(ElfHeader h) {
         return switch (h.machine()) {
             case EM_X86_64 -> "x86_64";
@@ -232,7 +269,10 @@ public final class ElfNames {
         };
     }
 
-    /** {@return readelf's name for the OS/ABI byte} */
+    /**
+     * {@return readelf's name for the OS/ABI byte}
+     * @param osabi the ELF {@code EI_OSABI} byte
+     */
     public static String osabi(int osabi) {
         return switch (osabi) {
             case 0 -> "UNIX - System V";
@@ -246,7 +286,10 @@ public final class ElfNames {
         };
     }
 
-    /** {@return readelf's name for a program header type} */
+    /**
+     * {@return readelf's name for a program header type}
+     * @param type the {@code p_type}
+     */
     public static String programType(int type) {
         return switch (type) {
             case 0 -> "NULL";

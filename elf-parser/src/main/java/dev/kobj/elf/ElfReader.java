@@ -28,7 +28,10 @@ public final class ElfReader {
         this(64L << 20);
     }
 
-    /** A reader that buffers files up to {@code maxBuffered} bytes and maps larger ones. */
+    /**
+     * A reader that buffers files up to {@code maxBuffered} bytes and maps larger ones.
+     * @param maxBuffered the largest file read into the buffer; larger ones are mapped
+     */
     public ElfReader(long maxBuffered) {
         this.maxBuffered = Math.min(maxBuffered, Limits.MAX_ARRAY);
     }
@@ -36,6 +39,10 @@ public final class ElfReader {
     /**
      * {@return the object in {@code path}}, read as {@link ElfFile#open} reads it (same checks,
      * same errors), valid until the next call
+     *
+     * @param path the file
+     * @throws IOException if the file cannot be read
+     * @throws ElfFormatException if it is not a well-formed ELF object
      */
     public ElfFile open(Path path) throws IOException, ElfFormatException {
         String name = path.toString();

@@ -9,10 +9,21 @@ package dev.kobj.elf;
 public abstract class KobjException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception whose message names the file and the place.
+     *
+     * @param message the message
+     */
     protected KobjException(String message) {
         super(message);
     }
 
+    /**
+     * An exception whose message names the file and the place, found through {@code cause}.
+     *
+     * @param message the message
+     * @param cause   the exception that found the problem
+     */
     protected KobjException(String message, Throwable cause) {
         super(message, cause);
     }

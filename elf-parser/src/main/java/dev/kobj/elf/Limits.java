@@ -15,7 +15,10 @@ public final class Limits {
     /** The largest array the JVM reliably allocates. */
     public static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
 
-    /** {@return the largest output allowed for {@code compressedSize} input bytes} */
+    /**
+     * {@return the largest output allowed for {@code compressedSize} input bytes}
+     * @param compressedSize the size of the compressed input in bytes
+     */
     public static long maxDecompressed(long compressedSize) {
         long bound = compressedSize > MAX_ARRAY / MAX_EXPANSION ? MAX_ARRAY
                 : compressedSize * MAX_EXPANSION + 65536;

@@ -64,30 +64,45 @@ public final class RelocationTable {
         return section.offset() + i * entrySize;
     }
 
-    /** {@return r_offset of entry {@code i}} */
+    /**
+     * {@return r_offset of entry {@code i}}
+     * @param i the entry's index in the table, from 0
+     */
     public long offset(long i) {
         return bytes.word(is64, at(i));
     }
 
-    /** {@return r_info of entry {@code i}} */
+    /**
+     * {@return r_info of entry {@code i}}
+     * @param i the entry's index in the table, from 0
+     */
     public long rawInfo(long i) {
         long p = at(i);
         return bytes.word(is64, p + (is64 ? 8 : 4));
     }
 
-    /** {@return the relocation type of entry {@code i}} */
+    /**
+     * {@return the relocation type of entry {@code i}}
+     * @param i the entry's index in the table, from 0
+     */
     public long type(long i) {
         long info = rawInfo(i);
         return is64 ? info & 0xffffffffL : info & 0xff;
     }
 
-    /** {@return the symbol index of entry {@code i}} */
+    /**
+     * {@return the symbol index of entry {@code i}}
+     * @param i the entry's index in the table, from 0
+     */
     public long symbol(long i) {
         long info = rawInfo(i);
         return is64 ? info >>> 32 : info >>> 8;
     }
 
-    /** {@return r_addend of entry {@code i}, sign-extended; 0 for REL} */
+    /**
+     * {@return r_addend of entry {@code i}, sign-extended; 0 for REL}
+     * @param i the entry's index in the table, from 0
+     */
     public long addend(long i) {
         if (!rela) {
             return 0;
@@ -96,7 +111,10 @@ public final class RelocationTable {
         return is64 ? bytes.u64(p + 16) : (int) bytes.u32(p + 8);
     }
 
-    /** {@return entry {@code i}, decoded} */
+    /**
+     * {@return entry {@code i}, decoded}
+     * @param i the entry's index in the table, from 0
+     */
     public Relocation get(long i) {
         long p = at(i);
         long off = bytes.word(is64, p);

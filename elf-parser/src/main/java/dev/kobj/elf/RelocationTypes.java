@@ -321,7 +321,11 @@ public final class RelocationTypes {
             Map.entry(61, "R_RISCV_SUB_ULEB128")
     );
 
-    /** {@return the readelf name of relocation type {@code type} on {@code machine}, if known} */
+    /**
+     * {@return the readelf name of relocation type {@code type} on {@code machine}, if known}
+     * @param machine the ELF {@code e_machine}
+     * @param type the relocation type ({@code ELF64_R_TYPE} or {@code ELF32_R_TYPE} of {@code r_info})
+     */
     public static Optional<String> name(int machine, long type) {
         Map<Integer, String> table = switch (machine) {
             case ElfConstants.EM_X86_64 -> X86_64;
@@ -335,12 +339,20 @@ public final class RelocationTypes {
         return Optional.ofNullable(table.get((int) type));
     }
 
-    /** {@return the readelf name, or readelf's {@code unrecognized: <hex>} form when unknown} */
+    /**
+     * {@return the readelf name, or readelf's {@code unrecognized: <hex>} form when unknown}
+     * @param machine the ELF {@code e_machine}
+     * @param type the relocation type ({@code ELF64_R_TYPE} or {@code ELF32_R_TYPE} of {@code r_info})
+     */
     public static String nameOrUnrecognized(int machine, long type) {
         return name(machine, type).orElseGet(() -> "unrecognized: " + Long.toHexString(type));
     }
 
-    /** {@return the type number whose name is {@code name} on {@code machine}, or -1} */
+    /**
+     * {@return the type number whose name is {@code name} on {@code machine}, or -1}
+     * @param machine the ELF {@code e_machine}
+     * @param name a relocation type name as readelf prints it, e.g. {@code R_X86_64_PC32}
+     */
     public static int byName(int machine, String name) {
         Map<Integer, String> table = switch (machine) {
             case ElfConstants.EM_X86_64 -> X86_64;

@@ -34,6 +34,7 @@ public final class StringTable {
      * @param field the field that holds the offset, for the error message
      * @throws ElfFormatException if the offset is outside the table or the string is not
      *                            terminated inside it
+     * @param offset the offset of the string's first byte in the table
      */
     public String get(long offset, String field) throws ElfFormatException {
         return get(offset, field, -1);

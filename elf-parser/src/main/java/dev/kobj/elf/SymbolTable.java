@@ -56,42 +56,64 @@ public final class SymbolTable {
         return section.offset() + (long) i * entrySize(is64);
     }
 
-    /** {@return st_name of entry {@code i}} */
+    /**
+     * {@return st_name of entry {@code i}}
+     * @param i the symbol's index in the table, from 0
+     */
     public long nameOffset(int i) {
         return bytes.u32(at(i));
     }
 
-    /** {@return st_value of entry {@code i}} */
+    /**
+     * {@return st_value of entry {@code i}}
+     * @param i the symbol's index in the table, from 0
+     */
     public long value(int i) {
         long p = at(i);
         return is64 ? bytes.u64(p + 8) : bytes.u32(p + 4);
     }
 
-    /** {@return st_size of entry {@code i}} */
+    /**
+     * {@return st_size of entry {@code i}}
+     * @param i the symbol's index in the table, from 0
+     */
     public long symbolSize(int i) {
         long p = at(i);
         return is64 ? bytes.u64(p + 16) : bytes.u32(p + 8);
     }
 
-    /** {@return st_info of entry {@code i}} */
+    /**
+     * {@return st_info of entry {@code i}}
+     * @param i the symbol's index in the table, from 0
+     */
     public int info(int i) {
         long p = at(i);
         return bytes.u8(is64 ? p + 4 : p + 12);
     }
 
-    /** {@return st_other of entry {@code i}} */
+    /**
+     * {@return st_other of entry {@code i}}
+     * @param i the symbol's index in the table, from 0
+     */
     public int other(int i) {
         long p = at(i);
         return bytes.u8(is64 ? p + 5 : p + 13);
     }
 
-    /** {@return st_shndx of entry {@code i} as stored} */
+    /**
+     * {@return st_shndx of entry {@code i} as stored}
+     * @param i the symbol's index in the table, from 0
+     */
     public int rawShndx(int i) {
         long p = at(i);
         return bytes.u16(is64 ? p + 6 : p + 14);
     }
 
-    /** {@return the section index of entry {@code i}, SHN_XINDEX resolved} */
+    /**
+     * {@return the section index of entry {@code i}, SHN_XINDEX resolved}
+     * @param i the symbol's index in the table, from 0
+     * @throws ElfFormatException when it is SHN_XINDEX and the file has no SHT_SYMTAB_SHNDX section for this table
+     */
     public long shndx(int i) throws ElfFormatException {
         int raw = rawShndx(i);
         if (raw != ElfConstants.SHN_XINDEX) {
@@ -105,7 +127,11 @@ public final class SymbolTable {
         return bytes.u32(shndxSection.offset() + 4L * i);
     }
 
-    /** {@return the name of entry {@code i}} */
+    /**
+     * {@return the name of entry {@code i}}
+     * @param i the symbol's index in the table, from 0
+     * @throws ElfFormatException when st_name is outside the string table or the name is not terminated
+     */
     public String name(int i) throws ElfFormatException {
         return strings.get(nameOffset(i), "st_name of symbol ", i);
     }
@@ -115,12 +141,12 @@ public final class SymbolTable {
      *
      * @throws IndexOutOfBoundsException if {@code i} is not in [0, size())
      * @throws ElfFormatException         if its name or extended index is bad
+     * @param i the symbol's index in the table, from 0
      */
     public ElfSymbol get(int i) throws ElfFormatException {
         return new ElfSymbol(i, name(i), value(i), symbolSize(i), info(i), other(i), rawShndx(i), shndx(i));
     }
 
-    /** {@return every entry, decoded eagerly} */
     /**
      * Checks every symbol as {@link #all} reads it (its name inside the string table and
      * terminated there, its section index resolvable), throwing the same exception
@@ -136,6 +162,10 @@ public final class SymbolTable {
         }
     }
 
+    /**
+     * {@return every entry, decoded eagerly}
+     * @throws ElfFormatException when a name or an extended section index is bad
+     */
     public List<ElfSymbol> all() throws ElfFormatException {
         ElfSymbol[] out = new ElfSymbol[(int) count];
         for (int i = 0; i < count; i++) {

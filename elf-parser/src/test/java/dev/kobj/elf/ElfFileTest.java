@@ -198,7 +198,7 @@ class ElfFileTest {
                 assertThat(f.header().type()).isEqualTo(ElfConstants.ET_REL);
                 assertThat(f.section(".text")).isPresent();
                 assertThat(f.relocationTables()).isNotEmpty();
-                assertThat(Walk.all(f)).isNotZero();
+                assertThat(ElfWalk.all(f)).isNotZero();
             }
         }
     }

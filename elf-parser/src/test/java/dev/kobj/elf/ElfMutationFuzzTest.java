@@ -75,7 +75,7 @@ class ElfMutationFuzzTest {
         byte[] b = mutate(SEEDS.get(s), m);
         try {
             ElfFile f = ElfFile.of(NAMES.get(s) + "~" + m.kind(), b);
-            Walk.all(f);
+            ElfWalk.all(f);
         } catch (ElfFormatException e) {
             assertThat(e.getMessage()).contains(NAMES.get(s)).contains("offset 0x");
         }

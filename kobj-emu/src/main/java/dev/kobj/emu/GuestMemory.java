@@ -3,6 +3,7 @@ package dev.kobj.emu;
 import dev.kobj.emu.unicorn.Engine;
 import dev.kobj.emu.unicorn.Unicorn;
 import dev.kobj.link.Allocation;
+import dev.kobj.link.ArenaAllocation;
 import dev.kobj.link.HostMemory;
 import dev.kobj.link.LinkException;
 import java.lang.foreign.Arena;
@@ -75,37 +76,21 @@ public final class GuestMemory implements HostMemory {
     }
 
     /** One guest region: Arena memory mapped into the CPU at {@link #address()}. */
-    public final class GuestAllocation implements Allocation {
-        private final long address;
-        private final long size;
+    public final class GuestAllocation extends ArenaAllocation {
         private final MemorySegment host;
-        private final Arena arena;
-        private boolean closed;
 
         GuestAllocation(long address, long size, MemorySegment host, Arena arena) {
-            this.address = address;
-            this.size = size;
+            super(address, size, arena);
             this.host = host;
-            this.arena = arena;
-        }
-
-        @Override
-        public long address() {
-            return address;
-        }
-
-        @Override
-        public long size() {
-            return size;
         }
 
         /** {@return the bytes the CPU sees, writable from Java whatever the guest permissions} */
         @Override
         public MemorySegment segment() {
-            if (closed) {
-                throw new IllegalStateException(String.format("guest allocation at 0x%x is closed", address));
+            if (isClosed()) {
+                throw new IllegalStateException(String.format("guest allocation at 0x%x is closed", address()));
             }
-            return host.asSlice(0, size);
+            return host.asSlice(0, size());
         }
 
         @Override
@@ -113,7 +98,7 @@ public final class GuestMemory implements HostMemory {
             if (offset < 0 || length < 0 || offset > host.byteSize() || length > host.byteSize() - offset
                     || (offset & (GuestMap.PAGE - 1)) != 0) {
                 throw new LinkException(String.format("guest memory at 0x%x: protect [0x%x, +0x%x) is not whole"
-                        + " pages inside 0x%x bytes", address, offset, length, host.byteSize()));
+                        + " pages inside 0x%x bytes", address(), offset, length, host.byteSize()));
             }
             long len = Math.min(GuestMap.pageUp(length), host.byteSize() - offset);
             if (len == 0) {
@@ -125,27 +110,22 @@ public final class GuestMemory implements HostMemory {
                 case RX -> Unicorn.PROT_READ | Unicorn.PROT_EXEC;
             };
             try {
-                engine.protect(address + offset, len, prot);
+                engine.protect(address() + offset, len, prot);
             } catch (EmuException e) {
                 throw new LinkException("guest memory: " + e.getMessage());
             }
         }
 
-        /** Unmaps the region from the CPU, then frees the host memory; safe to call twice. */
+        /** Unmaps the region from the CPU before its host memory is freed. */
         @Override
-        public void close() {
+        protected void beforeArenaClose() {
             synchronized (GuestMemory.this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                live.remove(address);
+                live.remove(address());
                 try {
-                    engine.unmap(address, host.byteSize());
+                    engine.unmap(address(), host.byteSize());
                 } catch (EmuException e) {
                     // the engine is closed already: nothing maps the memory any more
                 }
-                arena.close();
             }
         }
     }

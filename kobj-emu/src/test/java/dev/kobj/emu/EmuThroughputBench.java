@@ -2,6 +2,7 @@ package dev.kobj.emu;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.link.LoadedImage;
+import dev.kobj.testkit.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +61,7 @@ class EmuThroughputBench {
                         + " instructions/s%n", variant, count, best / 1e9, count / (best / 1e9) / 1e6));
             }
         }
-        String corpus = System.getProperty("kobj.corpus");
+        String corpus = Corpus.root().toString();
         String[][] modules = {
             {"amd64", "lib/modules/6.1.0-57-amd64/kernel/crypto/sha512_generic.ko"},
             {"amd64", "lib/modules/6.1.0-57-amd64/kernel/crypto/aes_ti.ko"},

@@ -79,13 +79,8 @@ final class HostOracle {
             if (r.size() == 0) {
                 continue;
             }
-            int prot = switch (r.permissions()) {
-                case R -> 1;
-                case RW -> 3;
-                case RX -> 5;
-            };
-            regions.add(new dev.kobj.testkit.HostImage.Region(r.address(), r.size(), prot,
-                    img.read(r.address(), Math.toIntExact(r.size()))));
+            regions.add(dev.kobj.testkit.HostImage.Region.of(r.address(), r.permissions().writable(),
+                    r.permissions().executable(), img.read(r.address(), Math.toIntExact(r.size()))));
         }
         dev.kobj.testkit.HostImage.write(regions, out);
     }

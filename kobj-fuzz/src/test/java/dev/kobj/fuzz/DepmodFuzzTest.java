@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kobj.elf.ElfFile;
 import dev.kobj.registry.depmod.DependencyGraph;
 import dev.kobj.registry.depmod.ModuleSymbols;
+import dev.kobj.testkit.Testdata;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +41,7 @@ class DepmodFuzzTest {
         private static List<DependencyGraph.Node> read() {
             List<DependencyGraph.Node> out = new ArrayList<>();
             for (String m : List.of("exporter", "importer")) {
-                try (ElfFile f = ElfFile.open(Seeds.testdata().resolve("obj/x86_64-gcc-kernel/" + m + ".o"))) {
+                try (ElfFile f = ElfFile.open(Testdata.root().resolve("obj/x86_64-gcc-kernel/" + m + ".o"))) {
                     out.add(new DependencyGraph.Node("kernel/kobj/kobj_" + m + ".ko", "kobj_" + m, ModuleSymbols.read(f)));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);

@@ -5,6 +5,7 @@ import dev.kobj.elf.ElfFile;
 import dev.kobj.registry.Dependency;
 import dev.kobj.registry.MetadataReader;
 import dev.kobj.registry.ModuleMetadata;
+import dev.kobj.testkit.Testdata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class DescriptorFuzzTest {
                 dir = Files.createTempDirectory("kobj-fuzz-descriptor");
                 dir.toFile().deleteOnExit();
                 object = dir.resolve("kobj_exporter.o");
-                Files.copy(Seeds.testdata().resolve("obj/x86_64-gcc-kernel/exporter.o"), object);
+                Files.copy(Testdata.root().resolve("obj/x86_64-gcc-kernel/exporter.o"), object);
                 object.toFile().deleteOnExit();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

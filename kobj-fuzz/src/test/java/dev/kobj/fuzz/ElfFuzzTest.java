@@ -2,6 +2,7 @@ package dev.kobj.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kobj.elf.ElfFile;
+import dev.kobj.elf.ElfWalk;
 import dev.kobj.elf.Limits;
 import dev.kobj.elf.SectionHeader;
 

@@ -2,6 +2,7 @@ package dev.kobj.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.link.FaultyMemory;
 import dev.kobj.registry.ModuleCandidate;
 import dev.kobj.registry.ModuleCommand;
 import dev.kobj.registry.ModuleException;

@@ -6,6 +6,7 @@ import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfSymbol;
 import dev.kobj.elf.SymbolTable;
 import dev.kobj.link.Checks;
+import dev.kobj.link.FaultyMemory;
 import dev.kobj.link.LinkRequest;
 import dev.kobj.link.Linker;
 import dev.kobj.link.LoadPolicy;

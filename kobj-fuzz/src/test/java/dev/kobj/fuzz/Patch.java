@@ -2,6 +2,7 @@ package dev.kobj.fuzz;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.SectionHeader;
+import dev.kobj.testkit.Testdata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -19,7 +20,7 @@ final class Patch {
 
     static byte[] read(String testdataPath) {
         try {
-            return Files.readAllBytes(Seeds.testdata().resolve(testdataPath));
+            return Files.readAllBytes(Testdata.root().resolve(testdataPath));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

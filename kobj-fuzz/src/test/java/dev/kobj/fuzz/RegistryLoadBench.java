@@ -1,5 +1,6 @@
 package dev.kobj.fuzz;
 
+import dev.kobj.link.FaultyMemory;
 import dev.kobj.link.LoadPolicy;
 import dev.kobj.registry.ModuleHandler;
 import dev.kobj.registry.ModuleLocator;
@@ -7,6 +8,7 @@ import dev.kobj.registry.ModuleRegistry;
 import dev.kobj.registry.SecurityPolicy;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.KernelSymbolTable;
+import dev.kobj.testkit.Testdata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +33,7 @@ public final class RegistryLoadBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         Path dir = Files.createTempDirectory("kobj-load-bench");
         Map<String, Path> files = new HashMap<>();
-        Path module = Seeds.testdata().resolve("obj/x86_64-gcc-kernel/module.o");
+        Path module = Testdata.root().resolve("obj/x86_64-gcc-kernel/module.o");
         for (int i = 0; i < n; i++) {
             Path o = dir.resolve("m" + i + ".o");
             Files.copy(module, o);
@@ -46,26 +48,11 @@ public final class RegistryLoadBench {
     }
 
     static void run(Map<String, Path> files, int n, int threads, boolean print) throws Exception {
-        List<KernelSymbol> syms = new ArrayList<>();
-        Map.of("printk", 0xffff_ffff_8100_0000L, "kmalloc", 0xffff_ffff_8100_0100L, "kfree", 0xffff_ffff_8100_0200L,
-                "memcpy", 0xffff_ffff_8100_0300L, "memset", 0xffff_ffff_8100_0400L, "kobj_ext_value",
-                0xffff_ffff_8200_0000L, "kobj_ext_array", 0xffff_ffff_8200_1000L)
-                .forEach((k, a) -> syms.add(new KernelSymbol(k, a, -1, KernelSymbol.VMLINUX, "EXPORT_SYMBOL", "")));
-        ModuleLocator locator = new ModuleLocator() {
-            @Override
-            public Optional<Path> find(String name, List<Path> searchPath) {
-                return Optional.ofNullable(files.get(name));
-            }
-
-            @Override
-            public List<Path> candidates(List<Path> searchPath) {
-                return List.copyOf(files.values());
-            }
-        };
         FaultyMemory memory = new FaultyMemory(ModuleRegistry.KERNEL_MODULE_BASE, 1L << 30);
         try (ModuleRegistry r = ModuleRegistry.builder().memory(memory)
-                .kernelSymbols(KernelSymbolTable.of("kernel", syms, true)).linkPolicy(LoadPolicy.permissive())
-                .locator(locator).security(SecurityPolicy.PERMISSIVE).defaultHandler(ModuleHandler.NONE).build()) {
+                .kernelSymbols(RegistryModelTest.kernel()).linkPolicy(LoadPolicy.permissive())
+                .locator(ModuleLocator.of(files)).security(SecurityPolicy.PERMISSIVE).defaultHandler(ModuleHandler.NONE)
+                .build()) {
             AtomicBoolean done = new AtomicBoolean();
             long[] lat = new long[1 << 20];
             int[] reads = {0};

@@ -2,6 +2,7 @@ package dev.kobj.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.link.FaultyMemory;
 import dev.kobj.link.LoadPolicy;
 import dev.kobj.registry.ManualTicker;
 import dev.kobj.registry.ModuleCandidate;
@@ -16,6 +17,7 @@ import dev.kobj.registry.ModuleState;
 import dev.kobj.registry.SecurityPolicy;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.KernelSymbolTable;
+import dev.kobj.testkit.Testdata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,12 +60,22 @@ class RegistryModelTest {
     @TempDir
     Path tmp;
 
+    /** {@return the kernel testdata's module.o links against: its undefined symbols at fixed addresses} */
+    static KernelSymbolTable kernel() {
+        List<KernelSymbol> syms = new ArrayList<>();
+        Map.of("printk", 0xffff_ffff_8100_0000L, "kmalloc", 0xffff_ffff_8100_0100L, "kfree", 0xffff_ffff_8100_0200L,
+                "memcpy", 0xffff_ffff_8100_0300L, "memset", 0xffff_ffff_8100_0400L, "kobj_ext_value",
+                0xffff_ffff_8200_0000L, "kobj_ext_array", 0xffff_ffff_8200_1000L)
+                .forEach((n, a) -> syms.add(new KernelSymbol(n, a, -1, KernelSymbol.VMLINUX, "EXPORT_SYMBOL", "")));
+        return KernelSymbolTable.of("kernel", syms, true);
+    }
+
     @Test
     void eightThreadsAgreeWithTheSequentialModel() throws Exception {
         long total = Long.getLong("kobj.registry.model.ops", 20_000L);
         int perThread = (int) Math.max(ROUND, total / THREADS / ROUND * ROUND);
         Map<String, Path> files = new HashMap<>();
-        Path module = Seeds.testdata().resolve("obj/x86_64-gcc-kernel/module.o");
+        Path module = Testdata.root().resolve("obj/x86_64-gcc-kernel/module.o");
         List<List<String>> chains = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             List<String> chain = List.of("t" + t + "a", "t" + t + "b", "t" + t + "c");
@@ -76,7 +88,7 @@ class RegistryModelTest {
                 files.put(chain.get(i), o);
             }
         }
-        Path shared = Seeds.testdata().resolve("obj/x86_64-gcc-kernel");
+        Path shared = Testdata.root().resolve("obj/x86_64-gcc-kernel");
         files.put("kobj_exporter", shared.resolve("exporter.o"));
         files.put("kobj_importer", shared.resolve("importer.o"));
 
@@ -91,24 +103,8 @@ class RegistryModelTest {
         };
         FaultyMemory memory = new FaultyMemory(ModuleRegistry.KERNEL_MODULE_BASE, 1L << 30);
         ManualTicker ticker = new ManualTicker();
-        List<KernelSymbol> syms = new ArrayList<>();
-        Map.of("printk", 0xffff_ffff_8100_0000L, "kmalloc", 0xffff_ffff_8100_0100L, "kfree", 0xffff_ffff_8100_0200L,
-                "memcpy", 0xffff_ffff_8100_0300L, "memset", 0xffff_ffff_8100_0400L, "kobj_ext_value",
-                0xffff_ffff_8200_0000L, "kobj_ext_array", 0xffff_ffff_8200_1000L)
-                .forEach((n, a) -> syms.add(new KernelSymbol(n, a, -1, KernelSymbol.VMLINUX, "EXPORT_SYMBOL", "")));
-        ModuleLocator locator = new ModuleLocator() {
-            @Override
-            public Optional<Path> find(String name, List<Path> searchPath) {
-                return Optional.ofNullable(files.get(name));
-            }
-
-            @Override
-            public List<Path> candidates(List<Path> searchPath) {
-                return List.copyOf(files.values());
-            }
-        };
-        ModuleRegistry r = ModuleRegistry.builder().memory(memory).kernelSymbols(KernelSymbolTable.of("kernel", syms,
-                true)).linkPolicy(LoadPolicy.permissive()).locator(locator).security(policy).ticker(ticker)
+        ModuleRegistry r = ModuleRegistry.builder().memory(memory).kernelSymbols(kernel())
+                .linkPolicy(LoadPolicy.permissive()).locator(ModuleLocator.of(files)).security(policy).ticker(ticker)
                 .autounloadDelay(DELAY).defaultHandler((cmd, ctx) -> {
                     if (cmd == ModuleCommand.INIT && inject.get()[0]) {
                         throw new IllegalStateException("injected INIT failure");

@@ -1,6 +1,7 @@
 package dev.kobj.fuzz;
 
 import dev.kobj.elf.Arch;
+import dev.kobj.link.FaultyMemory;
 import dev.kobj.link.LoadPolicy;
 import dev.kobj.registry.ManualTicker;
 import dev.kobj.registry.ModuleHandler;
@@ -10,6 +11,9 @@ import dev.kobj.registry.SecurityPolicy;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.KernelSymbolTable;
 import dev.kobj.symtab.SymbolLookup;
+import dev.kobj.testkit.Corpus;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,12 +30,10 @@ import java.util.Optional;
  */
 record Samples(String label, Map<String, Path> files, SymbolLookup kernel, long base, String top, String shared) {
 
-    static final Path CORPUS = Path.of(System.getProperty("kobj.corpus", "../corpus"));
-
     static List<Samples> all() throws Exception {
         List<Samples> out = new ArrayList<>();
         for (String v : List.of("x86_64-gcc-kernel", "aarch64-tiny", "riscv64-medany")) {
-            Path dir = Seeds.testdata().resolve("obj").resolve(v);
+            Path dir = Testdata.root().resolve("obj").resolve(v);
             List<KernelSymbol> syms = new ArrayList<>();
             // The plan's kernel, without the exporter's own symbols (the importer must get them from it).
             LinkFuzzTest.FIXED.forEach((n, a) -> {
@@ -44,19 +46,20 @@ record Samples(String label, Map<String, Path> files, SymbolLookup kernel, long 
                     "kobj_importer", ""));
         }
         for (String[] a : List.of(new String[] {"amd64", "X86_64"}, new String[] {"arm64", "AARCH64"})) {
-            Optional<Path> tree = corpusTree(a[0]);
+            Optional<Path> dir = Corpus.dir(a[0]);
+            Optional<Path> tree = dir.isPresent() ? bridgeTree(dir.get()) : Optional.empty();
             if (tree.isEmpty()) {
                 // The outside-data rule: under CI with the corpus profile a missing corpus fails.
-                if ("true".equals(System.getenv("CI")) && Boolean.getBoolean("kobj.corpus.enabled")) {
-                    throw new IllegalStateException("the Debian corpus (" + CORPUS + ") is missing: run "
+                if (Tools.ci() && Corpus.enabled()) {
+                    throw new IllegalStateException("the Debian corpus (" + Corpus.root() + ") is missing: run "
                             + "scripts/fetch-corpus.sh");
                 }
-                System.out.println("skipped: Debian " + a[0] + " bridge sample (no corpus at " + CORPUS
+                System.out.println("skipped: Debian " + a[0] + " bridge sample (no corpus at " + Corpus.root()
                         + "; scripts/fetch-corpus.sh fetches it)");
                 continue;
             }
             Path k = tree.get();
-            KernelSymbolTable symvers = KernelSymbolTable.read(CORPUS.resolve(a[0]).resolve("Module.symvers"));
+            KernelSymbolTable symvers = KernelSymbolTable.read(dir.get().resolve("Module.symvers"));
             Arch arch = Arch.valueOf(a[1]);
             out.add(new Samples("Debian 6.1 " + a[0] + " bridge", Map.of("llc", k.resolve("net/llc/llc.ko"), "stp",
                     k.resolve("net/802/stp.ko"), "bridge", k.resolve("net/bridge/bridge.ko")),
@@ -66,8 +69,9 @@ record Samples(String label, Map<String, Path> files, SymbolLookup kernel, long 
         return out;
     }
 
-    static Optional<Path> corpusTree(String arch) throws Exception {
-        Path mods = CORPUS.resolve(arch).resolve("lib/modules");
+    /** {@return the kernel/ directory of the module tree under corpus directory {@code dir} that has bridge.ko} */
+    static Optional<Path> bridgeTree(Path dir) throws Exception {
+        Path mods = dir.resolve("lib/modules");
         if (!Files.isDirectory(mods)) {
             return Optional.empty();
         }
@@ -79,19 +83,8 @@ record Samples(String label, Map<String, Path> files, SymbolLookup kernel, long 
 
     /** {@return a registry over this sample's files in {@code memory}, with the given policy and handler} */
     ModuleRegistry registry(FaultyMemory memory, SecurityPolicy policy, ModuleHandler handler) {
-        ModuleLocator locator = new ModuleLocator() {
-            @Override
-            public Optional<Path> find(String name, List<Path> searchPath) {
-                return Optional.ofNullable(files.get(name));
-            }
-
-            @Override
-            public List<Path> candidates(List<Path> searchPath) {
-                return List.copyOf(files.values());
-            }
-        };
         return ModuleRegistry.builder().memory(memory).kernelSymbols(kernel).linkPolicy(LoadPolicy.permissive())
-                .locator(locator).security(policy).defaultHandler(handler).ticker(new ManualTicker()).maxDepth(8)
+                .locator(ModuleLocator.of(files)).security(policy).defaultHandler(handler).ticker(new ManualTicker()).maxDepth(8)
                 .build();
     }
 

@@ -6,6 +6,7 @@ import dev.kobj.registry.sign.SignatureCheck;
 import dev.kobj.registry.sign.SignatureException;
 import dev.kobj.registry.sign.SignatureVerifier;
 import dev.kobj.registry.sign.TrustedKeys;
+import dev.kobj.testkit.Testdata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,11 +26,11 @@ class SignatureFuzzTest {
     private static synchronized SignatureVerifier verifier() throws SignatureException {
         if (verifier == null) {
             verifier = new SignatureVerifier(
-                    TrustedKeys.of(Pem.readCertificate(Seeds.testdata().resolve("special/signing-cert.pem"))));
+                    TrustedKeys.of(Pem.readCertificate(Testdata.root().resolve("special/signing-cert.pem"))));
             // Bouncy Castle's first verification loads and initialises its provider (some 25 MB
             // of allocation, once per JVM): done here, outside the measured call.
             try {
-                verifier.verify("warm-up", Files.readAllBytes(Seeds.testdata().resolve("special/module-signed.ko")));
+                verifier.verify("warm-up", Files.readAllBytes(Testdata.root().resolve("special/module-signed.ko")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -21,12 +21,24 @@ public final class Checks {
      * module would load}. Undefined symbols are looked up in {@code symbols} only: a caller
      * with extra bindings passes a lookup that includes them, or uses {@link #run(ElfFile,
      * LoadPolicy, SymbolLookup, java.util.Map)}.
+     *
+     * @param object the module
+     * @param policy what to check
+     * @param symbols the kernel (and loaded modules) it would link against
      */
     public static List<LinkException.Problem> run(ElfFile object, LoadPolicy policy, SymbolLookup symbols) {
         return run(object, policy, symbols, java.util.Map.of());
     }
 
-    /** As {@link #run(ElfFile, LoadPolicy, SymbolLookup)}, with bindings searched after {@code symbols}. */
+    /**
+     * As {@link #run(ElfFile, LoadPolicy, SymbolLookup)}, with bindings searched after {@code symbols}.
+     *
+     * @param object   the module
+     * @param policy   what to check
+     * @param symbols  the kernel (and loaded modules) it would link against
+     * @param bindings symbols bound by the caller, which need no export
+     * @return every problem found, empty when the module would load
+     */
     public static List<LinkException.Problem> run(ElfFile object, LoadPolicy policy, SymbolLookup symbols,
             java.util.Map<String, Long> bindings) {
         return new CheckRun(object, policy, symbols, bindings).run();

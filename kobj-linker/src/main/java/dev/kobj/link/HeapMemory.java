@@ -26,7 +26,10 @@ public final class HeapMemory implements HostMemory {
         this(DEFAULT_BASE);
     }
 
-    /** Memory choosing addresses from {@code base}. */
+    /**
+     * Memory choosing addresses from {@code base}.
+     * @param base the lowest address chosen when the caller asks for none
+     */
     public HeapMemory(long base) {
         this.addresses = new SimulatedAddresses(base);
     }
@@ -92,7 +95,10 @@ public final class HeapMemory implements HostMemory {
             perms.add(permissions);
         }
 
-        /** {@return the permissions last set for the byte at {@code offset}, RW when never set} */
+        /**
+         * {@return the permissions last set for the byte at {@code offset}, RW when never set}
+         * @param offset a byte of the allocation, from its start
+         */
         public synchronized Permissions permissions(long offset) {
             for (int i = ranges.size() - 1; i >= 0; i--) {
                 long[] r = ranges.get(i);

@@ -16,6 +16,10 @@ public interface HostMemory {
      * wherever the memory chooses.
      *
      * @throws LinkException if the memory cannot provide it
+     * @param address the address the caller asks for, or 0 to let the memory choose
+     * @param size the size in bytes
+     * @param alignment the alignment of the address, a power of two (0 or 1: any)
+     * @return the allocation, writable until its permissions are set
      */
     Allocation allocate(long address, long size, long alignment) throws LinkException;
 
@@ -27,6 +31,8 @@ public interface HostMemory {
      * and executable. {@link LoadedImage#function} uses it.
      *
      * @throws UnsupportedOperationException by default: simulated memories cannot run code
+     * @param address the address of the function's first instruction
+     * @param descriptor its C signature
      */
     default MethodHandle function(long address, FunctionDescriptor descriptor) {
         throw new UnsupportedOperationException(kind() + " memory cannot run code");

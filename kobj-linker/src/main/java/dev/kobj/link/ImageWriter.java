@@ -52,6 +52,7 @@ public final class ImageWriter {
      */
     public record Section(String name, int type, long flags, long address, long align, long entsize, long size,
             MemorySegment bytes) {
+        /** Checks that the contents are there and {@code size} bytes long (none for SHT_NOBITS). */
         public Section {
             Objects.requireNonNull(name, "name");
             if (type != SHT_NOBITS && (bytes == null || bytes.byteSize() != size)) {
@@ -74,6 +75,7 @@ public final class ImageWriter {
      * @param align   p_align (a power of two, at least 1)
      */
     public record Segment(long address, long size, int flags, long align) {
+        /** Checks that {@code p_align} is a power of two. */
         public Segment {
             if (align <= 0 || (align & (align - 1)) != 0) {
                 throw new IllegalArgumentException("p_align must be a power of two: " + align);
@@ -93,6 +95,7 @@ public final class ImageWriter {
      *                {@link #ABS} or {@link #UNDEF}
      */
     public record Symbol(String name, long value, long size, int info, int other, int section) {
+        /** Checks that the name is not null. */
         public Symbol {
             Objects.requireNonNull(name, "name");
         }
@@ -113,6 +116,8 @@ public final class ImageWriter {
     private final List<Symbol> symbols = new ArrayList<>();
 
     /**
+     * A writer of an executable with this ELF header.
+     *
      * @param is64    ELFCLASS64 (else ELFCLASS32)
      * @param order   the data byte order
      * @param machine e_machine
@@ -137,30 +142,47 @@ public final class ImageWriter {
      * symbol of the object; each stub entry gets a local
      * symbol {@code NAME@plt} or {@code NAME@got} ({@code NAME+0xA@...} with an addend), so
      * that a disassembler names the veneer a call goes through.
+     *
+     * @param image the linked image
      */
     public static ImageWriter of(LoadedImage image) {
         return ImageContents.of(image);
     }
 
-    /** Sets e_entry (0 by default). */
+    /**
+     * Sets e_entry (0 by default).
+     * @param address the entry point ({@code e_entry})
+     * @return this builder
+     */
     public ImageWriter entry(long address) {
         this.entry = address;
         return this;
     }
 
-    /** {@return the index of the section just added, for {@link Symbol#section}} */
+    /**
+     * {@return the index of the section just added, for {@link Symbol#section}}
+     * @param s what to add
+     */
     public int section(Section s) {
         sections.add(Objects.requireNonNull(s));
         return sections.size() - 1;
     }
 
-    /** Adds a PT_LOAD. */
+    /**
+     * Adds a PT_LOAD.
+     * @param s what to add
+     * @return this builder
+     */
     public ImageWriter segment(Segment s) {
         segments.add(Objects.requireNonNull(s));
         return this;
     }
 
-    /** Adds a symbol; locals are written before globals whatever the order of the calls. */
+    /**
+     * Adds a symbol; locals are written before globals whatever the order of the calls.
+     * @param s what to add
+     * @return this builder
+     */
     public ImageWriter symbol(Symbol s) {
         if (s.section() < UNDEF || s.section() >= sections.size()) {
             throw new IllegalArgumentException("symbol " + s.name() + ": no section " + s.section());
@@ -169,7 +191,11 @@ public final class ImageWriter {
         return this;
     }
 
-    /** Writes the file. */
+    /**
+     * Writes the file.
+     * @param out the file to write
+     * @throws IOException when the file cannot be written
+     */
     public void write(Path out) throws IOException {
         Files.write(out, toBytes());
     }

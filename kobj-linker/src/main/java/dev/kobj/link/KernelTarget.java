@@ -33,7 +33,11 @@ public record KernelTarget(String release, int machine, long thisModuleSize) {
 
     private static final Pattern MAJOR_MINOR = Pattern.compile("^(\\d{1,4})\\.(\\d{1,4})");
 
-    /** {@return the target that built {@code module}: its vermagic release, e_machine and this_module size} */
+    /**
+     * {@return the target that built {@code module}: its vermagic release, e_machine and this_module size}
+     * @param module a module built for the kernel
+     * @throws ElfFormatException when a module is not well-formed ELF
+     */
     public static KernelTarget of(ElfFile module) throws ElfFormatException {
         List<String> vm = module.modinfo("vermagic");
         String release = vm.isEmpty() ? "" : vm.getFirst().split(" ", 2)[0];
@@ -44,6 +48,10 @@ public record KernelTarget(String release, int machine, long thisModuleSize) {
     /**
      * {@return the target of a module tree}: {@code path} is a module, or a directory under which
      * the first module found (in name order) speaks for the whole tree
+     *
+     * @param path a module file or a module tree (lib/modules/RELEASE, or its parent)
+     * @throws IOException when the path cannot be read
+     * @throws ElfFormatException when a module is not well-formed ELF
      */
     public static Optional<KernelTarget> from(Path path) throws IOException, ElfFormatException {
         Path module = path;
@@ -95,6 +103,8 @@ public record KernelTarget(String release, int machine, long thisModuleSize) {
      * ("riscv: Add remaining module relocations") NONE, ADD8/16, SUB6/8/16, SET6/8/16/32,
      * 32_PCREL, PLT32, SET_ULEB128, SUB_ULEB128. R_RISCV_ALIGN is refused ("The unexpected
      * relocation type 'R_RISCV_ALIGN'"). Other machines: every type.
+     *
+     * @param type an ELF relocation type of the target's architecture
      */
     public boolean acceptsRelocation(int type) {
         return switch (machine) {

@@ -61,7 +61,10 @@ public abstract sealed class LayoutStrategy permits KobjLayout, Linux61Layout, M
         return this != KOBJ;
     }
 
-    /** {@return the layout called {@code name} ("kobj", "linux-6.1", "linux-6.4"; "6.1" and "6.4" too)} */
+    /**
+     * {@return the layout called {@code name} ("kobj", "linux-6.1", "linux-6.4"; "6.1" and "6.4" too)}
+     * @param name a strategy's name: {@code linux-6.1}, {@code mod-mem} or {@code kobj}
+     */
     public static Optional<LayoutStrategy> named(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         return switch (n) {
@@ -76,6 +79,8 @@ public abstract sealed class LayoutStrategy permits KobjLayout, Linux61Layout, M
      * {@return the layout of the kernel {@code release}} ("6.1.0-57-amd64", "6.12.48+deb13-arm64"):
      * {@link #LINUX_6_4} from 6.4 on, {@link #LINUX_6_1} before; empty when the text starts with no
      * {@code MAJOR.MINOR}
+     *
+     * @param release a kernel release, as {@code uname -r} or a vermagic prints it (e.g. {@code 6.1.0-57-amd64})
      */
     public static Optional<LayoutStrategy> forRelease(String release) {
         Matcher m = RELEASE.matcher(release.trim());
@@ -91,6 +96,8 @@ public abstract sealed class LayoutStrategy permits KobjLayout, Linux61Layout, M
     /**
      * {@return the layout for {@code object}}: the one of the release its {@code vermagic} names
      * (the text up to the first space), {@link #KOBJ} when it has no vermagic or an unreadable one
+     *
+     * @param object the module, whose vermagic is read
      */
     public static LayoutStrategy forObject(ElfFile object) {
         try {

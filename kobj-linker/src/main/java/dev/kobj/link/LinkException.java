@@ -56,6 +56,7 @@ public class LinkException extends KobjException {
      * @param message the full message, naming the file
      */
     public record Problem(Kind kind, String symbol, String message) {
+        /** Checks that no component is null. */
         public Problem {
             Objects.requireNonNull(kind);
             Objects.requireNonNull(symbol);
@@ -68,21 +69,36 @@ public class LinkException extends KobjException {
         }
     }
 
+    /** The kind of the first problem. */
     private final Kind kind;
+    /** The object's name. */
     private final String file;
     private final transient List<Problem> problems;
 
-    /** A {@link Kind#MEMORY} error from a {@link HostMemory}. */
+    /**
+     * A {@link Kind#MEMORY} error from a {@link HostMemory}.
+     * @param message the message, naming the file and the place
+     */
     public LinkException(String message) {
         this(Kind.MEMORY, "", message, List.of(), null);
     }
 
-    /** A {@link Kind#MEMORY} error from a {@link HostMemory}, with its cause. */
+    /**
+     * A {@link Kind#MEMORY} error from a {@link HostMemory}, with its cause.
+     * @param message the message, naming the file and the place
+     * @param cause the exception that found the problem
+     */
     public LinkException(String message, Throwable cause) {
         this(Kind.MEMORY, "", message, List.of(), cause);
     }
 
-    /** An error of one kind, one problem, with an optional cause. */
+    /**
+     * An error of one kind, one problem, with an optional cause.
+     * @param kind what went wrong
+     * @param file the object's name
+     * @param message the message, naming the file and the place
+     * @param cause the exception that found the problem
+     */
     public LinkException(Kind kind, String file, String message, Throwable cause) {
         this(kind, file, message, List.of(new Problem(kind, "", message)), cause);
     }
@@ -90,12 +106,22 @@ public class LinkException extends KobjException {
     /**
      * An error made of {@code problems} (at least one): the kind is the first problem's, the
      * message lists them all, one per line after the first.
+     *
+     * @param file the object's name
+     * @param problems every problem found, at least one
+     * @return one exception for every problem, the first one's kind its kind
      */
     public static LinkException of(String file, List<Problem> problems) {
         return of(file, problems, null);
     }
 
-    /** As {@link #of(String, List)}, with a cause. */
+    /**
+     * As {@link #of(String, List)}, with a cause.
+     * @param file the object's name
+     * @param problems every problem found, at least one
+     * @param cause the exception that found the problem
+     * @return one exception for every problem, the first one's kind its kind
+     */
     public static LinkException of(String file, List<Problem> problems, Throwable cause) {
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("no problems");
@@ -134,7 +160,10 @@ public class LinkException extends KobjException {
         return problems == null ? List.of() : problems;
     }
 
-    /** {@return the symbols of the problems of kind {@code k}, in order} */
+    /**
+     * {@return the symbols of the problems of kind {@code k}, in order}
+     * @param k a kind of problem
+     */
     public List<String> symbols(Kind k) {
         return problems().stream().filter(p -> p.kind() == k && !p.symbol().isEmpty()).map(Problem::symbol).toList();
     }

@@ -7,23 +7,39 @@ package dev.kobj.link;
  */
 public interface LinkListener {
 
-    /** The layout is done: every section has its address (called once per placed section, in address order). */
+    /**
+     * The layout is done: every section has its address (called once per placed section, in address order).
+     * @param section the section
+     */
     default void placed(LoadedImage.PlacedSection section) {
     }
 
-    /** A stub section (GOT, PLT/veneers) was laid out. */
+    /**
+     * A stub section (GOT, PLT/veneers) was laid out.
+     * @param stubs the stub section (GOT, PLT or veneers)
+     */
     default void stubs(LoadedImage.StubSection stubs) {
     }
 
-    /** Symbol resolution is done for {@code symbol} (every symbol of the object's table, in index order). */
+    /**
+     * Symbol resolution is done for {@code symbol} (every symbol of the object's table, in index order).
+     * @param symbol the symbol with its final address
+     */
     default void resolved(LoadedImage.LinkedSymbol symbol) {
     }
 
-    /** {@code count} relocations were applied to {@code section}. */
+    /**
+     * {@code count} relocations were applied to {@code section}.
+     * @param section the section
+     * @param count how many relocations were applied
+     */
     default void relocated(LoadedImage.PlacedSection section, int count) {
     }
 
-    /** A load check found a problem that the policy lets through (a warning, as the kernel would print). */
+    /**
+     * A load check found a problem that the policy lets through (a warning, as the kernel would print).
+     * @param message what the linker noticed
+     */
     default void warning(String message) {
     }
 }

@@ -20,6 +20,9 @@ public final class Linker {
      *
      * @throws LinkException with every unresolved symbol or every failed load check at once,
      *                       or the first relocation that cannot be applied
+     * @param object the module to link
+     * @param request where and against what
+     * @return the loaded image in the request's memory; close it to free the memory
      */
     public static LoadedImage link(ElfFile object, LinkRequest request) throws LinkException {
         return new Link(object, request).run();

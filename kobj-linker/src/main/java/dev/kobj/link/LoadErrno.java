@@ -26,7 +26,14 @@ import java.util.List;
  * bad symbol), then the relocations; {@link #verdict} follows that order.
  */
 public enum LoadErrno {
-    ENOENT(2), ENOEXEC(8), ENOMEM(12), EINVAL(22);
+    /** No such file or directory (2): an unknown symbol, or a GPL-only one refused. */
+    ENOENT(2),
+    /** Exec format error (8): a check before symbol resolution fails, or an x86-64/arm64 relocation is refused. */
+    ENOEXEC(8),
+    /** Out of memory (12). */
+    ENOMEM(12),
+    /** Invalid argument (22): a CRC mismatch, a namespace not imported, or a riscv relocation refused. */
+    EINVAL(22);
 
     private final int number;
 
@@ -39,7 +46,11 @@ public enum LoadErrno {
         return number;
     }
 
-    /** {@return the errno of one problem of kind {@code kind} for a module of ELF machine {@code machine}} */
+    /**
+     * {@return the errno of one problem of kind {@code kind} for a module of ELF machine {@code machine}}
+     * @param kind the kind of problem
+     * @param machine the ELF {@code e_machine} of the module (some errnos are per architecture)
+     */
     public static LoadErrno of(Kind kind, int machine) {
         return switch (kind) {
             case UNRESOLVED, GPL_ONLY -> ENOENT;
@@ -51,7 +62,11 @@ public enum LoadErrno {
         };
     }
 
-    /** {@return the errno the kernel returns for a module with {@code problems} (none: null)} */
+    /**
+     * {@return the errno the kernel returns for a module with {@code problems} (none: null)}
+     * @param problems every problem the checks and the link found
+     * @param machine the ELF {@code e_machine} of the module (some errnos are per architecture)
+     */
     public static LoadErrno verdict(List<Problem> problems, int machine) {
         LoadErrno symbols = null;
         LoadErrno relocations = null;

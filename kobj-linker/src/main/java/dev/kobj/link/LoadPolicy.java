@@ -38,6 +38,7 @@ public record LoadPolicy(String vermagic, boolean modversions, boolean requireVe
         NEVER
     }
 
+    /** Checks that vermagic and thisModule are there. */
     public LoadPolicy {
         Objects.requireNonNull(vermagic);
         Objects.requireNonNull(thisModule);
@@ -86,47 +87,87 @@ public record LoadPolicy(String vermagic, boolean modversions, boolean requireVe
         private Builder() {
         }
 
+        /**
+         * The vermagic a module must have ({@code .modinfo} vermagic, compared as Linux's {@code same_magic}); empty: not checked.
+         * @param expected the kernel's vermagic
+         * @return this builder
+         */
         public Builder vermagic(String expected) {
             this.vermagic = Objects.requireNonNull(expected);
             return this;
         }
 
+        /**
+         * Whether {@code __versions} CRCs are compared with the kernel's (CONFIG_MODVERSIONS: {@code check_version}).
+         * @param on true to compare
+         * @return this builder
+         */
         public Builder modversions(boolean on) {
             this.modversions = on;
             return this;
         }
 
+        /**
+         * Whether a module without {@code __versions} is refused (a kernel without CONFIG_MODULE_FORCE_LOAD refuses it).
+         * @param on true to refuse
+         * @return this builder
+         */
         public Builder requireVersions(boolean on) {
             this.requireVersions = on;
             return this;
         }
 
+        /**
+         * Whether EXPORT_SYMBOL_GPL symbols are refused to modules whose licence is not GPL-compatible.
+         * @param on true to refuse
+         * @return this builder
+         */
         public Builder gplOnly(boolean on) {
             this.gplOnly = on;
             return this;
         }
 
+        /**
+         * Whether a namespaced symbol is refused unless the module imports its namespace ({@code .modinfo} import_ns).
+         * @param on true to refuse
+         * @return this builder
+         */
         public Builder namespaces(boolean on) {
             this.namespaces = on;
             return this;
         }
 
+        /**
+         * When {@code .gnu.linkonce.this_module} is required.
+         * @param rule the rule
+         * @return this builder
+         */
         public Builder thisModule(ThisModuleRule rule) {
             this.thisModule = Objects.requireNonNull(rule);
             return this;
         }
 
+        /**
+         * Whether a section both writable and executable is allowed (Linux 6.1 refuses it: {@code module_enforce_rwx_sections}).
+         * @param on true to allow
+         * @return this builder
+         */
         public Builder writableExecutable(boolean on) {
             this.writableExecutable = on;
             return this;
         }
 
-        /** The kernel that will load the module (null: none, the checks that need it are skipped). */
+        /**
+         * The kernel that will load the module (null: none, the checks that need it are skipped).
+         * @param kernel the kernel that would load the module
+         * @return this builder
+         */
         public Builder target(KernelTarget kernel) {
             this.target = kernel;
             return this;
         }
 
+        /** {@return the policy} */
         public LoadPolicy build() {
             return new LoadPolicy(vermagic, modversions, requireVersions, gplOnly, namespaces, thisModule,
                     writableExecutable, target);

@@ -25,7 +25,10 @@ public interface LoadedImage extends AutoCloseable {
 
     /** The two layouts of a Linux module: freed after init, or kept. */
     enum Layout {
-        CORE, INIT
+        /** What stays loaded until the module is removed (Linux's {@code core_layout}). */
+        CORE,
+        /** What {@code do_init_module} frees once the init function has returned ({@code .init*}). */
+        INIT
     }
 
     /** The parts of a layout, in address order (Linux 6.1 {@code layout_sections}, plus bss apart). */
@@ -69,7 +72,10 @@ public interface LoadedImage extends AutoCloseable {
     record Region(String name, Layout layout, Part part, long address, long size, long used,
             Allocation.Permissions permissions) {
 
-        /** {@return true when {@code addr} lies inside the region} */
+        /**
+         * {@return true when {@code addr} lies inside the region}
+         * @param addr an address
+         */
         public boolean contains(long addr) {
             return Long.compareUnsigned(addr - address, size) < 0;
         }
@@ -111,7 +117,10 @@ public interface LoadedImage extends AutoCloseable {
     record Area(String name, Layout layout, long address, long size, long kernelSize, boolean kernel,
             List<Region> regions) {
 
-        /** {@return true when {@code addr} lies inside the area} */
+        /**
+         * {@return true when {@code addr} lies inside the area}
+         * @param addr an address
+         */
         public boolean contains(long addr) {
             return Long.compareUnsigned(addr - address, size) < 0;
         }
@@ -208,7 +217,10 @@ public interface LoadedImage extends AutoCloseable {
     /** {@return the allocations, in allocation order; after {@link #completeInit()} the core ones only} */
     List<Area> areas();
 
-    /** {@return the area holding {@code region}, if it is one of this image's} */
+    /**
+     * {@return the area holding {@code region}, if it is one of this image's}
+     * @param region one of the image's regions
+     */
     default Optional<Area> area(Region region) {
         for (Area a : areas()) {
             if (a.regions().contains(region)) {
@@ -231,10 +243,16 @@ public interface LoadedImage extends AutoCloseable {
     /** {@return every placed section, in address order} */
     List<PlacedSection> sections();
 
-    /** {@return the placed section with header index {@code index}, if it was loaded} */
+    /**
+     * {@return the placed section with header index {@code index}, if it was loaded}
+     * @param index the section's index in the object
+     */
     Optional<PlacedSection> section(int index);
 
-    /** {@return the first placed section named {@code name}, if any} */
+    /**
+     * {@return the first placed section named {@code name}, if any}
+     * @param name its name
+     */
     Optional<PlacedSection> section(String name);
 
     /** {@return the stub sections that are not empty (GOT, PLT)} */
@@ -246,10 +264,15 @@ public interface LoadedImage extends AutoCloseable {
     /**
      * {@return the address of the symbol the object defines under {@code name}}: a global or weak
      * definition first, else the first local one. Undefined symbols are not looked at.
+     *
+     * @param name its name
      */
     OptionalLong symbol(String name);
 
-    /** {@return the defined, named, non-section symbol at or nearest below {@code address}, inside the image} */
+    /**
+     * {@return the defined, named, non-section symbol at or nearest below {@code address}, inside the image}
+     * @param address an address in the image
+     */
     Optional<LinkedSymbol> symbolAt(long address);
 
     /**
@@ -261,15 +284,26 @@ public interface LoadedImage extends AutoCloseable {
     /** {@return the number of relocations applied} */
     long relocationCount();
 
-    /** {@return a copy of {@code length} bytes at {@code address}}; the range must lie in one region */
+    /**
+     * {@return a copy of {@code length} bytes at {@code address}}; the range must lie in one region
+     * @param address an address in the image
+     * @param length how many bytes
+     */
     byte[] read(long address, int length);
 
-    /** Writes {@code bytes} at {@code address}; the range must lie in one region that is writable now. */
+    /**
+     * Writes {@code bytes} at {@code address}; the range must lie in one region that is writable now.
+     * @param address an address in the image
+     * @param bytes the bytes to write
+     */
     void write(long address, byte[] bytes);
 
     /**
      * {@return the live bytes of {@code [address, address+length)}}, which must lie in one region;
      * read-only unless the region is writable now (as {@link #write} requires)
+     *
+     * @param address an address in the image
+     * @param length how many bytes
      */
     MemorySegment segment(long address, long length);
 
@@ -279,6 +313,8 @@ public interface LoadedImage extends AutoCloseable {
      *
      * @throws UnsupportedOperationException in memories that cannot run code
      * @throws IllegalArgumentException when the object defines no such symbol
+     * @param name its name
+     * @param descriptor its C signature
      */
     default MethodHandle function(String name, FunctionDescriptor descriptor) {
         long address = symbol(name).orElseThrow(() -> new IllegalArgumentException(
@@ -289,6 +325,8 @@ public interface LoadedImage extends AutoCloseable {
     /**
      * What the kernel does once the module's init returned ({@code do_init_module}): the
      * ro_after_init regions become read-only and the init regions are freed. Idempotent.
+     *
+     * @throws LinkException when the permissions cannot be changed
      */
     void completeInit() throws LinkException;
 

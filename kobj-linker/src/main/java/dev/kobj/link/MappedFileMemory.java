@@ -39,12 +39,21 @@ public final class MappedFileMemory implements HostMemory, AutoCloseable {
     private long next;
     private int live;
 
-    /** A memory writing to {@code path}, choosing addresses from {@link HeapMemory#DEFAULT_BASE}. */
+    /**
+     * A memory writing to {@code path}, choosing addresses from {@link HeapMemory#DEFAULT_BASE}.
+     * @param path the file, created or truncated
+     * @throws IOException when the file cannot be created
+     */
     public MappedFileMemory(Path path) throws IOException {
         this(path, HeapMemory.DEFAULT_BASE);
     }
 
-    /** A memory writing to {@code path}, choosing addresses from {@code base}. */
+    /**
+     * A memory writing to {@code path}, choosing addresses from {@code base}.
+     * @param path the file, created or truncated
+     * @param base the lowest address chosen when the caller asks for none
+     * @throws IOException when the file cannot be created
+     */
     public MappedFileMemory(Path path, long base) throws IOException {
         this.path = path;
         this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -62,7 +71,10 @@ public final class MappedFileMemory implements HostMemory, AutoCloseable {
         return List.copyOf(mappings);
     }
 
-    /** {@return the file offset of the byte at {@code address}, if a mapping holds it} (the latest one wins) */
+    /**
+     * {@return the file offset of the byte at {@code address}, if a mapping holds it} (the latest one wins)
+     * @param address an address of the image
+     */
     public synchronized Optional<Long> fileOffset(long address) {
         for (int i = mappings.size() - 1; i >= 0; i--) {
             Mapping m = mappings.get(i);
@@ -112,28 +124,12 @@ public final class MappedFileMemory implements HostMemory, AutoCloseable {
         channel.close();
     }
 
-    private final class FileAllocation implements Allocation {
-        private final long address;
-        private final long size;
+    private final class FileAllocation extends ArenaAllocation {
         private final MemorySegment segment;
-        private final Arena arena;
-        private boolean closed;
 
         FileAllocation(long address, long size, MemorySegment segment, Arena arena) {
-            this.address = address;
-            this.size = size;
+            super(address, size, arena);
             this.segment = segment;
-            this.arena = arena;
-        }
-
-        @Override
-        public long address() {
-            return address;
-        }
-
-        @Override
-        public long size() {
-            return size;
         }
 
         @Override
@@ -143,24 +139,24 @@ public final class MappedFileMemory implements HostMemory, AutoCloseable {
 
         @Override
         public void protect(long offset, long length, Permissions permissions) throws LinkException {
-            if (offset < 0 || length < 0 || offset + length > size) {
+            if (offset < 0 || length < 0 || offset + length > size()) {
                 throw new LinkException(String.format("file memory: protect [0x%x, +0x%x) outside 0x%x bytes", offset,
-                        length, size));
+                        length, size()));
+            }
+        }
+
+        /** The bytes reach the file before the mapping goes. */
+        @Override
+        protected void beforeArenaClose() {
+            if (segment.byteSize() > 0) {
+                segment.force();
             }
         }
 
         @Override
-        public void close() {
+        protected void afterArenaClose() {
             synchronized (MappedFileMemory.this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                if (segment.byteSize() > 0) {
-                    segment.force();
-                }
-                arena.close();
-                addresses.release(address);
+                addresses.release(address());
                 live--;
             }
         }

@@ -3,42 +3,26 @@ package dev.kobj.link;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One {@code mmap}-ed region of a {@link NativeMemory}: anonymous, private, page-aligned, readable
  * and writable until {@link #protect} gives its pages their final permissions.
  * Page permissions are recorded as well as applied ({@link #permissionsAt}).
  */
-public final class NativeAllocation implements Allocation {
+public final class NativeAllocation extends ArenaAllocation {
 
-    private final long address;
-    private final long size;
     private final long mappedSize;
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment segment;
     private final Permissions[] pages;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Runnable onClose = () -> { };
 
     NativeAllocation(long address, long size, long mappedSize) {
-        this.address = address;
-        this.size = size;
+        super(address, size, Arena.ofShared());
         this.mappedSize = mappedSize;
         // tied to an arena so that every view handed out dies with close(): no use after munmap
-        this.segment = MemorySegment.ofAddress(address).reinterpret(size, arena, null);
+        this.segment = MemorySegment.ofAddress(address).reinterpret(size, arena(), null);
         this.pages = new Permissions[Math.toIntExact(mappedSize / Posix.PAGE_SIZE)];
         Arrays.fill(pages, Permissions.RW);
-    }
-
-    @Override
-    public long address() {
-        return address;
-    }
-
-    @Override
-    public long size() {
-        return size;
     }
 
     /** {@return the bytes mapped: {@link #size()} rounded up to whole pages} */
@@ -60,7 +44,10 @@ public final class NativeAllocation implements Allocation {
         return segment;
     }
 
-    /** {@return the permissions of the page holding byte {@code offset}} */
+    /**
+     * {@return the permissions of the page holding byte {@code offset}}
+     * @param offset a byte of the allocation, from its start
+     */
     public Permissions permissionsAt(long offset) {
         checkOpen();
         if (offset < 0 || offset >= mappedSize) {
@@ -82,20 +69,20 @@ public final class NativeAllocation implements Allocation {
         checkOpen();
         if (offset < 0 || length < 0 || offset > mappedSize || length > mappedSize - offset) {
             throw new LinkException(String.format("native memory at 0x%x: protect [0x%x, +0x%x) outside the"
-                    + " 0x%x mapped bytes", address, offset, length, mappedSize));
+                    + " 0x%x mapped bytes", address(), offset, length, mappedSize));
         }
         if ((offset & (Posix.PAGE_SIZE - 1)) != 0) {
             throw new LinkException(String.format("native memory at 0x%x: protect offset 0x%x is not a"
-                    + " multiple of the page size 0x%x", address, offset, Posix.PAGE_SIZE));
+                    + " multiple of the page size 0x%x", address(), offset, Posix.PAGE_SIZE));
         }
         long len = Math.min(Posix.pageUp(length), mappedSize - offset);
         if (len == 0) {
             return;
         }
-        Posix.Result r = Posix.mprotect(address + offset, len, Posix.prot(permissions));
+        Posix.Result r = Posix.mprotect(address() + offset, len, Posix.prot(permissions));
         if (r.value() != 0) {
             throw new LinkException(String.format("native memory: mprotect(0x%x, 0x%x, %s) failed: %s",
-                    address + offset, len, permissions, Posix.strerror(r.errno())));
+                    address() + offset, len, permissions, Posix.strerror(r.errno())));
         }
         synchronized (pages) {
             Arrays.fill(pages, (int) (offset / Posix.PAGE_SIZE), (int) ((offset + len) / Posix.PAGE_SIZE),
@@ -103,25 +90,18 @@ public final class NativeAllocation implements Allocation {
         }
     }
 
-    /** {@return true once {@link #close()} has run} */
-    public boolean isClosed() {
-        return closed.get();
+    @Override
+    protected void beforeArenaClose() {
+        onClose.run();
     }
 
-    /**
-     * Unmaps the region; the second and later calls do nothing. Every segment obtained from this
-     * allocation becomes inaccessible first.
-     */
+    /** Unmaps the region, once every segment obtained from this allocation is inaccessible. */
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            onClose.run();
-            arena.close();
-            Posix.Result r = Posix.munmap(address, mappedSize);
-            if (r.value() != 0) {
-                throw new IllegalStateException(String.format("native memory: munmap(0x%x, 0x%x) failed: %s",
-                        address, mappedSize, Posix.strerror(r.errno())));
-            }
+    protected void afterArenaClose() {
+        Posix.Result r = Posix.munmap(address(), mappedSize);
+        if (r.value() != 0) {
+            throw new IllegalStateException(String.format("native memory: munmap(0x%x, 0x%x) failed: %s",
+                    address(), mappedSize, Posix.strerror(r.errno())));
         }
     }
 
@@ -130,13 +110,13 @@ public final class NativeAllocation implements Allocation {
     }
 
     private void checkOpen() {
-        if (closed.get()) {
-            throw new IllegalStateException(String.format("native memory at 0x%x was closed", address));
+        if (isClosed()) {
+            throw new IllegalStateException(String.format("native memory at 0x%x was closed", address()));
         }
     }
 
     @Override
     public String toString() {
-        return String.format("native[0x%x, +0x%x)%s", address, size, closed.get() ? " closed" : "");
+        return String.format("native[0x%x, +0x%x)%s", address(), size(), isClosed() ? " closed" : "");
     }
 }

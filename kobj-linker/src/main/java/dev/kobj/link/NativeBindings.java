@@ -46,7 +46,11 @@ public final class NativeBindings implements AutoCloseable {
     public NativeBindings() {
     }
 
-    /** Binds each name to the libc function of the same name. */
+    /**
+     * Binds each name to the libc function of the same name.
+     * @param names C library function names
+     * @return these bindings
+     */
     public NativeBindings libc(String... names) {
         for (String n : names) {
             libcAs(n, n);
@@ -59,6 +63,9 @@ public final class NativeBindings implements AutoCloseable {
      * extra flags argument is ignored by the callee).
      *
      * @throws IllegalArgumentException when libc has no such function
+     * @param name the symbol name the module uses
+     * @param function the C library function it is bound to
+     * @return these bindings
      */
     public NativeBindings libcAs(String name, String function) {
         MemorySegment fn = LINKER.defaultLookup().find(function)
@@ -66,7 +73,12 @@ public final class NativeBindings implements AutoCloseable {
         return address(name, fn.address());
     }
 
-    /** Binds {@code name} to a raw address. */
+    /**
+     * Binds {@code name} to a raw address.
+     * @param name the symbol name the module uses
+     * @param address the address
+     * @return these bindings
+     */
     public NativeBindings address(String name, long address) {
         addresses.put(Objects.requireNonNull(name), address);
         return this;
@@ -78,6 +90,11 @@ public final class NativeBindings implements AutoCloseable {
      * {@code MemorySegment} for pointers: zero-length, use {@link #string} to read a C string).
      * Exceptions thrown by {@code target} are caught, passed to {@link #onError}'s consumer, and
      * the C caller gets 0.
+     *
+     * @param name the symbol name the module uses
+     * @param target the Java method
+     * @param descriptor its C signature
+     * @return these bindings
      */
     public NativeBindings upcall(String name, MethodHandle target, FunctionDescriptor descriptor) {
         MethodHandle safe = MethodHandles.catchException(target, Throwable.class,
@@ -91,6 +108,10 @@ public final class NativeBindings implements AutoCloseable {
      * upcall that hands the format string, unformatted, to {@code sink} and returns its length.
      * Only the first argument is read: variadic arguments arrive in the registers of ordinary
      * ones on the x86_64, AArch64 and RISC-V Linux ABIs, so the callee may ignore them.
+     *
+     * @param name the symbol name the module uses
+     * @param sink what receives each formatted message
+     * @return these bindings
      */
     public NativeBindings printk(String name, Consumer<String> sink) {
         Objects.requireNonNull(sink);
@@ -98,12 +119,20 @@ public final class NativeBindings implements AutoCloseable {
         return upcall(name, h, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
     }
 
-    /** {@link #printk(String, Consumer)} under the name {@code printk}. */
+    /**
+     * {@link #printk(String, Consumer)} under the name {@code printk}.
+     * @param sink what receives each formatted message
+     * @return these bindings
+     */
     public NativeBindings printk(Consumer<String> sink) {
         return printk("printk", sink);
     }
 
-    /** Where exceptions thrown by upcall targets go (they never reach the C caller). */
+    /**
+     * Where exceptions thrown by upcall targets go (they never reach the C caller).
+     * @param consumer what receives the throwable
+     * @return these bindings
+     */
     public NativeBindings onError(Consumer<Throwable> consumer) {
         this.errors = Objects.requireNonNull(consumer);
         return this;
@@ -114,7 +143,10 @@ public final class NativeBindings implements AutoCloseable {
         return Collections.unmodifiableMap(addresses);
     }
 
-    /** {@return the NUL-terminated string at {@code address} (at most 64 KiB is searched), as UTF-8} */
+    /**
+     * {@return the NUL-terminated string at {@code address} (at most 64 KiB is searched), as UTF-8}
+     * @param pointer a NUL-terminated C string
+     */
     public static String string(MemorySegment pointer) {
         if (pointer.equals(MemorySegment.NULL)) {
             return "(null)";

@@ -16,7 +16,7 @@ class FailureCleanupTest {
     @Test
     void everyUnresolvedSymbolInOneException() throws Exception {
         try (ElfFile elf = TestObjects.open(MODULE)) {
-            CountingMemory mem = new CountingMemory();
+            FaultyMemory mem = new FaultyMemory();
             var expected = TestObjects.plan(elf).keySet();
             assertThatThrownBy(() -> Linker.link(elf, LinkRequest.builder(mem).build()))
                     .isInstanceOfSatisfying(LinkException.class, e -> {
@@ -31,12 +31,12 @@ class FailureCleanupTest {
     @Test
     void failedAllocationOfInitFreesCore() throws Exception {
         try (ElfFile elf = TestObjects.open(MODULE)) {
-            CountingMemory mem = new CountingMemory();
+            FaultyMemory mem = new FaultyMemory();
             mem.failAllocation = 1; // core succeeds, init fails
             assertThatThrownBy(() -> Linker.link(elf, request(elf, mem))).isInstanceOfSatisfying(LinkException.class,
                     e -> assertThat(e.kind()).isEqualTo(Kind.MEMORY));
             assertThat(mem.allocations).hasValue(2);
-            assertThat(mem.live).hasValue(0);
+            assertThat(mem.live).isEmpty();
             assertThat(mem.heap.liveAllocations()).isZero();
         }
     }
@@ -44,17 +44,17 @@ class FailureCleanupTest {
     @Test
     void failedProtectFreesEverything() throws Exception {
         try (ElfFile elf = TestObjects.open(MODULE)) {
-            CountingMemory mem = new CountingMemory();
+            FaultyMemory mem = new FaultyMemory();
             mem.failProtect = 2;
             assertThatThrownBy(() -> Linker.link(elf, request(elf, mem))).isInstanceOf(LinkException.class);
-            assertThat(mem.live).hasValue(0);
+            assertThat(mem.live).isEmpty();
         }
     }
 
     @Test
     void relocationOutOfRangeFreesEverything() throws Exception {
         try (ElfFile elf = TestObjects.open(MODULE)) {
-            CountingMemory mem = new CountingMemory();
+            FaultyMemory mem = new FaultyMemory();
             // kobj_ext_value 8 GiB away: its PC32/32S data references cannot reach it (calls could, through the PLT)
             var req = LinkRequest.builder(mem).symbols(TestObjects.kernel(TestObjects.plan(elf)))
                     .base(TestObjects.BASE).build();
@@ -67,16 +67,16 @@ class FailureCleanupTest {
                 assertThat(e.getMessage()).contains(elf.name()).contains("out of range").contains("kobj_ext_value")
                         .contains("R_X86_64_");
             });
-            assertThat(mem.live).hasValue(0);
+            assertThat(mem.live).isEmpty();
             Linker.link(elf, req).close();
-            assertThat(mem.live).hasValue(0);
+            assertThat(mem.live).isEmpty();
         }
     }
 
     @Test
     void throwingListenerFreesEverything() throws Exception {
         try (ElfFile elf = TestObjects.open(MODULE)) {
-            CountingMemory mem = new CountingMemory();
+            FaultyMemory mem = new FaultyMemory();
             var req = LinkRequest.builder(mem).symbols(TestObjects.kernel(TestObjects.plan(elf))).listener(
                     new LinkListener() {
                         @Override
@@ -85,7 +85,7 @@ class FailureCleanupTest {
                         }
                     }).build();
             assertThatThrownBy(() -> Linker.link(elf, req)).hasMessage("listener says no");
-            assertThat(mem.live).hasValue(0);
+            assertThat(mem.live).isEmpty();
         }
     }
 

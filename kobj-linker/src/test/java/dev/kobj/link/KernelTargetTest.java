@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.kobj.elf.ElfFile;
 import dev.kobj.link.LinkException.Kind;
 import dev.kobj.link.LinkException.Problem;
+import dev.kobj.testkit.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -91,11 +92,9 @@ class KernelTargetTest {
 
     @Test
     void structModuleSizeFromTheTargetTree() throws Exception {
-        String c = System.getProperty("kobj.corpus");
-        assumeTrue(c != null && !c.isBlank() && !c.startsWith("$"), "no corpus (set -Dkobj.corpus=DIR)");
         dev.kobj.testkit.Tools.require("readelf");
-        for (String arch : dev.kobj.testkit.Corpus.ARCHES) {
-            Path tree = Path.of(c, arch, "lib/modules");
+        for (String arch : Corpus.ARCHES) {
+            Path tree = Corpus.root().resolve(arch).resolve("lib/modules");
             assumeTrue(Files.isDirectory(tree), "no corpus for " + arch);
             KernelTarget t = KernelTarget.from(tree).orElseThrow();
             Path first;

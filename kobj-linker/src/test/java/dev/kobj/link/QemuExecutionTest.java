@@ -54,13 +54,8 @@ class QemuExecutionTest {
     static void writeImage(LoadedImage img, Path out) throws IOException {
         List<dev.kobj.testkit.HostImage.Region> regions = new java.util.ArrayList<>();
         for (LoadedImage.Region r : img.regions()) {
-            int prot = switch (r.permissions()) {
-                case R -> 1;
-                case RW -> 3;
-                case RX -> 5;
-            };
-            regions.add(new dev.kobj.testkit.HostImage.Region(r.address(), r.size(), prot,
-                    img.read(r.address(), Math.toIntExact(r.size()))));
+            regions.add(dev.kobj.testkit.HostImage.Region.of(r.address(), r.permissions().writable(),
+                    r.permissions().executable(), img.read(r.address(), Math.toIntExact(r.size()))));
         }
         dev.kobj.testkit.HostImage.write(regions, out);
     }

@@ -28,6 +28,17 @@ public final class HostImage {
      * @param bytes   its contents, {@code size} bytes
      */
     public record Region(long address, long size, int prot, byte[] bytes) {
+        /**
+         * {@return a region of {@code bytes} at {@code address}, always readable}
+         *
+         * @param address    its load address
+         * @param writable   whether PROT_WRITE is set
+         * @param executable whether PROT_EXEC is set
+         * @param bytes      its contents
+         */
+        public static Region of(long address, boolean writable, boolean executable, byte[] bytes) {
+            return new Region(address, bytes.length, 1 | (writable ? 2 : 0) | (executable ? 4 : 0), bytes);
+        }
     }
 
     /**

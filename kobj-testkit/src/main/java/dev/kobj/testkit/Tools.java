@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Outside tools (binutils of the three architectures, kmod's depmod, openssl, qemu-user), the
- * independent oracles of the tests. The rule: on a user's machine a missing tool makes the test
- * say plainly that it skipped; under CI ({@code CI=true}) it fails the run, since .ci/run
- * installs them all.
+ * Outside tools (binutils of the three architectures, kmod's depmod, openssl, qemu-user and
+ * qemu-system), the independent oracles of the tests. The rule: on a user's machine a missing
+ * tool makes the test say plainly that it skipped; under CI ({@code CI=true}) it fails the run,
+ * since .ci/run installs them all.
  */
 public final class Tools {
     private Tools() {
@@ -77,6 +77,13 @@ public final class Tools {
         }
         if (tool.startsWith("x86_64-linux-gnu-")) {
             return "binutils-x86-64-linux-gnu";
+        }
+        if (tool.startsWith("qemu-system-")) {
+            return switch (tool) {
+                case "qemu-system-x86_64", "qemu-system-i386" -> "qemu-system-x86";
+                case "qemu-system-aarch64", "qemu-system-arm" -> "qemu-system-arm";
+                default -> "qemu-system-misc";
+            };
         }
         if (tool.startsWith("qemu-")) {
             return "qemu-user-static";

@@ -26,18 +26,6 @@ public final class Training {
     private Training() {
     }
 
-    /** module.c's {@code __versions}, as a kernel's Module.symvers lists them (see testdata/src/module.c). */
-    private static final String SYMVERS = """
-            0x4f6b5c3a\tmodule_layout\tvmlinux\tEXPORT_SYMBOL\t
-            0x92997ed8\tprintk\tvmlinux\tEXPORT_SYMBOL\t
-            0xeb233a45\tkmalloc\tvmlinux\tEXPORT_SYMBOL\t
-            0x37a0cba1\tkfree\tvmlinux\tEXPORT_SYMBOL\t
-            0x69acdf38\tmemcpy\tvmlinux\tEXPORT_SYMBOL\t
-            0xdcb764ad\tmemset\tvmlinux\tEXPORT_SYMBOL\t
-            0x1a2b3c4d\tkobj_ext_array\tvmlinux\tEXPORT_SYMBOL_GPL\t
-            0x5e6f7081\tkobj_ext_value\tvmlinux\tEXPORT_SYMBOL\tKOBJ_NS
-            """;
-
     public static void main(String[] args) throws IOException {
         Path testdata = Path.of(args[0]);
         Path work = Files.createDirectories(Path.of(args[1]));
@@ -50,7 +38,7 @@ public final class Training {
         for (String m : List.of("module.ko", "module.ko.gz", "module.ko.xz", "module.ko.zst", "module-signed.ko")) {
             modules.add(special.resolve(m).toString());
         }
-        Path symvers = Files.writeString(work.resolve("Module.symvers"), SYMVERS);
+        Path symvers = special.resolve("Module.symvers"); // module.c's __versions, as a kernel lists them
         Path tree = Files.createDirectories(work.resolve("lib/modules/6.1.0/kernel/drivers/misc"));
         Files.copy(special.resolve("module.ko"), tree.resolve("kobj_demo.ko"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path root = work.resolve("lib/modules/6.1.0");

@@ -2,6 +2,7 @@ package dev.kobj.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kobj.testkit.Testdata;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.w3c.dom.NodeList;
  * module added to one list and not the other fails here. Read from the two pom.xml files.
  */
 class BomTest {
-    private static final Path ROOT = Path.of(System.getProperty("kobj.testdata", "../testdata")).getParent();
+    private static final Path ROOT = Testdata.root().toAbsolutePath().getParent();
 
     @Test
     void theBomManagesTheKobjArtifactsOfTheParentAtItsVersion() throws Exception {

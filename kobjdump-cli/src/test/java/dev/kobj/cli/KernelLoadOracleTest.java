@@ -11,7 +11,6 @@ import dev.kobj.cli.kernel.KernelImage;
 import dev.kobj.cli.kernel.KernelOracle;
 import dev.kobj.cli.kernel.LinkReplay;
 import dev.kobj.cli.kernel.ModuleTree;
-import dev.kobj.cli.kernel.Outside;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -64,7 +63,7 @@ class KernelLoadOracleTest {
         String only = System.getProperty("kobj.kernel.only", "");
         org.junit.jupiter.api.Assumptions.assumeTrue(only.isEmpty() || only.equals(series + "-" + arch),
                 "-Dkobj.kernel.only=" + only);
-        KernelImage kernel = Outside.kernel(series, arch);
+        KernelImage kernel = KernelImage.require(series, arch);
         long t0 = System.nanoTime();
         long share = budgetSeconds() * 1_000_000_000L / (only.isEmpty() ? 3 : 1);
         Path root = Paths.get("target", "kernel-oracle", kernel.release());

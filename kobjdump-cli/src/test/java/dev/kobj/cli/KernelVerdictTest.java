@@ -12,7 +12,6 @@ import dev.kobj.cli.kernel.KernelImage;
 import dev.kobj.cli.kernel.KernelOracle;
 import dev.kobj.cli.kernel.ModuleTree;
 import dev.kobj.cli.kernel.ModuleVariant;
-import dev.kobj.cli.kernel.Outside;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -52,7 +51,7 @@ class KernelVerdictTest {
         String only = System.getProperty("kobj.kernel.only", "");
         org.junit.jupiter.api.Assumptions.assumeTrue(only.isEmpty() || only.equals(series + "-" + arch),
                 "-Dkobj.kernel.only=" + only);
-        KernelImage kernel = Outside.kernel(series, arch);
+        KernelImage kernel = KernelImage.require(series, arch);
         Path work = Paths.get("target", "kernel-verdicts", kernel.release());
         Files.createDirectories(work);
         KernelOracle oracle = new KernelOracle(kernel, dev.kobj.testkit.Testdata.root(), work).loadSeconds(15);

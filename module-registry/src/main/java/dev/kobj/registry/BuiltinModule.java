@@ -7,9 +7,13 @@ import java.util.Objects;
  * handler, no ELF object. Registered with {@link ModuleRegistry#registerBuiltin}, initialised by
  * {@link ModuleRegistry#initClass} or by a load of its name. Unloading it disables it; a load
  * with {@link LoadFlag#FORCE} brings it back.
+ *
+ * @param metadata its name, class, version and required modules
+ * @param handler  what runs its lifecycle commands (INIT, FINI, ...)
  */
 public record BuiltinModule(ModuleMetadata metadata, ModuleHandler handler) {
 
+    /** Checks that both are there. */
     public BuiltinModule {
         Objects.requireNonNull(metadata);
         Objects.requireNonNull(handler);

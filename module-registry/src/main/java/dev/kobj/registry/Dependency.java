@@ -22,6 +22,7 @@ public record Dependency(String name, int min, int preferred, int max, boolean i
     /** Any version. */
     public static final int ANY_MAX = Integer.MAX_VALUE;
 
+    /** Checks that the name is not empty and that {@code min <= preferred <= max}. */
     public Dependency {
         Objects.requireNonNull(name);
         if (name.isEmpty()) {
@@ -33,22 +34,37 @@ public record Dependency(String name, int min, int preferred, int max, boolean i
         }
     }
 
-    /** {@return a declared dependency on any version of {@code name}} */
+    /**
+     * {@return a declared dependency on any version of {@code name}}
+     * @param name the required module's name
+     */
     public static Dependency on(String name) {
         return new Dependency(name, ANY_MIN, ANY_MIN, ANY_MAX, false);
     }
 
-    /** {@return a declared dependency on {@code name} with versions {@code [min, max]}, preferring {@code preferred}} */
+    /**
+     * {@return a declared dependency on {@code name} with versions {@code [min, max]}, preferring {@code preferred}}
+     * @param name the required module's name
+     * @param min the lowest version accepted
+     * @param preferred the version preferred when several are found
+     * @param max the highest version accepted
+     */
     public static Dependency on(String name, int min, int preferred, int max) {
         return new Dependency(name, min, preferred, max, false);
     }
 
-    /** {@return a dependency implied by imported symbols} */
+    /**
+     * {@return a dependency implied by imported symbols}
+     * @param name the required module's name
+     */
     public static Dependency implied(String name) {
         return new Dependency(name, ANY_MIN, ANY_MIN, ANY_MAX, true);
     }
 
-    /** {@return true when {@code version} is in range} */
+    /**
+     * {@return true when {@code version} is in range}
+     * @param version a module's version
+     */
     public boolean accepts(int version) {
         return version >= min && version <= max;
     }

@@ -21,6 +21,9 @@ public interface KernelServices {
     /**
      * {@return the kernel service of type {@code type}}, e.g. the system-call table a SYSCALL
      * module registers through; empty when this kernel has none
+     *
+     * @param <T>  the service's type
+     * @param type the service's class
      */
     default <T> Optional<T> service(Class<T> type) {
         return Optional.empty();
@@ -30,16 +33,24 @@ public interface KernelServices {
      * {@return the handler for {@code candidate}} when the kernel has one for its class; asked
      * when the load did not supply a handler. A kernel's handler may itself call the module's
      * own code (e.g. {@link NativeModuleHandler}) around what it registers.
+     *
+     * @param candidate the module about to be loaded
      */
     default Optional<ModuleHandler> handlerFor(ModuleCandidate candidate) {
         return Optional.empty();
     }
 
-    /** Told after a module is loaded (its INIT succeeded, its exports are visible). */
+    /**
+     * Told after a module is loaded (its INIT succeeded, its exports are visible).
+     * @param module the module
+     */
     default void loaded(ModuleInfo module) {
     }
 
-    /** Told after a module is unloaded (its FINI succeeded, its exports are gone). */
+    /**
+     * Told after a module is unloaded (its FINI succeeded, its exports are gone).
+     * @param module the module
+     */
     default void unloaded(ModuleInfo module) {
     }
 }

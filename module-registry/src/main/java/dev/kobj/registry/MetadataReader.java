@@ -29,6 +29,7 @@ public final class MetadataReader {
      * @param file   the object's file, when it has one (to find the descriptor beside it)
      * @param beside whether to read a {@code .properties}/{@code .plist} file beside it
      * @throws ModuleException EINVAL for a malformed descriptor, ENOEXEC for a malformed object
+     * @param elf the module
      */
     public static ModuleMetadata read(ElfFile elf, Optional<Path> file, boolean beside) throws ModuleException {
         return Metadata.read(elf, file, beside).metadata();

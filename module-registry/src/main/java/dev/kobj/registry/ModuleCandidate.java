@@ -24,6 +24,7 @@ import java.util.Set;
 public record ModuleCandidate(String name, ModuleSource source, Optional<Path> path, Optional<ElfFile> elf,
         ModuleMetadata metadata, Set<LoadFlag> flags, Map<String, String> properties, boolean autoload) {
 
+    /** Copies the flags and properties. */
     public ModuleCandidate {
         flags = Set.copyOf(flags);
         properties = Map.copyOf(properties);

@@ -20,12 +20,18 @@ public enum ModuleClass {
     /** A system call (LKM_SYSCALL); replaced calls return to their rightful place on unload. */
     SYSCALL;
 
-    /** {@return true when a module of this class satisfies a request for {@code requested}} */
+    /**
+     * {@return true when a module of this class satisfies a request for {@code requested}}
+     * @param requested the class asked for
+     */
     public boolean satisfies(ModuleClass requested) {
         return requested == ANY || requested == this;
     }
 
-    /** {@return the class named {@code s} (case-insensitive; "" is MISC)} */
+    /**
+     * {@return the class named {@code s} (case-insensitive; "" is MISC)}
+     * @param s a class name, as {@code toString} prints it
+     */
     public static ModuleClass parse(String s) {
         String t = s.strip();
         return t.isEmpty() ? MISC : valueOf(t.toUpperCase(java.util.Locale.ROOT));

@@ -34,6 +34,10 @@ public interface ModuleContext {
     /** {@return the registry} */
     ModuleRegistry registry();
 
-    /** Reports one status item during {@link ModuleCommand#STAT}; ignored otherwise. */
+    /**
+     * Reports one status item during {@link ModuleCommand#STAT}; ignored otherwise.
+     * @param key a statistic's name
+     * @param value its value
+     */
     void report(String key, String value);
 }

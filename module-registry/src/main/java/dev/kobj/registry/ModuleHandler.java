@@ -23,6 +23,11 @@ public interface ModuleHandler {
     ModuleHandler NONE = (command, context) -> {
     };
 
-    /** Carries out {@code command} for the module of {@code context}. */
+    /**
+     * Carries out {@code command} for the module of {@code context}.
+     * @param command what the registry asks (INIT, FINI, AUTOUNLOAD, STAT)
+     * @param context the module and its registry
+     * @throws ModuleException to refuse the command (FINI or AUTOUNLOAD: the module stays; INIT: the load fails and is undone)
+     */
     void command(ModuleCommand command, ModuleContext context) throws ModuleException;
 }

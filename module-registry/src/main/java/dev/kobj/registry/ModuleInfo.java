@@ -33,6 +33,7 @@ public record ModuleInfo(int id, String name, ModuleClass moduleClass, ModuleSta
         List<String> requiredBy, int version, boolean autoloaded, Duration unloadDelay, Optional<Path> path,
         ModuleMetadata metadata) {
 
+    /** Copies the lists. */
     public ModuleInfo {
         requires = List.copyOf(requires);
         requiredBy = List.copyOf(requiredBy);

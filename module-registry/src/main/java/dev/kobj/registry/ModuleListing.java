@@ -12,6 +12,9 @@ public final class ModuleListing {
      * {@return the listing of {@code modules}}: short (-s) is one line a module (id, name, state,
      * class); full (-S) adds load address, size, refcount, dependents, unload delay and source.
      * Columns are separated by at least one space; the first line is the header.
+     *
+     * @param modules the modules, in listing order
+     * @param full the full listing (kmadmin -S) rather than the short one (-s)
      */
     public static String format(List<ModuleInfo> modules, boolean full) {
         StringBuilder sb = new StringBuilder();

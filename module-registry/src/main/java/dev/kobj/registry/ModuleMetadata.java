@@ -43,6 +43,7 @@ public record ModuleMetadata(String name, ModuleClass moduleClass, int version, 
         NONE
     }
 
+    /** Checks that nothing is null; the lists and the map are copied. */
     public ModuleMetadata {
         Objects.requireNonNull(name);
         Objects.requireNonNull(moduleClass);
@@ -56,24 +57,40 @@ public record ModuleMetadata(String name, ModuleClass moduleClass, int version, 
         Objects.requireNonNull(origin);
     }
 
-    /** {@return metadata given in code: a name, a class, a version and required modules} */
+    /**
+     * {@return metadata given in code: a name, a class, a version and required modules}
+     * @param name the module's name
+     * @param moduleClass its class
+     * @param version its version
+     * @param requires the modules it requires
+     */
     public static ModuleMetadata of(String name, ModuleClass moduleClass, int version, List<Dependency> requires) {
         return new ModuleMetadata(name, moduleClass, version, requires, false, "", "", List.of(), List.of(), List.of(),
                 Origin.CODE, Map.of());
     }
 
-    /** {@return metadata given in code for a MISC module of version 1 requiring {@code requires}} */
+    /**
+     * {@return metadata given in code for a MISC module of version 1 requiring {@code requires}}
+     * @param name the module's name
+     * @param requires the modules it requires
+     */
     public static ModuleMetadata of(String name, String... requires) {
         return of(name, ModuleClass.MISC, 1, java.util.Arrays.stream(requires).map(Dependency::on).toList());
     }
 
-    /** {@return the same metadata marked noautoload (or not)} */
+    /**
+     * {@return the same metadata marked noautoload (or not)}
+     * @param on true for noautoload
+     */
     public ModuleMetadata withNoAutoload(boolean on) {
         return new ModuleMetadata(name, moduleClass, version, requires, on, license, vermagic, aliases,
                 importNamespaces, softdeps, origin, raw);
     }
 
-    /** {@return the same metadata with another class} */
+    /**
+     * {@return the same metadata with another class}
+     * @param c the class
+     */
     public ModuleMetadata withClass(ModuleClass c) {
         return new ModuleMetadata(name, c, version, requires, noAutoload, license, vermagic, aliases,
                 importNamespaces, softdeps, origin, raw);

@@ -81,22 +81,36 @@ public final class ModuleRegistry implements AutoCloseable {
      * a registered builtin or preloaded module of that name, else a file found through the
      * search path. The module is not an autounload candidate.
      *
+     * @param nameOrPath a module name, or a path
      * @param flags      load flags
      * @param properties load properties, given to the handler over those of the file beside the object
      * @param moduleClass the class required, {@link ModuleClass#ANY} for any
      * @return the loaded module's status
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return (see the list above)
      */
     public ModuleInfo load(String nameOrPath, Set<LoadFlag> flags, Map<String, String> properties,
             ModuleClass moduleClass) throws ModuleException {
         return loading.load(nameOrPath, flags, properties, moduleClass, false);
     }
 
-    /** {@return {@link #load(String, Set, Map, ModuleClass)} with no flags, no properties, any class} */
+    /**
+     * {@return {@link #load(String, Set, Map, ModuleClass)} with no flags, no properties, any class}
+     * @param nameOrPath a module name, or a path (it contains a separator or names an existing file)
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return (see the list above)
+     */
     public ModuleInfo load(String nameOrPath) throws ModuleException {
         return load(nameOrPath, Set.of(), Map.of(), ModuleClass.ANY);
     }
 
-    /** Loads the file at {@code path} (not searched); see {@link #load(String, Set, Map, ModuleClass)}. */
+    /**
+     * Loads the file at {@code path} (not searched); see {@link #load(String, Set, Map, ModuleClass)}.
+     * @param path the module file
+     * @param flags load flags
+     * @param properties load properties, given to the handler
+     * @param moduleClass the class required, {@link ModuleClass#ANY} for any
+     * @return the loaded module's status
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return
+     */
     public ModuleInfo load(Path path, Set<LoadFlag> flags, Map<String, String> properties, ModuleClass moduleClass)
             throws ModuleException {
         return loading.loadPath(path, flags, properties, moduleClass);
@@ -106,6 +120,11 @@ public final class ModuleRegistry implements AutoCloseable {
      * Loads a module on the kernel's behalf (NetBSD {@code module_autoload}): by name only, of
      * class {@code moduleClass}; it becomes an autounload candidate. When it is loaded already,
      * its status is returned (no EEXIST).
+     *
+     * @param name the module's name
+     * @param moduleClass the class required, {@link ModuleClass#ANY} for any
+     * @return the module's status (loaded now or already)
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return (see the list above)
      */
     public ModuleInfo autoload(String name, ModuleClass moduleClass) throws ModuleException {
         return loading.autoload(name, moduleClass);
@@ -116,12 +135,19 @@ public final class ModuleRegistry implements AutoCloseable {
      * while it is held or depended on; EBUSY when
      * its FINI refuses. A builtin module is disabled, not forgotten. Modules it required stay
      * loaded (their dependent counts drop; autoloaded ones are autounloaded after their delay).
+     *
+     * @param name the module's name
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return (see the list above)
      */
     public void unload(String name) throws ModuleException {
         unloading.unload(name);
     }
 
-    /** Unloads the module with id {@code id}; id 0 unloads every module that can be ({@link #unloadAll}), as kmadmin -u 0. */
+    /**
+     * Unloads the module with id {@code id}; id 0 unloads every module that can be ({@link #unloadAll}), as kmadmin -u 0.
+     * @param id the module's id
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return (see the list above)
+     */
     public void unload(int id) throws ModuleException {
         unloading.unload(id);
     }
@@ -137,12 +163,20 @@ public final class ModuleRegistry implements AutoCloseable {
         return unloading.unloadAll();
     }
 
-    /** Adds a hold on a loaded module (NetBSD {@code module_hold}): it cannot be unloaded until released. ENOENT when not loaded. */
+    /**
+     * Adds a hold on a loaded module (NetBSD {@code module_hold}): it cannot be unloaded until released. ENOENT when not loaded.
+     * @param name the module's name
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return (see the list above)
+     */
     public void hold(String name) throws ModuleException {
         autounload.hold(name);
     }
 
-    /** Releases one hold ({@code module_rele}). ENOENT when not loaded, EINVAL when not held. */
+    /**
+     * Releases one hold ({@code module_rele}). ENOENT when not loaded, EINVAL when not held.
+     * @param name the module's name
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return (see the list above)
+     */
     public void rele(String name) throws ModuleException {
         autounload.rele(name);
     }
@@ -153,6 +187,7 @@ public final class ModuleRegistry implements AutoCloseable {
      * (NetBSD {@code module_init_class}). Failures are reported as events and skipped.
      *
      * @return the modules loaded
+     * @param moduleClass the class whose builtin modules are initialized
      */
     public List<ModuleInfo> initClass(ModuleClass moduleClass) {
         return loading.initClass(moduleClass);
@@ -162,6 +197,9 @@ public final class ModuleRegistry implements AutoCloseable {
      * {@return the section {@code name} of the module whose INIT is running on this thread}
      * (NetBSD {@code module_find_section}). ENOENT outside a module's own INIT, for a builtin
      * module, or when it has no such loaded section.
+     *
+     * @param name the module's name
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return (see the list above)
      */
     public SectionInfo findSection(String name) throws ModuleException {
         return listings.findSection(name);
@@ -171,6 +209,8 @@ public final class ModuleRegistry implements AutoCloseable {
      * Runs the module's STAT command. ENOENT when not loaded.
      *
      * @return what it reported
+     * @param name the module's name
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return (see the list above)
      */
     public Map<String, String> stat(String name) throws ModuleException {
         return listings.stat(name);
@@ -192,7 +232,11 @@ public final class ModuleRegistry implements AutoCloseable {
 
     // ------------------------------------------------------------------ registration
 
-    /** Registers a builtin module (not initialised: {@link #initClass} or a load does that). EEXIST when the name is taken. */
+    /**
+     * Registers a builtin module (not initialised: {@link #initClass} or a load does that). EEXIST when the name is taken.
+     * @param module the builtin module
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return (see the list above)
+     */
     public void registerBuiltin(BuiltinModule module) throws ModuleException {
         registrations.registerBuiltin(module);
     }
@@ -203,22 +247,35 @@ public final class ModuleRegistry implements AutoCloseable {
      * name. EEXIST when the name is taken, ENOEXEC when it is not an ELF object.
      *
      * @return its module name
+     * @param fileName the name the module is known by (as a boot loader's file name)
+     * @param bytes the object file's bytes
+     * @throws ModuleException when the registry refuses, with the errno a kernel would return (see the list above)
      */
     public String preload(String fileName, byte[] bytes) throws ModuleException {
         return registrations.preload(fileName, bytes);
     }
 
-    /** Sets the handler of the module named {@code name} for its next loads (over the builder's). */
+    /**
+     * Sets the handler of the module named {@code name} for its next loads (over the builder's).
+     * @param name the module's name
+     * @param handler the handler of its lifecycle commands
+     */
     public void setHandler(String name, ModuleHandler handler) {
         registrations.setHandler(name, handler);
     }
 
-    /** Adds a listener. */
+    /**
+     * Adds a listener.
+     * @param listener the listener
+     */
     public void addListener(RegistryListener listener) {
         registrations.addListener(listener);
     }
 
-    /** Removes a listener. */
+    /**
+     * Removes a listener.
+     * @param listener the listener
+     */
     public void removeListener(RegistryListener listener) {
         registrations.removeListener(listener);
     }
@@ -230,7 +287,10 @@ public final class ModuleRegistry implements AutoCloseable {
         return registrations.searchPath();
     }
 
-    /** Puts {@code directory} in front of the search path (kmadmin -d). */
+    /**
+     * Puts {@code directory} in front of the search path (kmadmin -d).
+     * @param directory a directory searched before the others
+     */
     public void prependSearchPath(Path directory) {
         registrations.prependSearchPath(directory);
     }
@@ -242,12 +302,18 @@ public final class ModuleRegistry implements AutoCloseable {
 
     // ------------------------------------------------------------------ status
 
-    /** {@return the status of the module with id {@code id}} (kmadmin -q) */
+    /**
+     * {@return the status of the module with id {@code id}} (kmadmin -q)
+     * @param id the module's id
+     */
     public Optional<ModuleInfo> status(int id) {
         return listings.status(id);
     }
 
-    /** {@return the status of the module named {@code name}} (kmadmin -Q), loaded or disabled or registered */
+    /**
+     * {@return the status of the module named {@code name}} (kmadmin -Q), loaded or disabled or registered
+     * @param name the module's name
+     */
     public Optional<ModuleInfo> status(String name) {
         return listings.status(name);
     }
@@ -257,7 +323,10 @@ public final class ModuleRegistry implements AutoCloseable {
         return listings.list();
     }
 
-    /** {@return the kmadmin -s (short) or -S (full) listing of {@link #list()}} */
+    /**
+     * {@return the kmadmin -s (short) or -S (full) listing of {@link #list()}}
+     * @param full the full listing (kmadmin -S) rather than the short one (-s)
+     */
     public String listing(boolean full) {
         return ModuleListing.format(list(), full);
     }

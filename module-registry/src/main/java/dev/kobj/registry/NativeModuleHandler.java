@@ -30,7 +30,10 @@ public final class NativeModuleHandler implements ModuleHandler {
     private NativeModuleHandler() {
     }
 
-    /** {@return the NetBSD {@code modcmd_t} number of {@code c}} */
+    /**
+     * {@return the NetBSD {@code modcmd_t} number of {@code c}}
+     * @param c a command
+     */
     public static int number(ModuleCommand c) {
         return switch (c) {
             case INIT -> 0;

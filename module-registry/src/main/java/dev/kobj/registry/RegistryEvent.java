@@ -9,7 +9,11 @@ public sealed interface RegistryEvent {
     /** {@return the module's name} */
     String name();
 
-    /** A module was loaded: INIT succeeded, its exports are visible. */
+    /**
+     * A module was loaded: INIT succeeded, its exports are visible.
+     *
+     * @param module its status at that moment
+     */
     record Loaded(ModuleInfo module) implements RegistryEvent {
         @Override
         public String name() {
@@ -17,7 +21,11 @@ public sealed interface RegistryEvent {
         }
     }
 
-    /** A module was unloaded on request (unload, unload-all), or a builtin was disabled. */
+    /**
+     * A module was unloaded on request (unload, unload-all), or a builtin was disabled.
+     *
+     * @param module its status at that moment
+     */
     record Unloaded(ModuleInfo module) implements RegistryEvent {
         @Override
         public String name() {
@@ -25,7 +33,11 @@ public sealed interface RegistryEvent {
         }
     }
 
-    /** A module was unloaded by {@link ModuleRegistry#runAutounload}. */
+    /**
+     * A module was unloaded by {@link ModuleRegistry#runAutounload}.
+     *
+     * @param module its status at that moment
+     */
     record Autounloaded(ModuleInfo module) implements RegistryEvent {
         @Override
         public String name() {

@@ -19,15 +19,26 @@ public interface SecurityPolicy {
         }
     };
 
-    /** Refuse the load of {@code candidate} by throwing. */
+    /**
+     * Refuse the load of {@code candidate} by throwing.
+     * @param candidate the module about to be loaded
+     * @throws ModuleException to refuse the load (EPERM, EKEYREJECTED ...)
+     */
     default void checkLoad(ModuleCandidate candidate) throws ModuleException {
     }
 
-    /** Refuse the unload (explicit, unload-all or autounload) of {@code module} by throwing. */
+    /**
+     * Refuse the unload (explicit, unload-all or autounload) of {@code module} by throwing.
+     * @param module the module about to be unloaded
+     * @throws ModuleException to refuse the unload
+     */
     default void checkUnload(ModuleInfo module) throws ModuleException {
     }
 
-    /** {@return a policy that asks each of {@code policies} in order; the first refusal wins} */
+    /**
+     * {@return a policy that asks each of {@code policies} in order; the first refusal wins}
+     * @param policies the policies, asked in order
+     */
     static SecurityPolicy all(SecurityPolicy... policies) {
         List<SecurityPolicy> list = List.of(policies);
         return new SecurityPolicy() {

@@ -14,7 +14,10 @@ public interface Ticker {
         return System::nanoTime;
     }
 
-    /** {@return a duration in nanoseconds, saturated} */
+    /**
+     * {@return a duration in nanoseconds, saturated}
+     * @param d a duration
+     */
     static long toNanos(Duration d) {
         try {
             return d.toNanos();

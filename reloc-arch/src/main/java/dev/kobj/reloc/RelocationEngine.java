@@ -21,7 +21,10 @@ public interface RelocationEngine {
     /** {@return the architecture} */
     Arch arch();
 
-    /** {@return what relocation type {@code type} is, if the architecture defines it} */
+    /**
+     * {@return what relocation type {@code type} is, if the architecture defines it}
+     * @param type the raw ELF relocation type
+     */
     Optional<RelocationKind> kind(int type);
 
     /** {@return every relocation type this engine knows (appliable or not)} */
@@ -31,12 +34,22 @@ public interface RelocationEngine {
      * Applies one fixup to {@code section} (the bytes of the section being relocated, in the
      * object's byte order {@code order}). Checks first, then writes: on any exception no byte
      * has changed.
+     *
+     * @param section the bytes of the section being relocated
+     * @param order the object's data byte order
+     * @param fixup the relocation, with every quantity its formula uses
+     * @throws RelocationException when the kind is unknown or refused, the value is out of range or misaligned, or the instruction is not the kind's (psABI); nothing is written then
      */
     void apply(MemorySegment section, ByteOrder order, Fixup fixup) throws RelocationException;
 
     /**
      * Applies every fixup of one section, with pairing and accumulation as the psABI says.
      * All or nothing: on any exception no byte of {@code section} has changed.
+     *
+     * @param section the bytes of the section being relocated
+     * @param order the object's data byte order
+     * @param fixups the relocations of the section, in table order
+     * @throws RelocationException at the first relocation refused (see {@link #apply}); the ones before it are written
      */
     void applyAll(MemorySegment section, ByteOrder order, List<Fixup> fixups) throws RelocationException;
 
@@ -49,6 +62,12 @@ public interface RelocationEngine {
      * <p>By default the pool is not used: engines whose relocations never need such a veneer
      * (x86-64, RISC-V) keep their three-argument method. The AArch64 engine uses it for the
      * Cortex-A53 erratum 843419 ADRP veneers.
+     *
+     * @param section the bytes of the section being relocated
+     * @param order the object's data byte order
+     * @param fixups the relocations of the section, in table order
+     * @param veneers where branch veneers for out-of-range calls are made, or null
+     * @throws RelocationException at the first relocation refused; the veneers it took are given back
      */
     default void applyAll(MemorySegment section, ByteOrder order, List<Fixup> fixups, VeneerPool veneers)
             throws RelocationException {
@@ -77,6 +96,7 @@ public interface RelocationEngine {
      * relocation without one is counted as if it could land anywhere.
      *
      * @param relocations (type, symbol index, addend, place) of every relocation of the object
+     * @return the GOT entries, PLT entries, veneers and section alignments the relocations may need
      */
     default StubNeeds scan(List<RawRelocation> relocations) {
         return scan(RelocationBatch.of(relocations));
@@ -99,6 +119,8 @@ public interface RelocationEngine {
      * or veneer of S+A (AArch64 {@code G(GDAT(S+A))}, a CALL26 veneer to S+A). An engine whose
      * formulas add A outside the entry or stub (x86-64 {@code G + GOT + A - P} and
      * {@code L + A - P}, where A is usually -4) keys by (symbol, 0): the entry holds S.
+     *
+     * @param relocation a relocation of the object
      */
     default StubNeeds.Target stubTarget(RawRelocation relocation) {
         return new StubNeeds.Target(relocation.symbolIndex(),
@@ -125,7 +147,12 @@ public interface RelocationEngine {
      */
     record RawRelocation(int type, long symbolIndex, long addend, Place place) {
 
-        /** A relocation whose place is not known (the pre-scan assumes the worst of it). */
+        /**
+         * A relocation whose place is not known (the pre-scan assumes the worst of it).
+         * @param type the raw ELF relocation type
+         * @param symbolIndex r_sym: the symbol's index in the symbol table
+         * @param addend r_addend (0 for REL)
+         */
         public RawRelocation(int type, long symbolIndex, long addend) {
             this(type, symbolIndex, addend, null);
         }
@@ -143,13 +170,27 @@ public interface RelocationEngine {
     record Place(int section, long offset, long alignment, boolean executable) {
     }
 
-    /** Writes a GOT entry holding {@code value} at {@code offset} of {@code got}. */
+    /**
+     * Writes a GOT entry holding {@code value} at {@code offset} of {@code got}.
+     * @param got the GOT section's bytes
+     * @param offset the entry's offset in it
+     * @param order the object's data byte order
+     * @param value the address the entry holds
+     */
     void writeGotEntry(MemorySegment got, long offset, ByteOrder order, long value);
 
     /**
      * Writes a PLT entry / branch veneer at {@code offset} of {@code plt} (whose entry will be at
      * address {@code stubAddress}) that jumps to {@code target}; {@code gotSlot} is the address
      * of a GOT entry holding {@code target} for architectures whose stubs load it (0 otherwise).
+     *
+     * @param plt the PLT (or veneer) section's bytes
+     * @param offset the entry's offset in it
+     * @param order the object's data byte order
+     * @param stubAddress the address the entry will have
+     * @param target the address it jumps to
+     * @param gotSlot the address of a GOT entry holding {@code target}, or 0
+     * @throws RelocationException when the target is out of the stub's range
      */
     void writeStub(MemorySegment plt, long offset, ByteOrder order, long stubAddress, long target, long gotSlot)
             throws RelocationException;

@@ -8,7 +8,11 @@ public final class RelocationEngines {
     private RelocationEngines() {
     }
 
-    /** {@return the engine for e_machine {@code machine} and ELF class {@code bits}, if kobj has one} */
+    /**
+     * {@return the engine for e_machine {@code machine} and ELF class {@code bits}, if kobj has one}
+     * @param machine the ELF {@code e_machine}
+     * @param bits 32 or 64: the ELF class
+     */
     public static Optional<RelocationEngine> forMachine(int machine, int bits) {
         Arch arch = Arch.of(machine, bits);
         if (arch == null) {

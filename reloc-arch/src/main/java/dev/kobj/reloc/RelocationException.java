@@ -30,10 +30,21 @@ public final class RelocationException extends KobjException {
         BAD_PLACE
     }
 
+    /** Why the relocation was refused. */
     private final Reason reason;
+    /** The raw ELF relocation type. */
     private final int type;
+    /** The computed value (or the type number for UNKNOWN_TYPE). */
     private final long value;
 
+    /**
+     * A refused relocation.
+     *
+     * @param reason  why it was refused
+     * @param type    the raw ELF relocation type
+     * @param value   the computed value (or the type number for UNKNOWN_TYPE)
+     * @param message the full message: type, symbol, section+offset, value and allowed range
+     */
     public RelocationException(Reason reason, int type, long value, String message) {
         super(message);
         this.reason = reason;

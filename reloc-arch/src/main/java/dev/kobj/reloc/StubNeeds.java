@@ -25,7 +25,12 @@ import java.util.Set;
 public record StubNeeds(Set<Target> gotEntries, Set<Target> pltEntries, int gotEntrySize, int pltEntrySize,
         int veneers, Map<Integer, Long> alignments) {
 
-    /** A symbol of the object's symbol table with an addend. */
+    /**
+     * A symbol of the object's symbol table with an addend.
+     *
+     * @param symbolIndex r_sym: the symbol's index in the object's symbol table
+     * @param addend      the addend the entry's key includes (0 where the engine keys on S alone)
+     */
     public record Target(long symbolIndex, long addend) {
         // Written out: the record's generated equals/hashCode go through an invokedynamic
         // bootstrap (ObjectMethods) that was a visible part of a whole-tree check's profile.
@@ -51,16 +56,32 @@ public record StubNeeds(Set<Target> gotEntries, Set<Target> pltEntries, int gotE
         }
     }
 
-    /** Needs with no place-specific veneer and no alignment to raise. */
+    /**
+     * Needs with no place-specific veneer and no alignment to raise.
+     * @param gotEntries the GOT entries, one per target
+     * @param pltEntries the PLT entries, one per target
+     * @param gotEntrySize the size of a GOT entry in bytes
+     * @param pltEntrySize the size of a PLT entry or veneer in bytes
+     */
     public StubNeeds(Set<Target> gotEntries, Set<Target> pltEntries, int gotEntrySize, int pltEntrySize) {
         this(gotEntries, pltEntries, gotEntrySize, pltEntrySize, 0, new LinkedHashMap<>());
     }
 
+    /**
+     * {@return needs of nothing yet, to be filled by a scan}
+     *
+     * @param gotEntrySize the size of a GOT entry in bytes
+     * @param pltEntrySize the size of a PLT entry or veneer in bytes
+     */
     public static StubNeeds empty(int gotEntrySize, int pltEntrySize) {
         return new StubNeeds(new LinkedHashSet<>(), new LinkedHashSet<>(), gotEntrySize, pltEntrySize);
     }
 
-    /** {@return the same needs with {@code n} place-specific veneers and these section alignments} */
+    /**
+     * {@return the same needs with {@code n} place-specific veneers and these section alignments}
+     * @param n how many place-specific veneers
+     * @param sectionAlignments section index to the alignment it needs
+     */
     public StubNeeds withVeneers(int n, Map<Integer, Long> sectionAlignments) {
         return new StubNeeds(gotEntries, pltEntries, gotEntrySize, pltEntrySize, n, sectionAlignments);
     }

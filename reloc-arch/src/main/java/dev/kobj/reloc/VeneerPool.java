@@ -30,6 +30,9 @@ public final class VeneerPool {
      * {@code entrySize} bytes (a trailing remainder is not used).
      *
      * @throws IllegalArgumentException when {@code entrySize} is not positive
+     * @param area the bytes of the veneer section
+     * @param address the address its first byte will have
+     * @param entrySize the size of one veneer in bytes
      */
     public VeneerPool(MemorySegment area, long address, int entrySize) {
         if (entrySize <= 0) {
@@ -95,7 +98,10 @@ public final class VeneerPool {
         return used;
     }
 
-    /** Gives back every slot taken since {@code mark} (the caller restores their bytes). */
+    /**
+     * Gives back every slot taken since {@code mark} (the caller restores their bytes).
+     * @param mark what {@link #mark()} returned
+     */
     public void release(int mark) {
         if (mark < 0 || mark > used) {
             throw new IllegalArgumentException("mark " + mark + " is not in [0, " + used + "]");

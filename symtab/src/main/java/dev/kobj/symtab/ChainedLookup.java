@@ -12,10 +12,20 @@ import java.util.Optional;
 public final class ChainedLookup implements SymbolLookup {
     private final List<SymbolLookup> tables;
 
+    /**
+     * The tables, asked in this order.
+     *
+     * @param tables the tables, first first
+     */
     public ChainedLookup(SymbolLookup... tables) {
         this(List.of(tables));
     }
 
+    /**
+     * The tables, asked in this order.
+     *
+     * @param tables the tables, first first (copied)
+     */
     public ChainedLookup(List<? extends SymbolLookup> tables) {
         this.tables = List.copyOf(tables);
     }

@@ -10,10 +10,20 @@ import dev.kobj.elf.KobjException;
 public final class DuplicateExportException extends KobjException {
     private static final long serialVersionUID = 1L;
 
+    /** The symbol exported twice. */
     private final String symbol;
+    /** The owner that exported it first. */
     private final String firstOwner;
+    /** The owner whose export was refused. */
     private final String secondOwner;
 
+    /**
+     * The second export of {@code symbol}.
+     *
+     * @param symbol      the symbol exported twice
+     * @param firstOwner  the owner that exported it first (already loaded, or the kernel)
+     * @param secondOwner the owner whose export is refused
+     */
     public DuplicateExportException(String symbol, String firstOwner, String secondOwner) {
         super(firstOwner.equals(secondOwner)
                 ? "symbol " + symbol + " exported twice by " + firstOwner

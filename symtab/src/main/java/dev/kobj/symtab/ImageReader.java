@@ -9,6 +9,8 @@ public interface ImageReader {
     /**
      * {@return a copy of the {@code length} bytes at {@code address}}
      *
+     * @param address the load address of the first byte
+     * @param length  how many bytes
      * @throws IndexOutOfBoundsException when any of them is outside the image
      */
     byte[] read(long address, int length);
@@ -19,7 +21,13 @@ public interface ImageReader {
     /** {@return the size of a pointer in bytes: 8 or 4} */
     int pointerSize();
 
-    /** {@return an image of {@code bytes} loaded at {@code base}} */
+    /**
+     * {@return an image of {@code bytes} loaded at {@code base}}
+     * @param base         the load address of {@code bytes[0]}
+     * @param bytes        the image, not copied
+     * @param littleEndian the image's byte order
+     * @param pointerSize  8 or 4
+     */
     static ImageReader of(long base, byte[] bytes, boolean littleEndian, int pointerSize) {
         if (pointerSize != 4 && pointerSize != 8) {
             throw new IllegalArgumentException("pointer size " + pointerSize + " is not 4 or 8");

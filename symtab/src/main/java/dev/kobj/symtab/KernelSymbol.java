@@ -40,17 +40,26 @@ public record KernelSymbol(String name, long address, long crc, String owner, St
         return moduleName(owner);
     }
 
-    /** {@return the same symbol at {@code newAddress}} */
+    /**
+     * {@return the same symbol at {@code newAddress}}
+     * @param newAddress the address
+     */
     public KernelSymbol withAddress(long newAddress) {
         return new KernelSymbol(name, newAddress, crc, owner, exportType, namespace);
     }
 
-    /** {@return the same symbol owned by {@code newOwner}} */
+    /**
+     * {@return the same symbol owned by {@code newOwner}}
+     * @param newOwner the owner, as Module.symvers names it (vmlinux or a module path)
+     */
     public KernelSymbol withOwner(String newOwner) {
         return new KernelSymbol(name, address, crc, newOwner, exportType, namespace);
     }
 
-    /** {@return {@code owner}'s module name; see {@link #ownerModuleName()}} */
+    /**
+     * {@return {@code owner}'s module name; see {@link #ownerModuleName()}}
+     * @param owner an owner as Module.symvers names it, e.g. {@code drivers/net/tun} or {@code vmlinux}
+     */
     public static String moduleName(String owner) {
         String base = owner.substring(owner.lastIndexOf('/') + 1);
         if (base.endsWith(".ko")) {

@@ -96,6 +96,8 @@ public final class KernelSymbolTable implements SymbolLookup {
      * lines start with "0x" and are tab-separated; anything else is read as kallsyms, which
      * accepts System.map too).
      *
+     * @param file the file
+     * @throws IOException           if the file cannot be read
      * @throws SymtabFormatException on the first malformed line, or when every address of a
      *         kallsyms file is 0 (kptr_restrict)
      */
@@ -111,14 +113,28 @@ public final class KernelSymbolTable implements SymbolLookup {
         return read(file, Format.guess(first));
     }
 
-    /** {@return the table in {@code file}, read as {@code format}} */
+    /**
+     * {@return the table in {@code file}, read as {@code format}}
+     * @param file the file
+     * @param format how to read it
+     * @throws IOException if the file cannot be read
+     * @throws SymtabFormatException on the first malformed line, or when every address of a
+     *         kallsyms file is 0 (kptr_restrict)
+     */
     public static KernelSymbolTable read(Path file, Format format) throws IOException, SymtabFormatException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
             return parse(file.toString(), in, format, false);
         }
     }
 
-    /** {@return the table in {@code text}, read as {@code format}; {@code name} names it in messages} */
+    /**
+     * {@return the table in {@code text}, read as {@code format}; {@code name} names it in messages}
+     * @param name the source's name, used in messages
+     * @param text the whole source
+     * @param format how to read it
+     * @throws SymtabFormatException on the first malformed line, or when every address of a
+     *         kallsyms file is 0 (kptr_restrict)
+     */
     public static KernelSymbolTable parse(String name, String text, Format format) throws SymtabFormatException {
         try {
             return parse(name, new BufferedReader(new StringReader(text)), format, false);
@@ -130,9 +146,15 @@ public final class KernelSymbolTable implements SymbolLookup {
     /**
      * {@return the table read from {@code in}}.
      *
+     * @param name   the source's name, used in messages
+     * @param in     the source, read to its end
+     * @param format how to read it
      * @param allowHiddenAddresses for kallsyms: accept a file whose addresses are all 0 (what a
      *        reader without CAP_SYSLOG sees under kptr_restrict); the table then has names and
      *        owners but {@link #hasAddresses()} is false. Without it such a file is refused.
+     * @throws IOException           if {@code in} cannot be read
+     * @throws SymtabFormatException on the first malformed line, or when every address of a
+     *         kallsyms file is 0 and hidden addresses are not allowed
      */
     public static KernelSymbolTable parse(String name, BufferedReader in, Format format, boolean allowHiddenAddresses)
             throws IOException, SymtabFormatException {
@@ -161,6 +183,10 @@ public final class KernelSymbolTable implements SymbolLookup {
      * {@return a table of {@code symbols}} (tests, and kernel tables made up by a program,
      * such as a host binary's own symbols). With {@code withAddresses} false the addresses are
      * not indexed.
+     *
+     * @param description what the table is, used in messages
+     * @param symbols the symbols
+     * @param withAddresses whether the symbols' addresses are to be indexed (false: the source gave none)
      */
     public static KernelSymbolTable of(String description, Collection<KernelSymbol> symbols, boolean withAddresses) {
         List<Entry> entries = new ArrayList<>(symbols.size());
@@ -180,6 +206,8 @@ public final class KernelSymbolTable implements SymbolLookup {
      * gives System.map's addresses with Module.symvers' CRCs, owners, GPL flags and
      * namespaces. Entries that {@link #lookup} does not answer with (locals shadowed by a
      * global of the same name) are kept as they are.
+     *
+     * @param tables the tables, first first
      */
     public static KernelSymbolTable merge(KernelSymbolTable... tables) {
         final class Acc {
@@ -245,7 +273,12 @@ public final class KernelSymbolTable implements SymbolLookup {
         return new KernelSymbolTable(description.toString(), entries);
     }
 
-    /** {@return {@link #synthesize(KernelSymbolTable, Arch, boolean)} with vmlinux's exports only} */
+    /**
+     * {@return {@link #synthesize(KernelSymbolTable, Arch, boolean)} with vmlinux's exports only}
+     * @param symvers a Module.symvers table
+     * @param arch the architecture whose kernel text the addresses lie in
+     * @throws SymtabFormatException when the symbols do not fit below {@code arch.textLimit()}
+     */
     public static KernelSymbolTable synthesize(KernelSymbolTable symvers, Arch arch) throws SymtabFormatException {
         return synthesize(symvers, arch, false);
     }
@@ -265,6 +298,9 @@ public final class KernelSymbolTable implements SymbolLookup {
      * namespace) is kept, so the registry can still tell which module provides what.
      *
      * @throws SymtabFormatException when the symbols do not fit below {@code arch.textLimit()}
+     * @param symvers a Module.symvers table
+     * @param arch the architecture whose kernel text the addresses lie in
+     * @param includeModuleExports whether the symbols that modules export get addresses too
      */
     public static KernelSymbolTable synthesize(KernelSymbolTable symvers, Arch arch, boolean includeModuleExports)
             throws SymtabFormatException {
@@ -335,13 +371,19 @@ public final class KernelSymbolTable implements SymbolLookup {
         return byAddress.size() > 0;
     }
 
-    /** {@return whether the source gave {@code name} an address} */
+    /**
+     * {@return whether the source gave {@code name} an address}
+     * @param name a symbol name
+     */
     public boolean hasAddress(String name) {
         Integer i = byName.get(name);
         return i != null && addressed[i];
     }
 
-    /** {@return the nm type letter of {@code name} (System.map, kallsyms), or '?' when the source has none or the name is unknown} */
+    /**
+     * {@return the nm type letter of {@code name} (System.map, kallsyms), or '?' when the source has none or the name is unknown}
+     * @param name a symbol name
+     */
     public char nmType(String name) {
         Integer i = byName.get(name);
         return i == null ? SymbolFiles.NO_TYPE : types[i];

@@ -30,7 +30,10 @@ public final class KsymtabReader {
         /** Three pointers. */
         ABSOLUTE;
 
-        /** {@return the size of one entry with pointers of {@code pointerSize} bytes} */
+        /**
+         * {@return the size of one entry with pointers of {@code pointerSize} bytes}
+         * @param pointerSize 8 or 4
+         */
         public int entrySize(int pointerSize) {
             return this == PREL32 ? 12 : 3 * pointerSize;
         }
@@ -44,6 +47,8 @@ public final class KsymtabReader {
     private final String module;
 
     /**
+     * A reader of one module's export tables.
+     *
      * @param image  the relocated module image
      * @param layout the entry layout the module was built with
      * @param module the module's name: the owner of the symbols, and the file named in messages
@@ -62,6 +67,9 @@ public final class KsymtabReader {
      *                none (the CRCs are then -1)
      * @throws SymtabFormatException when the size is not a whole number of entries, or an
      *         entry's name or namespace is not a NUL-terminated string inside the image
+     * @param address the load address of the table
+     * @param size its size in bytes
+     * @param gpl whether it is {@code __ksymtab_gpl}
      */
     public List<KernelSymbol> read(long address, long size, boolean gpl, long kcrctab) throws SymtabFormatException {
         String section = gpl ? "__ksymtab_gpl" : "__ksymtab";

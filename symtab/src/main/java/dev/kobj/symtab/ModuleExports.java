@@ -40,7 +40,10 @@ public final class ModuleExports implements SymbolLookup {
         this(null);
     }
 
-    /** An empty table that also refuses exports the kernel already has ({@code kernel} may be null). */
+    /**
+     * An empty table that also refuses exports the kernel already has ({@code kernel} may be null).
+     * @param kernel the kernel's table, or null
+     */
     public ModuleExports(SymbolLookup kernel) {
         this.kernel = kernel;
     }
@@ -50,6 +53,8 @@ public final class ModuleExports implements SymbolLookup {
      *
      * @throws DuplicateExportException when a name is exported already (nothing is added)
      * @throws IllegalStateException when {@code module} already has exports here
+     * @param module the module's name
+     * @param symbols the symbols it exports (its {@code __ksymtab*}, read by {@link KsymtabReader})
      */
     public void add(String module, List<KernelSymbol> symbols) throws DuplicateExportException {
         List<KernelSymbol> owned = new ArrayList<>(symbols.size());
@@ -91,6 +96,7 @@ public final class ModuleExports implements SymbolLookup {
      * Removes the exports of {@code module}.
      *
      * @return whether it had any registered
+     * @param module the module's name
      */
     public boolean remove(String module) {
         lock.writeLock().lock();
@@ -114,7 +120,10 @@ public final class ModuleExports implements SymbolLookup {
         }
     }
 
-    /** {@return the exports of {@code module}, empty when it has none here} */
+    /**
+     * {@return the exports of {@code module}, empty when it has none here}
+     * @param module the module's name
+     */
     public List<KernelSymbol> exportsOf(String module) {
         lock.readLock().lock();
         try {

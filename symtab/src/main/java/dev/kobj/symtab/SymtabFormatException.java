@@ -12,12 +12,22 @@ import dev.kobj.elf.KobjException;
 public final class SymtabFormatException extends KobjException {
     private static final long serialVersionUID = 1L;
 
+    /** The name of the file (or module) that holds the bad data. */
     private final String file;
+    /** The 1-based line number, or -1 when the source is not text. */
     private final long line;
+    /** Where in the file: "line N" or a section and entry. */
     private final String place;
+    /** The offending text. */
     private final String text;
 
-    /** A bad line {@code line} (1-based) of a text source. */
+    /**
+     * A bad line {@code line} (1-based) of a text source.
+     * @param file the name of the file (or module) that holds the bad data
+     * @param line the 1-based line number
+     * @param text the offending text (the whole line for text sources)
+     * @param problem what is wrong with it
+     */
     public SymtabFormatException(String file, long line, String text, String problem) {
         super(file + ":" + line + ": " + problem + ": " + quote(text));
         this.file = file;
@@ -26,7 +36,13 @@ public final class SymtabFormatException extends KobjException {
         this.text = text;
     }
 
-    /** A bad entry of a binary source; {@code place} says where, e.g. "__ksymtab_gpl entry 2 at 0x1018". */
+    /**
+     * A bad entry of a binary source; {@code place} says where, e.g. "__ksymtab_gpl entry 2 at 0x1018".
+     * @param file the name of the file (or module) that holds the bad data
+     * @param place where in the source, e.g. "__ksymtab_gpl entry 2 at 0x1018"
+     * @param text the offending text (the whole line for text sources)
+     * @param problem what is wrong with it
+     */
     public SymtabFormatException(String file, String place, String text, String problem) {
         super(file + ": " + place + ": " + problem + (text.isEmpty() ? "" : ": " + text));
         this.file = file;

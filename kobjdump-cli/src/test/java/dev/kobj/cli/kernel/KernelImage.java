@@ -1,10 +1,11 @@
 package dev.kobj.cli.kernel;
 
+import dev.kobj.testkit.Kernels;
+import dev.kobj.testkit.Tools;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -21,10 +22,24 @@ import java.util.Properties;
  */
 public record KernelImage(Path dir, String arch, String release, String series, String version) {
 
-    /** {@return the kernels directory: system property kobj.kernels, else ../kernels} */
+    /** {@return the kernels directory: system property kobj.kernels, else ../kernels ({@link Kernels})} */
     public static Path root() {
-        String p = System.getProperty("kobj.kernels");
-        return p != null ? Paths.get(p) : Paths.get("..", "kernels");
+        return Kernels.root();
+    }
+
+    /**
+     * {@return the kernel of {@code series}/{@code arch}, its qemu-system checked}: when either is
+     * missing the test says plainly that it skipped, or fails under CI (the outside-tool rule,
+     * {@link Tools#skip})
+     */
+    public static KernelImage require(String series, String arch) {
+        Optional<KernelImage> k = find(series, arch);
+        if (k.isEmpty()) {
+            Tools.skip("Debian kernel " + series + " " + arch + " not fetched into " + root()
+                    + " (run scripts/fetch-kernels.sh)");
+        }
+        Tools.require(k.orElseThrow().qemu());
+        return k.get();
     }
 
     /** {@return the kernel of {@code series} ("6.1", "6.12") for {@code arch} under {@link #root()}, if fetched} */

@@ -48,6 +48,7 @@ public final class DependencyGraph {
      * @param symbols what it exports and imports
      */
     public record Node(String path, String name, ModuleSymbols symbols) {
+        /** Checks that nothing is null. */
         public Node {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(name, "name");
@@ -81,6 +82,8 @@ public final class DependencyGraph {
      * @throws ModuleException EDEADLK when modules depend on each other in a cycle; the
      *                         message names one cycle and the number of modules caught in
      *                         or below cycles
+     * @param modules every module of the tree, with the symbols it exports and needs
+     * @return the graph: each module's direct dependencies, the owner of each needed symbol
      */
     public static DependencyGraph of(List<Node> modules) throws ModuleException {
         List<Node> nodes = List.copyOf(modules);
@@ -187,7 +190,10 @@ public final class DependencyGraph {
         return nodes;
     }
 
-    /** {@return the module with this path in modules.dep, or with this module name} */
+    /**
+     * {@return the module with this path in modules.dep, or with this module name}
+     * @param pathOrName a module's path in the tree or its name
+     */
     public Optional<Node> find(String pathOrName) {
         Integer i = byPath.get(pathOrName);
         if (i == null) {
@@ -196,13 +202,19 @@ public final class DependencyGraph {
         return i == null ? Optional.empty() : Optional.of(nodes.get(i));
     }
 
-    /** {@return the module that owns an exported name, if a module of the tree exports it} */
+    /**
+     * {@return the module that owns an exported name, if a module of the tree exports it}
+     * @param symbol an exported symbol
+     */
     public Optional<Node> owner(String symbol) {
         Integer i = owners.get(symbol);
         return i == null ? Optional.empty() : Optional.of(nodes.get(i));
     }
 
-    /** {@return the modules {@code module} depends on directly, in order of first reference} */
+    /**
+     * {@return the modules {@code module} depends on directly, in order of first reference}
+     * @param module a module of the graph
+     */
     public List<Node> directDependencies(Node module) {
         int[] d = direct[index(module)];
         List<Node> out = new ArrayList<>(d.length);
@@ -215,6 +227,8 @@ public final class DependencyGraph {
     /**
      * {@return every module {@code module} needs, directly or not, in modules.dep's order}:
      * each module before the modules it needs, so loading goes from the last to the first.
+     *
+     * @param module a module of the graph
      */
     public List<Node> dependencies(Node module) {
         int root = index(module);
@@ -257,7 +271,11 @@ public final class DependencyGraph {
         return i;
     }
 
-    /** Writes modules.dep: one line {@code path: dep dep ...} per module, in module order. */
+    /**
+     * Writes modules.dep: one line {@code path: dep dep ...} per module, in module order.
+     * @param out where modules.dep is written
+     * @throws IOException when {@code out} fails
+     */
     public void writeModulesDep(Appendable out) throws IOException {
         StringBuilder line = new StringBuilder(256);
         for (Node m : nodes) {

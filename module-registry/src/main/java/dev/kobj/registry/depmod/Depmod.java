@@ -34,6 +34,7 @@ public final class Depmod {
      *                 no exports and no imports, as depmod keeps it)
      */
     public record Result(ModuleTree tree, DependencyGraph graph, List<String> problems) {
+        /** Copies the problems. */
         public Result {
             problems = List.copyOf(problems);
         }

@@ -38,6 +38,7 @@ public record ModuleSymbols(List<String> exports, List<String> imports) {
     /** The prefix of the symbol each exported name leaves in a Linux 6.1 module. */
     public static final String KSYMTAB_PREFIX = "__ksymtab_";
 
+    /** Copies the lists. */
     public ModuleSymbols {
         exports = List.copyOf(exports);
         imports = List.copyOf(imports);
@@ -47,6 +48,7 @@ public record ModuleSymbols(List<String> exports, List<String> imports) {
      * {@return the exports and imports of {@code file}}
      *
      * @throws ElfFormatException when the symbol table or {@code __versions} is malformed
+     * @param file the module
      */
     public static ModuleSymbols read(ElfFile file) throws ElfFormatException {
         Objects.requireNonNull(file, "file");

@@ -51,6 +51,7 @@ public final class ModuleTree {
      * @param ordered whether modules.order names it
      */
     public record Entry(String path, String name, Path file, boolean ordered) {
+        /** Checks that nothing is null. */
         public Entry {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(name, "name");
@@ -75,7 +76,10 @@ public final class ModuleTree {
         return modules;
     }
 
-    /** {@return whether the file name ends as a module's does} */
+    /**
+     * {@return whether the file name ends as a module's does}
+     * @param fileName a file name
+     */
     public static boolean isModuleFile(String fileName) {
         for (String ext : EXTENSIONS) {
             if (fileName.endsWith(ext) && fileName.length() > ext.length()) {
@@ -85,7 +89,10 @@ public final class ModuleTree {
         return false;
     }
 
-    /** {@return the module name a file name gives: up to the first '.', '-' read as '_'} */
+    /**
+     * {@return the module name a file name gives: up to the first '.', '-' read as '_'}
+     * @param fileName a file name
+     */
     public static String moduleName(String fileName) {
         int slash = fileName.lastIndexOf('/');
         String base = slash >= 0 ? fileName.substring(slash + 1) : fileName;
@@ -93,7 +100,10 @@ public final class ModuleTree {
         return (dot >= 0 ? base.substring(0, dot) : base).replace('-', '_');
     }
 
-    /** {@return the path with its compression suffix removed: {@code a/b.ko.xz} gives {@code a/b.ko}} */
+    /**
+     * {@return the path with its compression suffix removed: {@code a/b.ko.xz} gives {@code a/b.ko}}
+     * @param path a module path in the tree
+     */
     public static String uncompressedPath(String path) {
         for (String ext : EXTENSIONS) {
             if (path.endsWith(ext)) {
@@ -108,6 +118,8 @@ public final class ModuleTree {
      *
      * @throws NoSuchFileException when the root is not a directory
      * @throws IOException         when the tree or modules.order cannot be read
+     * @param root the tree: lib/modules/RELEASE
+     * @return every module under {@code root}, in path order
      */
     public static ModuleTree scan(Path root) throws IOException {
         Objects.requireNonNull(root, "root");
@@ -184,7 +196,10 @@ public final class ModuleTree {
         return sb.toString();
     }
 
-    /** {@return line position (from 0) of each path named in modules.order; empty when it is absent} */
+    /**
+     * {@return line position (from 0) of each path named in modules.order; empty when it is absent}
+     * @throws IOException when the tree cannot be read
+     */
     static Map<String, Integer> readOrder(Path file) throws IOException {
         Map<String, Integer> order = new HashMap<>();
         if (!Files.isRegularFile(file)) {

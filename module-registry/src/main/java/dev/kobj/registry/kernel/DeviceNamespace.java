@@ -29,7 +29,10 @@ public final class DeviceNamespace {
 
     /** Character or block device. */
     public enum Type {
-        CHAR, BLOCK
+        /** A character device ({@code c} in ls -l). */
+        CHAR,
+        /** A block device ({@code b} in ls -l). */
+        BLOCK
     }
 
     /**
@@ -43,6 +46,7 @@ public final class DeviceNamespace {
      * @param owner  the module that made it, or {@link SyscallTable#KERNEL}
      */
     public record Node(String path, String driver, Type type, int major, int minor, String owner) {
+        /** Checks the node's fields. */
         public Node {
             Objects.requireNonNull(path);
             Objects.requireNonNull(driver);
@@ -56,7 +60,12 @@ public final class DeviceNamespace {
         }
     }
 
-    /** A node made or removed. */
+    /**
+     * A node made or removed.
+     *
+     * @param node    the node
+     * @param created true when it was made, false when removed
+     */
     public record Event(Node node, boolean created) {
     }
 
@@ -89,6 +98,9 @@ public final class DeviceNamespace {
      *
      * @return the major claimed
      * @throws ModuleException EBUSY (held by another), EINVAL (out of range), ENFILE (none free)
+     * @param owner the module that owns it
+     * @param type character or block
+     * @param major the major number (0: the first free one)
      */
     public int claimMajor(String owner, Type type, int major) throws ModuleException {
         synchronized (lock) {
@@ -121,6 +133,11 @@ public final class DeviceNamespace {
      * @return the node made
      * @throws ModuleException EEXIST (path or number taken), EBUSY (major held by another),
      *                         EINVAL (bad name or number)
+     * @param owner the module that owns it
+     * @param driver the driver's name
+     * @param type character or block
+     * @param major the major number (0: the first free one)
+     * @param minor the minor number
      */
     public Node make(String owner, String driver, String name, Type type, int major, int minor)
             throws ModuleException {
@@ -151,6 +168,8 @@ public final class DeviceNamespace {
      * Removes {@code /dev/name}, which {@code owner} must have made.
      *
      * @throws ModuleException ENOENT (no such node), EPERM (made by someone else)
+     * @param owner the module that owns it
+     * @param name the node's name under /dev
      */
     public void destroy(String owner, String name) throws ModuleException {
         String path = path(owner, name);
@@ -172,6 +191,7 @@ public final class DeviceNamespace {
      * Removes every node {@code owner} made and frees its majors.
      *
      * @return the nodes removed
+     * @param owner the module that owns it
      */
     public List<Node> removeAll(String owner) {
         List<Node> gone = new ArrayList<>();
@@ -189,7 +209,10 @@ public final class DeviceNamespace {
         return gone;
     }
 
-    /** {@return the node at {@code path} ("/dev/x" or "x")} */
+    /**
+     * {@return the node at {@code path} ("/dev/x" or "x")}
+     * @param path a node's path, e.g. {@code /dev/null}
+     */
     public Optional<Node> lookup(String path) {
         String p = path.startsWith("/dev/") ? path : "/dev/" + path;
         synchronized (lock) {
@@ -204,26 +227,39 @@ public final class DeviceNamespace {
         }
     }
 
-    /** {@return the nodes {@code owner} made, by path} */
+    /**
+     * {@return the nodes {@code owner} made, by path}
+     * @param owner the module that owns it
+     */
     public List<Node> nodes(String owner) {
         synchronized (lock) {
             return nodes.values().stream().filter(n -> n.owner().equals(owner)).toList();
         }
     }
 
-    /** {@return who holds major {@code major} of {@code type}} */
+    /**
+     * {@return who holds major {@code major} of {@code type}}
+     * @param type character or block
+     * @param major the major number (0: the first free one)
+     */
     public Optional<String> majorHolder(Type type, int major) {
         synchronized (lock) {
             return Optional.ofNullable(majors.get(new MajorKey(type, major)));
         }
     }
 
-    /** Adds a listener; it runs on the thread that made the change, after the change, without the lock. */
+    /**
+     * Adds a listener; it runs on the thread that made the change, after the change, without the lock.
+     * @param listener the listener
+     */
     public void addListener(Consumer<Event> listener) {
         listeners.add(Objects.requireNonNull(listener));
     }
 
-    /** Removes a listener added before. */
+    /**
+     * Removes a listener added before.
+     * @param listener the listener
+     */
     public void removeListener(Consumer<Event> listener) {
         listeners.remove(listener);
     }

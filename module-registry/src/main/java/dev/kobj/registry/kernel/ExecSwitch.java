@@ -23,16 +23,28 @@ public final class ExecSwitch {
 
     /** Where an interpreter goes in the order (NetBSD EXECSW_PRIO_*). */
     public enum Priority {
-        FIRST, ANY, LAST
+        /** Before every ANY and LAST interpreter. */
+        FIRST,
+        /** After the FIRST ones, in registration order. */
+        ANY,
+        /** After every other one. */
+        LAST
     }
 
     /** Decides whether an interpreter runs a file, from its first bytes. */
     @FunctionalInterface
     public interface Recogniser {
-        /** {@return true when the file whose first bytes are {@code header} is this interpreter's} */
+        /**
+         * {@return true when the file whose first bytes are {@code header} is this interpreter's}
+         * @param header the first bytes of the file
+         */
         boolean accepts(byte[] header);
 
-        /** {@return a recogniser of {@code magic} at byte {@code offset}} */
+        /**
+         * {@return a recogniser of {@code magic} at byte {@code offset}}
+         * @param offset where the magic starts
+         * @param magic the bytes to find there
+         */
         static Recogniser magic(int offset, byte[] magic) {
             byte[] m = magic.clone();
             return h -> {
@@ -58,6 +70,7 @@ public final class ExecSwitch {
      * @param recogniser what it accepts
      */
     public record Interpreter(String name, String owner, Priority priority, Recogniser recogniser) {
+        /** Checks that nothing is null. */
         public Interpreter {
             Objects.requireNonNull(name);
             Objects.requireNonNull(owner);
@@ -87,6 +100,11 @@ public final class ExecSwitch {
      * Adds an interpreter for {@code owner}.
      *
      * @throws ModuleException EEXIST when one of that name is there
+     * @param owner the module that owns it
+     * @param name the interpreter's name
+     * @param priority where it goes in the order
+     * @param recogniser what decides whether it runs a file
+     * @return the interpreter, as registered
      */
     public Interpreter add(String owner, String name, Priority priority, Recogniser recogniser) throws ModuleException {
         Interpreter i = new Interpreter(name, owner, priority, recogniser);
@@ -103,6 +121,8 @@ public final class ExecSwitch {
      * Removes interpreter {@code name}, which {@code owner} added.
      *
      * @throws ModuleException ENOENT (no such interpreter), EPERM (someone else's)
+     * @param owner the module that owns it
+     * @param name the interpreter's name
      */
     public void remove(String owner, String name) throws ModuleException {
         synchronized (lock) {
@@ -120,6 +140,7 @@ public final class ExecSwitch {
      * Removes every interpreter of {@code owner}.
      *
      * @return those removed
+     * @param owner the module that owns it
      */
     public List<Interpreter> removeAll(String owner) {
         synchronized (lock) {
@@ -129,7 +150,10 @@ public final class ExecSwitch {
         }
     }
 
-    /** {@return the first interpreter, in order, that accepts {@code header}} */
+    /**
+     * {@return the first interpreter, in order, that accepts {@code header}}
+     * @param header the first bytes of the file
+     */
     public Optional<Interpreter> recognise(byte[] header) {
         List<Interpreter> snapshot = interpreters();
         for (Interpreter i : snapshot) {

@@ -28,6 +28,7 @@ public final class FileSystemTable {
      * @param owner the module that registered it, or {@link SyscallTable#KERNEL}
      */
     public record FsType(String name, String owner) {
+        /** Checks that nothing is null. */
         public FsType {
             Objects.requireNonNull(name);
             Objects.requireNonNull(owner);
@@ -73,6 +74,9 @@ public final class FileSystemTable {
      * Registers type {@code name} for {@code owner}.
      *
      * @throws ModuleException EEXIST when a type of that name is registered; EINVAL for a bad name
+     * @param owner the module that owns it
+     * @param name the file-system type's name (e.g. {@code ffs})
+     * @return the type, as registered
      */
     public FsType register(String owner, String name) throws ModuleException {
         if (name.isEmpty() || name.length() > 32 || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '/')) {
@@ -94,6 +98,8 @@ public final class FileSystemTable {
      * Unregisters type {@code name}, which {@code owner} registered.
      *
      * @throws ModuleException ENOENT (no such type), EPERM (someone else's), EBUSY (mounted)
+     * @param owner the module that owns it
+     * @param name the file-system type's name (e.g. {@code ffs})
      */
     public void unregister(String owner, String name) throws ModuleException {
         synchronized (lock) {
@@ -119,6 +125,7 @@ public final class FileSystemTable {
      *
      * @return the types removed
      * @throws ModuleException EBUSY when one is mounted; none is removed then
+     * @param owner the module that owns it
      */
     public List<FsType> unregisterAll(String owner) throws ModuleException {
         synchronized (lock) {
@@ -146,6 +153,9 @@ public final class FileSystemTable {
      * Mounts a file system of type {@code name} on {@code on}.
      *
      * @throws ModuleException ENODEV when no such type is registered
+     * @param name the file-system type's name (e.g. {@code ffs})
+     * @param on the mount point
+     * @return the mount (the type cannot go while it is mounted)
      */
     public Mount mount(String name, String on) throws ModuleException {
         synchronized (lock) {
@@ -159,7 +169,10 @@ public final class FileSystemTable {
         }
     }
 
-    /** Unmounts {@code m}; twice does nothing. */
+    /**
+     * Unmounts {@code m}; twice does nothing.
+     * @param m a mount
+     */
     public void unmount(Mount m) {
         synchronized (lock) {
             if (m.live) {
@@ -169,7 +182,10 @@ public final class FileSystemTable {
         }
     }
 
-    /** {@return the type named {@code name}} */
+    /**
+     * {@return the type named {@code name}}
+     * @param name the file-system type's name (e.g. {@code ffs})
+     */
     public Optional<FsType> lookup(String name) {
         synchronized (lock) {
             return Optional.ofNullable(types.get(name));
@@ -183,7 +199,10 @@ public final class FileSystemTable {
         }
     }
 
-    /** {@return the live mounts of type {@code name}} */
+    /**
+     * {@return the live mounts of type {@code name}}
+     * @param name the file-system type's name (e.g. {@code ffs})
+     */
     public int mounts(String name) {
         synchronized (lock) {
             return mountCount(name);

@@ -8,7 +8,10 @@ public final class KernelErrno {
     private KernelErrno() {
     }
 
-    /** {@return the Linux number of {@code e}} */
+    /**
+     * {@return the Linux number of {@code e}}
+     * @param e a registry errno
+     */
     public static int number(Errno e) {
         return switch (e) {
             case EPERM -> 1;

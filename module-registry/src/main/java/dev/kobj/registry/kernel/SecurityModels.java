@@ -19,14 +19,24 @@ public final class SecurityModels {
 
     /** One model's answer (KAUTH_RESULT_*). */
     public enum Decision {
-        ALLOW, DENY, DEFER
+        /** Allowed (KAUTH_RESULT_ALLOW), unless another model denies. */
+        ALLOW,
+        /** Denied (KAUTH_RESULT_DENY): the request fails whatever the others say. */
+        DENY,
+        /** No opinion (KAUTH_RESULT_DEFER). */
+        DEFER
     }
 
     /**
      * A request: who ({@code uid}) wants to do what ({@code action}, e.g. "module.load",
      * "system.time") on what ({@code object}, may be "").
+     *
+     * @param uid the user id
+     * @param action the action, e.g. "module.load"
+     * @param object what it is done on, may be ""
      */
     public record Request(long uid, String action, String object) {
+        /** Checks that action and object are there. */
         public Request {
             Objects.requireNonNull(action);
             Objects.requireNonNull(object);
@@ -36,7 +46,10 @@ public final class SecurityModels {
     /** A model's rule. */
     @FunctionalInterface
     public interface Listener {
-        /** {@return this model's answer to {@code request}} */
+        /**
+         * {@return this model's answer to {@code request}}
+         * @param request who wants to do what on what
+         */
         Decision decide(Request request);
     }
 
@@ -48,6 +61,7 @@ public final class SecurityModels {
      * @param listener its rule
      */
     public record Model(String name, String owner, Listener listener) {
+        /** Checks that nothing is null. */
         public Model {
             Objects.requireNonNull(name);
             Objects.requireNonNull(owner);
@@ -71,6 +85,10 @@ public final class SecurityModels {
      * Adds model {@code name} for {@code owner}, asked after those already there.
      *
      * @throws ModuleException EEXIST when a model of that name is there
+     * @param owner the module that owns it
+     * @param name the model's name
+     * @param listener what decides
+     * @return the model, as registered
      */
     public Model add(String owner, String name, Listener listener) throws ModuleException {
         Model m = new Model(name, owner, listener);
@@ -87,6 +105,8 @@ public final class SecurityModels {
      * Removes model {@code name}, which {@code owner} added.
      *
      * @throws ModuleException ENOENT (no such model), EPERM (someone else's)
+     * @param owner the module that owns it
+     * @param name the model's name
      */
     public void remove(String owner, String name) throws ModuleException {
         synchronized (lock) {
@@ -103,6 +123,7 @@ public final class SecurityModels {
      * Removes every model of {@code owner}.
      *
      * @return those removed
+     * @param owner the module that owns it
      */
     public List<Model> removeAll(String owner) {
         synchronized (lock) {
@@ -122,6 +143,8 @@ public final class SecurityModels {
     /**
      * {@return the combined answer to {@code request}}: DENY if any model denies, else ALLOW if
      * any allows, else DENY. A model that throws counts as DENY.
+     *
+     * @param request who wants to do what on what
      */
     public Decision authorize(Request request) {
         boolean allowed = false;
@@ -140,7 +163,12 @@ public final class SecurityModels {
         return allowed ? Decision.ALLOW : Decision.DENY;
     }
 
-    /** {@return true when {@link #authorize} allows {@code uid} to do {@code action} on {@code object}} */
+    /**
+     * {@return true when {@link #authorize} allows {@code uid} to do {@code action} on {@code object}}
+     * @param uid the user id
+     * @param action the action, e.g. "module.load"
+     * @param object what it is done on, may be ""
+     */
     public boolean allowed(long uid, String action, String object) {
         return authorize(new Request(uid, action, object)) == Decision.ALLOW;
     }

@@ -82,7 +82,15 @@ public final class SimulatedKernel {
         return security;
     }
 
-    /** What {@link #releaseAll} took away. */
+    /**
+     * What {@link #releaseAll} took away.
+     *
+     * @param syscalls     the system calls uninstalled
+     * @param nodes        the device nodes removed
+     * @param fileSystems  the file-system types unregistered
+     * @param interpreters the exec interpreters removed
+     * @param models       the security models removed
+     */
     public record Released(List<SyscallTable.Installation> syscalls, List<DeviceNamespace.Node> nodes,
             List<FileSystemTable.FsType> fileSystems, List<ExecSwitch.Interpreter> interpreters,
             List<SecurityModels.Model> models) {
@@ -103,6 +111,8 @@ public final class SimulatedKernel {
      * the owner that is mounted, or a system call of the owner running on some thread (EBUSY).
      *
      * @throws ModuleException EBUSY, nothing released
+     * @param owner the module
+     * @return what was released
      */
     public Released releaseAll(String owner) throws ModuleException {
         Objects.requireNonNull(owner);
@@ -123,7 +133,15 @@ public final class SimulatedKernel {
         }
     }
 
-    /** What the kernel has registered, comparable with {@code equals}. */
+    /**
+     * What the kernel has registered, comparable with {@code equals}.
+     *
+     * @param syscallChains each slot's chain: its original entry, then each installation oldest first
+     * @param nodes         the device nodes
+     * @param fileSystems   the file-system types
+     * @param interpreters  the exec interpreters, in order
+     * @param models        the security models, in order
+     */
     public record Snapshot(List<List<SyscallTable.Entry>> syscallChains, List<DeviceNamespace.Node> nodes,
             List<FileSystemTable.FsType> fileSystems, List<ExecSwitch.Interpreter> interpreters,
             List<SecurityModels.Model> models) {
@@ -157,7 +175,11 @@ public final class SimulatedKernel {
             }
         }
 
-        /** Sets the number of system-call slots. */
+        /**
+         * Sets the number of system-call slots.
+         * @param n the number of system-call slots
+         * @return this builder
+         */
         public Builder syscallSlots(int n) {
             if (n <= 0) {
                 throw new IllegalArgumentException("system-call slots: " + n);
@@ -166,26 +188,46 @@ public final class SimulatedKernel {
             return this;
         }
 
-        /** Drops the kernel's own system calls: every slot runs {@code nosys}. */
+        /**
+         * Drops the kernel's own system calls: every slot runs {@code nosys}.
+         * @return this builder
+         */
         public Builder noSyscalls() {
             syscalls.clear();
             return this;
         }
 
-        /** Adds a system call of the kernel's own at {@code slot}. */
+        /**
+         * Adds a system call of the kernel's own at {@code slot}.
+         * @param slot the slot
+         * @param name the name
+         * @param function the system call
+         * @return this builder
+         */
         public Builder syscall(int slot, String name, Syscall function) {
             syscalls.removeIf(e -> e.slot() == slot);
             syscalls.add(new SyscallTable.Entry(slot, name, SyscallTable.KERNEL, function, OptionalLong.empty()));
             return this;
         }
 
-        /** Adds a device node of the kernel's own. */
+        /**
+         * Adds a device node of the kernel's own.
+         * @param name the name
+         * @param type character or block
+         * @param major the major number
+         * @param minor the minor number
+         * @return this builder
+         */
         public Builder node(String name, DeviceNamespace.Type type, int major, int minor) {
             nodes.add(new DeviceNamespace.Node("/dev/" + name, name, type, major, minor, SyscallTable.KERNEL));
             return this;
         }
 
-        /** Adds a file-system type of the kernel's own. */
+        /**
+         * Adds a file-system type of the kernel's own.
+         * @param name the name
+         * @return this builder
+         */
         public Builder fileSystem(String name) {
             fsTypes.add(new FileSystemTable.FsType(name, SyscallTable.KERNEL));
             return this;

@@ -90,7 +90,10 @@ public final class SimulatedKernelServices implements KernelServices, AutoClosea
     private final Object bindingsLock = new Object();
     private NativeBindings bindings;
 
-    /** Services of {@code kernel}. */
+    /**
+     * Services of {@code kernel}.
+     * @param kernel the kernel the modules register into
+     */
     public SimulatedKernelServices(SimulatedKernel kernel) {
         this.kernel = Objects.requireNonNull(kernel);
     }
@@ -135,6 +138,9 @@ public final class SimulatedKernelServices implements KernelServices, AutoClosea
      * {@return a handler for a module of class {@code moduleClass}} that runs {@code own} (e.g. a
      * builtin module's Java lifecycle) and does the class's registration around it
      * ({@link ClassHandler}).
+     *
+     * @param moduleClass a module class
+     * @param own the module's own handler, run after the registration (INIT) or before it is undone (FINI)
      */
     public ModuleHandler handler(ModuleClass moduleClass, ModuleHandler own) {
         return new ClassHandler(moduleClass, own, this);
@@ -143,6 +149,8 @@ public final class SimulatedKernelServices implements KernelServices, AutoClosea
     /**
      * {@return the handler {@link #handlerFor} gives}: the class's registration around the module's
      * own native code when its image is in native memory (nothing else to run otherwise)
+     *
+     * @param moduleClass a module class
      */
     public ModuleHandler handler(ModuleClass moduleClass) {
         return handler(moduleClass, OWN_CODE);
@@ -150,19 +158,34 @@ public final class SimulatedKernelServices implements KernelServices, AutoClosea
 
     // ------------------------------------------------------------------ named Java functions
 
-    /** Names a Java system call, for a {@code syscall.function} property of a module without native code. */
+    /**
+     * Names a Java system call, for a {@code syscall.function} property of a module without native code.
+     * @param name the function's symbol name in the module
+     * @param fn the Java function
+     * @return these services
+     */
     public SimulatedKernelServices syscallFunction(String name, Syscall fn) {
         functions.put(name, Objects.requireNonNull(fn));
         return this;
     }
 
-    /** Names a Java exec recogniser, for {@code exec.function}. */
+    /**
+     * Names a Java exec recogniser, for {@code exec.function}.
+     * @param name the function's symbol name in the module
+     * @param fn the Java function
+     * @return these services
+     */
     public SimulatedKernelServices execFunction(String name, ExecSwitch.Recogniser fn) {
         functions.put(name, Objects.requireNonNull(fn));
         return this;
     }
 
-    /** Names a Java security-model rule, for {@code secmodel.function}. */
+    /**
+     * Names a Java security-model rule, for {@code secmodel.function}.
+     * @param name the function's symbol name in the module
+     * @param fn the Java function
+     * @return these services
+     */
     public SimulatedKernelServices secmodelFunction(String name, SecurityModels.Listener fn) {
         functions.put(name, Objects.requireNonNull(fn));
         return this;

@@ -84,6 +84,7 @@ public final class SyscallTable {
      * @param nativeAddress the address of native code the body calls, if it is native
      */
     public record Entry(int slot, String name, String owner, Syscall function, OptionalLong nativeAddress) {
+        /** Checks that nothing is null. */
         public Entry {
             Objects.requireNonNull(name);
             Objects.requireNonNull(owner);
@@ -156,6 +157,11 @@ public final class SyscallTable {
      * Installs {@code function} for {@code owner} at {@code slot} ({@link #AUTO}: the first slot
      * running {@code nosys}).
      *
+     * @param owner    the module that owns it
+     * @param slot     a slot of the table ({@link #AUTO}: the first running {@code nosys})
+     * @param name     the system call's name
+     * @param function the system call
+     * @param mode     how it shares the slot
      * @return the installation, whose {@link Entry#slot()} is the slot taken
      * @throws ModuleException EINVAL (slot outside the table), ENFILE (AUTO and no free slot),
      *                         EBUSY (EXCLUSIVE and the slot is taken), EEXIST (the owner is
@@ -166,7 +172,18 @@ public final class SyscallTable {
         return install(owner, slot, name, function, OptionalLong.empty(), mode);
     }
 
-    /** {@link #install(String, int, String, Syscall, Mode)} for native code at {@code nativeAddress}. */
+    /**
+     * {@link #install(String, int, String, Syscall, Mode)} for native code at {@code nativeAddress}.
+     *
+     * @param owner         the module that owns it
+     * @param slot          a slot of the table ({@link #AUTO}: the first running {@code nosys})
+     * @param name          the system call's name
+     * @param function      the system call
+     * @param nativeAddress the address of its native code
+     * @param mode          how it shares the slot
+     * @return the installation, whose {@link Entry#slot()} is the slot taken
+     * @throws ModuleException as {@link #install(String, int, String, Syscall, Mode)}
+     */
     public Installation install(String owner, int slot, String name, Syscall function, OptionalLong nativeAddress,
             Mode mode) throws ModuleException {
         Objects.requireNonNull(owner);
@@ -204,6 +221,7 @@ public final class SyscallTable {
      * Removing one already removed does nothing.
      *
      * @throws ModuleException EBUSY while the installation is running; nothing changes
+     * @param installation an installation
      */
     public void uninstall(Installation installation) throws ModuleException {
         synchronized (lock) {
@@ -228,6 +246,7 @@ public final class SyscallTable {
      *
      * @return how many were removed
      * @throws ModuleException EBUSY when one of them is running; none is removed then
+     * @param owner the module that owns it
      */
     public int uninstallAll(String owner) throws ModuleException {
         synchronized (lock) {
@@ -244,7 +263,10 @@ public final class SyscallTable {
         }
     }
 
-    /** {@return the installations of {@code owner}, by slot, in the order made} */
+    /**
+     * {@return the installations of {@code owner}, by slot, in the order made}
+     * @param owner the module that owns it
+     */
     public List<Installation> installations(String owner) {
         synchronized (lock) {
             List<Installation> out = new ArrayList<>();
@@ -257,24 +279,36 @@ public final class SyscallTable {
         }
     }
 
-    /** {@return how many threads are inside {@code installation}'s call now} */
+    /**
+     * {@return how many threads are inside {@code installation}'s call now}
+     * @param installation an installation
+     */
     public int running(Installation installation) {
         return installation.running.get();
     }
 
-    /** {@return what {@code slot} runs now} */
+    /**
+     * {@return what {@code slot} runs now}
+     * @param slot a slot of the table
+     */
     public Entry entry(int slot) {
         synchronized (lock) {
             return current(checkSlot(slot));
         }
     }
 
-    /** {@return what {@code slot} ran when the kernel started} */
+    /**
+     * {@return what {@code slot} ran when the kernel started}
+     * @param slot a slot of the table
+     */
     public Entry original(int slot) {
         return originals[checkSlot(slot)];
     }
 
-    /** {@return the chain of {@code slot}: its original, then each installation oldest first} */
+    /**
+     * {@return the chain of {@code slot}: its original, then each installation oldest first}
+     * @param slot a slot of the table
+     */
     public List<Entry> chain(int slot) {
         synchronized (lock) {
             List<Entry> out = new ArrayList<>();
@@ -298,6 +332,8 @@ public final class SyscallTable {
      * {@link Syscall#MAX_ARGS} is EINVAL's result). A slot outside the table runs {@code nosys}.
      *
      * @return the call's result ({@code -errno} on failure)
+     * @param slot a slot of the table
+     * @param args the arguments
      */
     public long invoke(int slot, long... args) {
         if (args.length > Syscall.MAX_ARGS) {

@@ -30,12 +30,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Blacklist implements SecurityPolicy {
     private final Set<String> names = ConcurrentHashMap.newKeySet();
 
-    /** A blacklist of these module names. */
+    /**
+     * A blacklist of these module names.
+     * @param modules module names ('-' and '_' are the same)
+     */
     public Blacklist(Collection<String> modules) {
         modules.forEach(this::add);
     }
 
-    /** A blacklist of these module names. */
+    /**
+     * A blacklist of these module names.
+     * @param modules module names ('-' and '_' are the same)
+     * @return a blacklist of {@code modules}
+     */
     public static Blacklist of(String... modules) {
         return new Blacklist(List.of(modules));
     }
@@ -43,6 +50,10 @@ public final class Blacklist implements SecurityPolicy {
     /**
      * Reads modprobe.d files ({@code blacklist NAME} lines; '#' starts a comment; other
      * commands are ignored).
+     *
+     * @param files modprobe.d configuration files
+     * @return the modules the files' {@code blacklist} lines name
+     * @throws IOException when a file cannot be read
      */
     public static Blacklist fromModprobeConf(Collection<Path> files) throws IOException {
         Blacklist b = new Blacklist(List.of());
@@ -58,7 +69,11 @@ public final class Blacklist implements SecurityPolicy {
         return b;
     }
 
-    /** Reads the kernel command line's {@code module_blacklist=a,b,c} (every occurrence). */
+    /**
+     * Reads the kernel command line's {@code module_blacklist=a,b,c} (every occurrence).
+     * @param cmdline a kernel command line
+     * @return the modules of its {@code module_blacklist=} (Linux: comma-separated)
+     */
     public static Blacklist fromKernelCommandLine(String cmdline) {
         Blacklist b = new Blacklist(List.of());
         for (String word : cmdline.trim().split("\\s+")) {
@@ -73,7 +88,10 @@ public final class Blacklist implements SecurityPolicy {
         return b;
     }
 
-    /** Adds a module name. */
+    /**
+     * Adds a module name.
+     * @param module a module name
+     */
     public void add(String module) {
         names.add(normalize(module));
     }
@@ -82,12 +100,16 @@ public final class Blacklist implements SecurityPolicy {
      * Removes a module name.
      *
      * @return whether it was listed
+     * @param module a module name
      */
     public boolean remove(String module) {
         return names.remove(normalize(module));
     }
 
-    /** {@return whether the module name is listed} */
+    /**
+     * {@return whether the module name is listed}
+     * @param module a module name
+     */
     public boolean contains(String module) {
         return names.contains(normalize(module));
     }

@@ -13,22 +13,34 @@ public final class Policies {
      * blacklist, then signatures (which read the whole file). Linux itself checks the signature
      * before the blacklist, so the errno of a module that is both unsigned and blacklisted
      * depends on that order.
+     *
+     * @param policies the policies, asked in order
      */
     public static SecurityPolicy all(SecurityPolicy... policies) {
         return SecurityPolicy.all(policies);
     }
 
-    /** {@return a securelevel policy at this level} */
+    /**
+     * {@return a securelevel policy at this level}
+     * @param level the initial securelevel
+     */
     public static SecureLevel securelevel(int level) {
         return new SecureLevel(level);
     }
 
-    /** {@return a blacklist of these module names} */
+    /**
+     * {@return a blacklist of these module names}
+     * @param modules module names
+     */
     public static Blacklist blacklist(String... modules) {
         return Blacklist.of(modules);
     }
 
-    /** {@return signature checking in this mode against these keys, logging what it lets through} */
+    /**
+     * {@return signature checking in this mode against these keys, logging what it lets through}
+     * @param mode off, warn or enforce
+     * @param keys the trusted keys
+     */
     public static SignaturePolicy signatures(SignatureMode mode, TrustedKeys keys) {
         return new SignaturePolicy(mode, keys);
     }

@@ -21,7 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SecureLevel implements SecurityPolicy {
     private final AtomicInteger level;
 
-    /** @param initial the level at boot (-1, 0, 1, 2 or 3 in the BSDs; any int here) */
+    /**
+     * A securelevel that starts at {@code initial}.
+     *
+     * @param initial the level at boot (-1, 0, 1, 2 or 3 in the BSDs; any int here)
+     */
     public SecureLevel(int initial) {
         this.level = new AtomicInteger(initial);
     }
@@ -35,6 +39,7 @@ public final class SecureLevel implements SecurityPolicy {
      * Sets the level.
      *
      * @throws ModuleException EPERM if {@code newLevel} is lower than the current level
+     * @param newLevel the new level
      */
     public void set(int newLevel) throws ModuleException {
         int cur;

@@ -31,6 +31,8 @@ public final class SignaturePolicy implements SecurityPolicy {
     @FunctionalInterface
     public interface Listener {
         /**
+         * Told of one check.
+         *
          * @param check   the verdict on one module's signature
          * @param allowed whether the load goes on
          */
@@ -52,6 +54,8 @@ public final class SignaturePolicy implements SecurityPolicy {
     private final AtomicBoolean tainted = new AtomicBoolean();
 
     /**
+     * A policy telling {@code listener} of every check.
+     *
      * @param mode     off, warn or enforce
      * @param keys     the trusted certificates
      * @param listener told of every check (its exceptions are not caught)
@@ -62,7 +66,11 @@ public final class SignaturePolicy implements SecurityPolicy {
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
-    /** A policy that logs what it lets through or refuses. */
+    /**
+     * A policy that logs what it lets through or refuses.
+     * @param mode off, warn or enforce
+     * @param keys the trusted keys
+     */
     public SignaturePolicy(SignatureMode mode, TrustedKeys keys) {
         this(mode, keys, Listener.LOG_WARNINGS);
     }

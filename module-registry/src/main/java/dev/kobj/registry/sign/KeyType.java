@@ -9,9 +9,13 @@ import java.util.Optional;
  * {@code crypto/ecdsa.c} implements in Linux 6.1).
  */
 public enum KeyType {
+    /** RSA, 2048-bit modulus (PKCS#1 v1.5 signatures, as sign-file makes by default). */
     RSA_2048("rsa2048", "RSA", 2048, null),
+    /** RSA, 4096-bit modulus. */
     RSA_4096("rsa4096", "RSA", 4096, null),
+    /** ECDSA on NIST P-256 (secp256r1). */
     EC_P256("p256", "EC", 256, "secp256r1"),
+    /** ECDSA on NIST P-384 (secp384r1). */
     EC_P384("p384", "EC", 384, "secp384r1");
 
     private final String cliName;
@@ -46,7 +50,10 @@ public enum KeyType {
         return curve;
     }
 
-    /** {@return the key type with this short name (case-insensitive), if any} */
+    /**
+     * {@return the key type with this short name (case-insensitive), if any}
+     * @param name a key type's name, as {@code kobjdump sign --key-type} takes it
+     */
     public static Optional<KeyType> byName(String name) {
         String n = name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
         for (KeyType k : values()) {

@@ -71,6 +71,8 @@ public final class ModuleSigner {
      * @param type       RSA 2048/4096 or ECDSA P-256/P-384
      * @param commonName the certificate's CN (the organisation is "kobj")
      * @param validity   how long the certificate is valid from now (the kernel does not check it)
+     * @return a new key with its self-signed certificate
+     * @throws SignatureException when the JCA provider refuses
      */
     public static SigningKey generateKey(KeyType type, String commonName, Duration validity) throws SignatureException {
         try {
@@ -109,6 +111,10 @@ public final class ModuleSigner {
      * {@return the detached DER PKCS#7 signature of {@code content}, in the form the kernel accepts}
      *
      * @throws SignatureException if the key does not match the certificate's algorithm or cannot sign
+     * @param content the bytes signed
+     * @param key the signing key
+     * @param cert its certificate
+     * @param hash the digest algorithm
      */
     public static byte[] pkcs7(byte[] content, PrivateKey key, X509Certificate cert, SignatureHash hash)
             throws SignatureException {
@@ -147,6 +153,10 @@ public final class ModuleSigner {
      *
      * @throws SignatureException if the module already ends with a signature (sign the unsigned
      *                            module instead), or the key cannot sign
+     * @param module the module file's bytes
+     * @param key the signing key
+     * @param cert its certificate
+     * @param hash the digest algorithm
      */
     public static byte[] sign(byte[] module, PrivateKey key, X509Certificate cert, SignatureHash hash)
             throws SignatureException {
@@ -158,7 +168,11 @@ public final class ModuleSigner {
         return append(module, sig);
     }
 
-    /** {@return the module with {@code sig} (DER PKCS#7), {@code struct module_signature} and the marker appended} */
+    /**
+     * {@return the module with {@code sig} (DER PKCS#7), {@code struct module_signature} and the marker appended}
+     * @param module the module file's bytes
+     * @param sig the DER PKCS#7 signature
+     */
     public static byte[] append(byte[] module, byte[] sig) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(module.length + sig.length + TRAILER_SIZE + MARKER.length);
         out.writeBytes(module);
@@ -170,7 +184,10 @@ public final class ModuleSigner {
         return out.toByteArray();
     }
 
-    /** {@return whether the bytes end with the signature marker} */
+    /**
+     * {@return whether the bytes end with the signature marker}
+     * @param file a file's bytes
+     */
     public static boolean endsWithMarker(byte[] file) {
         return file.length >= MARKER.length
                 && Arrays.equals(file, file.length - MARKER.length, file.length, MARKER, 0, MARKER.length);

@@ -38,12 +38,20 @@ public final class Pem {
 
     private Pem() {}
 
-    /** {@return every certificate in a PEM or DER file, in file order} */
+    /**
+     * {@return every certificate in a PEM or DER file, in file order}
+     * @param file a PEM file
+     * @throws SignatureException when the file cannot be read or holds no such PEM object
+     */
     public static List<X509Certificate> readCertificates(Path file) throws SignatureException {
         return readCertificates(file, false);
     }
 
-    /** As {@link #readCertificates(Path)}, but a PEM file without certificates (a key file) gives an empty list. */
+    /**
+     * As {@link #readCertificates(Path)}, but a PEM file without certificates (a key file) gives an empty list.
+     * @param file a PEM file
+     * @throws SignatureException when the file cannot be read or holds no such PEM object
+     */
     static List<X509Certificate> readCertificates(Path file, boolean pemMayHaveNone) throws SignatureException {
         byte[] data = read(file);
         if (looksLikePem(data)) {
@@ -78,12 +86,20 @@ public final class Pem {
         }
     }
 
-    /** {@return the first certificate of a PEM or DER file} */
+    /**
+     * {@return the first certificate of a PEM or DER file}
+     * @param file a PEM file
+     * @throws SignatureException when the file cannot be read or holds no such PEM object
+     */
     public static X509Certificate readCertificate(Path file) throws SignatureException {
         return readCertificates(file).getFirst();
     }
 
-    /** {@return the first private key of a PEM file (PKCS#8 or traditional, unencrypted)} */
+    /**
+     * {@return the first private key of a PEM file (PKCS#8 or traditional, unencrypted)}
+     * @param file a PEM file
+     * @throws SignatureException when the file cannot be read or holds no such PEM object
+     */
     public static PrivateKey readPrivateKey(Path file) throws SignatureException {
         byte[] data = read(file);
         JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
@@ -107,12 +123,19 @@ public final class Pem {
         throw new SignatureException(file + ": no PRIVATE KEY block in this PEM file");
     }
 
-    /** {@return the certificate as a PEM CERTIFICATE block} */
+    /**
+     * {@return the certificate as a PEM CERTIFICATE block}
+     * @param cert a certificate
+     */
     public static String certificatePem(X509Certificate cert) {
         return pem(cert);
     }
 
-    /** {@return the private key as an unencrypted PKCS#8 PEM PRIVATE KEY block} */
+    /**
+     * {@return the private key as an unencrypted PKCS#8 PEM PRIVATE KEY block}
+     * @param key a private key
+     * @throws SignatureException when the key cannot be encoded
+     */
     public static String privateKeyPem(PrivateKey key) throws SignatureException {
         try {
             return pem(new JcaPKCS8Generator(key, null).generate());
@@ -121,7 +144,11 @@ public final class Pem {
         }
     }
 
-    /** {@return the certificate's DER bytes} */
+    /**
+     * {@return the certificate's DER bytes}
+     * @param cert a certificate
+     * @throws SignatureException when the file cannot be read or holds no such PEM object
+     */
     static byte[] der(X509Certificate cert) throws SignatureException {
         try {
             return cert.getEncoded();

@@ -55,6 +55,7 @@ public record SignatureCheck(String file, Outcome outcome, String reason, Option
         }
     }
 
+    /** Checks that file and outcome are there. */
     public SignatureCheck {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(outcome, "outcome");

@@ -8,8 +8,11 @@ import java.util.Optional;
  * besides SHA-1 and SHA-224 (which the kernel still verifies, and so does kobj).
  */
 public enum SignatureHash {
+    /** SHA-256 (OID 2.16.840.1.101.3.4.2.1), CONFIG_MODULE_SIG_SHA256. */
     SHA256("sha256", "SHA-256", "2.16.840.1.101.3.4.2.1"),
+    /** SHA-384 (OID 2.16.840.1.101.3.4.2.2), CONFIG_MODULE_SIG_SHA384. */
     SHA384("sha384", "SHA-384", "2.16.840.1.101.3.4.2.2"),
+    /** SHA-512 (OID 2.16.840.1.101.3.4.2.3), CONFIG_MODULE_SIG_SHA512. */
     SHA512("sha512", "SHA-512", "2.16.840.1.101.3.4.2.3");
 
     private final String kernelName;
@@ -37,7 +40,10 @@ public enum SignatureHash {
         return oid;
     }
 
-    /** {@return the hash with this kernel name (case-insensitive, "sha-256" accepted too), if any} */
+    /**
+     * {@return the hash with this kernel name (case-insensitive, "sha-256" accepted too), if any}
+     * @param name a digest name as the kernel spells it ({@code sha256})
+     */
     public static Optional<SignatureHash> byName(String name) {
         String n = name.toLowerCase(Locale.ROOT).replace("-", "");
         for (SignatureHash h : values()) {

@@ -96,6 +96,11 @@ public final class SignatureVerifier {
     private final TrustedKeys keys;
     private final List<X509CertificateHolder> trusted;
 
+    /**
+     * A verifier trusting the certificates of {@code keys} (the kernel's built-in keyring).
+     *
+     * @param keys the trusted keys
+     */
     public SignatureVerifier(TrustedKeys keys) {
         this.keys = keys;
         List<X509CertificateHolder> h = new ArrayList<>();
@@ -115,17 +120,28 @@ public final class SignatureVerifier {
         return keys;
     }
 
-    /** {@return the verdict on a parsed module's signature (the decompressed file, as the kernel sees it)} */
+    /**
+     * {@return the verdict on a parsed module's signature (the decompressed file, as the kernel sees it)}
+     * @param file the module
+     */
     public SignatureCheck verify(ElfFile file) {
         return verify(file.name(), file.fileBytes());
     }
 
-    /** {@return the verdict on the signature of a module held in memory (uncompressed)} */
+    /**
+     * {@return the verdict on the signature of a module held in memory (uncompressed)}
+     * @param name the module's name, for messages
+     * @param file the module
+     */
     public SignatureCheck verify(String name, byte[] file) {
         return verify(name, MemorySegment.ofArray(file));
     }
 
-    /** {@return the verdict on the signature of a module in memory (uncompressed); the segment is only read} */
+    /**
+     * {@return the verdict on the signature of a module in memory (uncompressed); the segment is only read}
+     * @param name the module's name, for messages
+     * @param file the module
+     */
     public SignatureCheck verify(String name, MemorySegment file) {
         long len = file.byteSize();
         if (len <= MARKER.length || !endsWithMarker(file)) {
@@ -161,6 +177,10 @@ public final class SignatureVerifier {
     /**
      * {@return the verdict on a detached PKCS#7 signature over {@code content}} The checks are
      * those of the numbered list's steps 3 to 6.
+     *
+     * @param name the module's name, for messages
+     * @param content the bytes the signature covers
+     * @param pkcs7 the DER PKCS#7 signature
      */
     public SignatureCheck verifyPkcs7(String name, MemorySegment content, byte[] pkcs7) {
         return verifyPkcs7(name, content, pkcs7, content.byteSize());

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param certificate its certificate, whose issuer and serial number name the signer
  */
 public record SigningKey(PrivateKey privateKey, X509Certificate certificate) {
+    /** Checks that both are there. */
     public SigningKey {
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(certificate, "certificate");

@@ -24,12 +24,18 @@ public final class TrustedKeys {
         this.certificates = List.copyOf(certificates);
     }
 
-    /** {@return a keyring of these certificates} */
+    /**
+     * {@return a keyring of these certificates}
+     * @param certificates the trusted certificates
+     */
     public static TrustedKeys of(Collection<X509Certificate> certificates) {
         return new TrustedKeys(new ArrayList<>(certificates));
     }
 
-    /** {@return a keyring of these certificates} */
+    /**
+     * {@return a keyring of these certificates}
+     * @param certificates the trusted certificates
+     */
     public static TrustedKeys of(X509Certificate... certificates) {
         return new TrustedKeys(List.of(certificates));
     }
@@ -43,6 +49,10 @@ public final class TrustedKeys {
      * Reads a keyring from PEM or DER files; a directory contributes its files named
      * {@code *.pem}, {@code *.crt}, {@code *.cer}, {@code *.der} or {@code *.x509}, in name order
      * (PEM files there without a certificate, such as a private key, are skipped).
+     *
+     * @param paths PEM or DER certificate files
+     * @return the keys of every certificate in the files
+     * @throws SignatureException when a file cannot be read or parsed
      */
     public static TrustedKeys load(Collection<Path> paths) throws SignatureException {
         List<X509Certificate> certs = new ArrayList<>();

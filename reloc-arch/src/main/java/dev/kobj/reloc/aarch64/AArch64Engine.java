@@ -65,7 +65,10 @@ public final class AArch64Engine implements RelocationEngine {
         this(true);
     }
 
-    /** An engine with the Cortex-A53 erratum 843419 workaround on or off. */
+    /**
+     * An engine with the Cortex-A53 erratum 843419 workaround on or off.
+     * @param erratum843419 whether to avoid Cortex-A53 erratum 843419 (ADRP at page offset 0xff8/0xffc, as Linux's CONFIG_ARM64_ERRATUM_843419)
+     */
     public AArch64Engine(boolean erratum843419) {
         this.erratum843419 = erratum843419;
     }

@@ -259,7 +259,10 @@ public enum AArch64Kind {
         }
     }
 
-    /** {@return the appliable kind with ELF type {@code type}, if kobj applies it} */
+    /**
+     * {@return the appliable kind with ELF type {@code type}, if kobj applies it}
+     * @param type an ELF R_AARCH64_* type number (aaelf64 "Relocation types")
+     */
     public static Optional<AArch64Kind> of(int type) {
         return Optional.ofNullable(byType(type));
     }

@@ -87,7 +87,10 @@ public final class RiscvEngine implements RelocationEngine {
         return kinds;
     }
 
-    /** {@return true if kobj applies relocation type {@code type} for this XLEN} */
+    /**
+     * {@return true if kobj applies relocation type {@code type} for this XLEN}
+     * @param type an ELF R_RISCV_* type number
+     */
     public boolean appliable(int type) {
         RiscvKind k = RiscvKind.of(type);
         return k != null && k.appliable(xlen);

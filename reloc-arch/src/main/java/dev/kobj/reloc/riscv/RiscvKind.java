@@ -214,7 +214,10 @@ public enum RiscvKind {
         this.field = field;
     }
 
-    /** {@return the kind of raw type {@code type}, or null when RISC-V defines none} */
+    /**
+     * {@return the kind of raw type {@code type}, or null when RISC-V defines none}
+     * @param type an ELF R_RISCV_* type number (RISC-V ELF psABI "Relocations")
+     */
     public static RiscvKind of(int type) {
         return type >= 0 && type < BY_TYPE.length ? BY_TYPE[type] : null;
     }
@@ -236,6 +239,8 @@ public enum RiscvKind {
     /**
      * {@return true for the kinds kobj can apply; the same set for both XLENs, since the 64-bit
      * data words (64, ADD64, SUB64) are legitimate in RV32 objects}
+     *
+     * @param xlen 32 or 64: the object's XLEN
      */
     public boolean appliable(int xlen) {
         if (category == Category.DYNAMIC || category == Category.TLS) {
@@ -244,7 +249,10 @@ public enum RiscvKind {
         return this != RVC_LUI && this != GPREL_I && this != GPREL_S;
     }
 
-    /** {@return the contract's description of this kind for XLEN {@code xlen} (32 or 64)} */
+    /**
+     * {@return the contract's description of this kind for XLEN {@code xlen} (32 or 64)}
+     * @param xlen 32 or 64: the object's XLEN
+     */
     public RelocationKind describe(int xlen) {
         long min = Long.MIN_VALUE;
         long max = Long.MAX_VALUE;

@@ -43,6 +43,10 @@ public final class X86_64Engine implements RelocationEngine {
         KINDS = List.copyOf(kinds);
     }
 
+    /** The engine ({@link dev.kobj.reloc.RelocationEngines#forMachine} hands out one). */
+    public X86_64Engine() {
+    }
+
     @Override
     public Arch arch() {
         return Arch.X86_64;

@@ -182,12 +182,18 @@ public enum X86_64Kind {
         }
     }
 
-    /** {@return the kind of raw type {@code type}, if the psABI defines it} */
+    /**
+     * {@return the kind of raw type {@code type}, if the psABI defines it}
+     * @param type an ELF R_X86_64_* type number (x86-64 psABI "Relocation Types")
+     */
     public static Optional<X86_64Kind> of(int type) {
         return type >= 0 && type < BY_TYPE.length ? Optional.ofNullable(BY_TYPE[type]) : Optional.empty();
     }
 
-    /** {@return the kind of raw type {@code type}, or null} (the per-relocation look-up: no Optional) */
+    /**
+     * {@return the kind of raw type {@code type}, or null} (the per-relocation look-up: no Optional)
+     * @param type an ELF R_X86_64_* type number (x86-64 psABI "Relocation Types")
+     */
     static X86_64Kind byType(int type) {
         return type >= 0 && type < BY_TYPE.length ? BY_TYPE[type] : null;
     }
@@ -217,7 +223,10 @@ public enum X86_64Kind {
         return max;
     }
 
-    /** {@return whether {@code value} fits the field} */
+    /**
+     * {@return whether {@code value} fits the field}
+     * @param value the value the formula computed
+     */
     public boolean fits(long value) {
         return min <= value && value <= max;
     }

@@ -38,7 +38,7 @@ class LdOracleSelfTest {
 
     @BeforeEach
     void needs() {
-        Assumptions.assumeTrue(Tools.find("ld").isPresent(), "SKIPPED: ld is not installed");
+        Tools.require("ld");
         Optional<RelocationEngine> e = RelocationEngines.forMachine(62, 64);
         Assumptions.assumeTrue(e.isPresent(), "SKIPPED: no x86-64 engine on this branch");
         real = e.get();

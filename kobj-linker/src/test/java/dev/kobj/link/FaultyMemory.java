@@ -1,33 +1,45 @@
-package dev.kobj.fuzz;
+package dev.kobj.link;
 
-import dev.kobj.link.Allocation;
-import dev.kobj.link.HeapMemory;
-import dev.kobj.link.HostMemory;
-import dev.kobj.link.LinkException;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Heap memory that can be told to fail: the n-th {@link #allocate} (counted from 0), the n-th
- * {@link Allocation#protect} (the write of a region's permissions, as mprotect), or any
- * allocation above a size cap. It keeps the live allocations so that a test can compare them
- * before and after (a failed link or load must leave none behind).
+ * Heap memory that counts what it is asked and can be told to fail: the n-th {@link #allocate}
+ * (counted from 0), the n-th {@link Allocation#protect} (the write of a region's permissions, as
+ * mprotect), or any allocation above a size cap. It keeps the live allocations so that a test can
+ * compare them before and after (a failed link or load must leave none behind).
+ *
+ * <p>Used by kobj-linker's tests and, through kobj-linker's test-jar, by kobj-fuzz's (kobj-testkit
+ * cannot hold it: kobj-linker's own tests depend on the test kit).
  */
-class FaultyMemory implements HostMemory {
-    private final HeapMemory heap;
+public class FaultyMemory implements HostMemory {
+    /** The memory that gives the bytes. */
+    public final HeapMemory heap;
     private final long cap;
-    final AtomicInteger allocations = new AtomicInteger();
-    final AtomicInteger protects = new AtomicInteger();
-    final AtomicLong bytesAllocated = new AtomicLong();
+    /** How many allocations were asked for (refused ones included). */
+    public final AtomicInteger allocations = new AtomicInteger();
+    /** How many permission changes were asked for (refused ones included). */
+    public final AtomicInteger protects = new AtomicInteger();
+    /** The bytes of the allocations granted. */
+    public final AtomicLong bytesAllocated = new AtomicLong();
     /** The live allocations (by identity: simulated addresses may coincide). */
-    final Set<Allocation> live = ConcurrentHashMap.newKeySet();
-    volatile int failAllocation = -1;
-    volatile int failProtect = -1;
+    public final Set<Allocation> live = ConcurrentHashMap.newKeySet();
+    /** The allocation to refuse (its number, from 0), or -1. */
+    public volatile int failAllocation = -1;
+    /** The permission change to refuse (its number, from 0), or -1. */
+    public volatile int failProtect = -1;
 
-    FaultyMemory(long base, long cap) {
+    /** Memory choosing addresses from {@link HeapMemory#DEFAULT_BASE}, with no size cap. */
+    public FaultyMemory() {
+        this(HeapMemory.DEFAULT_BASE, Long.MAX_VALUE);
+    }
+
+    /** Memory choosing addresses from {@code base}, refusing any allocation over {@code cap} bytes. */
+    public FaultyMemory(long base, long cap) {
         this.heap = new HeapMemory(base);
         this.cap = cap;
     }
@@ -85,7 +97,7 @@ class FaultyMemory implements HostMemory {
     }
 
     /** {@return the addresses and sizes of the live allocations, sorted: a value to compare} */
-    java.util.List<String> liveAllocations() {
+    public List<String> liveAllocations() {
         return live.stream().map(x -> Long.toHexString(x.address()) + "+" + Long.toHexString(x.size())).sorted()
                 .toList();
     }

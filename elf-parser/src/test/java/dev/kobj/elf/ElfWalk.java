@@ -1,29 +1,25 @@
-package dev.kobj.fuzz;
+package dev.kobj.elf;
 
-import dev.kobj.elf.ElfConstants;
-import dev.kobj.elf.ElfFile;
-import dev.kobj.elf.ElfFormatException;
-import dev.kobj.elf.ElfSymbol;
-import dev.kobj.elf.ModInfoEntry;
-import dev.kobj.elf.ModVersion;
-import dev.kobj.elf.ModuleSignature;
-import dev.kobj.elf.Note;
-import dev.kobj.elf.ProgramHeader;
-import dev.kobj.elf.Relocation;
-import dev.kobj.elf.RelocationTable;
-import dev.kobj.elf.SectionGroup;
-import dev.kobj.elf.SectionHeader;
-import dev.kobj.elf.SymbolTable;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** Every public accessor of {@link ElfFile}, called as a consumer that trusts nothing would. */
-final class ElfWalk {
+/**
+ * Every public accessor of {@link ElfFile}, called as a consumer that trusts nothing would: by
+ * elf-parser's mutation test and, through elf-parser's test-jar, by kobj-fuzz's ElfFuzzTest
+ * (kobj-testkit cannot hold it: it reads ELF with elf-parser, so elf-parser's tests cannot use it).
+ */
+public final class ElfWalk {
     private ElfWalk() {
     }
 
-    /** {@return a checksum of what was read, so that nothing can be optimised away} */
-    static long all(ElfFile f) throws ElfFormatException {
+    /**
+     * Reads everything the parser offers from {@code f}.
+     *
+     * @param f the file to read
+     * @return a checksum of what was read, so that nothing can be optimised away
+     * @throws ElfFormatException when the file is malformed (the only exception allowed out)
+     */
+    public static long all(ElfFile f) throws ElfFormatException {
         long sum = f.header().shnum() + f.header().machine() + f.compression().ordinal() + f.fileBytes().byteSize();
         for (ProgramHeader ph : f.programHeaders()) {
             sum += ph.vaddr();
