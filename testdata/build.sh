@@ -206,6 +206,10 @@ for spec in "${RUN_VARIANTS[@]}"; do
 	"${ccv[@]}" "${COMMON_CFLAGS[@]}" "${flagv[@]}" -Wno-format -frandom-seed=emu_printk \
 		-c src/emu_printk.c -o "run/$variant/emu_printk.o"
 	check_rel "run/$variant/emu_printk.o" readelf
+	# src/emu_vsnprintf.c: varargs wrappers over vsnprintf and vprintk (kobj-emu's va_list handlers)
+	"${ccv[@]}" "${COMMON_CFLAGS[@]}" "${flagv[@]}" -frandom-seed=emu_vsnprintf \
+		-c src/emu_vsnprintf.c -o "run/$variant/emu_vsnprintf.o"
+	check_rel "run/$variant/emu_vsnprintf.o" readelf
 done
 # x86_64 too: kobj-emu's tests run it natively (the x86_64 "native execution" oracle)
 for arch in x86_64 aarch64 riscv64; do

@@ -32,6 +32,7 @@ public final class Handlers {
         NoopHandlers.install(h);
         RegistrationHandlers.install(h);
         LibHandlers.install(h);
+        SurveyHandlers.install(h);
         return h;
     }
 

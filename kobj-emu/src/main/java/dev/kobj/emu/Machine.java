@@ -256,7 +256,7 @@ public final class Machine implements AutoCloseable {
      */
     public ModuleLoad loadModule(Path module, ModuleTree tree, String init) throws EmuException {
         ModuleLoader.Result r = loader.load(module, tree, init);
-        return new ModuleLoad(r.name(), r.runs(), r.image());
+        return new ModuleLoad(r.name(), r.runs(), r.image(), r.registered());
     }
 
     /**

@@ -35,6 +35,12 @@ final class ModuleLoader implements ModuleHandler {
     /** The load property naming the function INIT runs for the module asked for (its dependencies run init_module). */
     static final String INIT_PROPERTY = "kobj.emu.init";
 
+    /**
+     * Linux limits no dependency chain (modprobe loads depends= recursively; Debian 6.1 has chains
+     * of 7, e.g. snd-sof-pci-intel-tgl), so NetBSD's depth limit of 6 is lifted well above them.
+     */
+    static final int LINUX_MAX_DEPTH = 64;
+
     private final Machine machine;
     private final Kernel kernel;
     private final Cpu cpu;
@@ -44,6 +50,8 @@ final class ModuleLoader implements ModuleHandler {
     private final Map<String, LoadedImage> images = new HashMap<>();
     private ModuleTree tree;
     private boolean quiet;
+    /** What the init of the module asked for (not its dependencies') registered. */
+    private List<Kernel.Registration> registered = List.of();
 
     ModuleLoader(Machine machine, Kernel kernel, Cpu cpu, Options options) {
         this.machine = machine;
@@ -56,6 +64,7 @@ final class ModuleLoader implements ModuleHandler {
                 .linkBindings(this::bindings)
                 .locator(new TreeLocator())
                 .defaultHandler(this)
+                .maxDepth(LINUX_MAX_DEPTH)
                 .build();
     }
 
@@ -82,22 +91,24 @@ final class ModuleLoader implements ModuleHandler {
     }
 
     /** What {@link Machine#loadModule} did: the lifecycle runs in order, and the module when it stayed loaded. */
-    record Result(String name, List<Run> runs, Optional<LoadedImage> image) {
+    record Result(String name, List<Run> runs, Optional<LoadedImage> image, List<Kernel.Registration> registered) {
     }
 
     Result load(Path module, ModuleTree modules, String init) throws EmuException {
         this.tree = modules;
+        this.registered = List.of();
         int first = runs.size();
         try {
             var info = registry.load(module, java.util.Set.of(), Map.of(INIT_PROPERTY, init),
                     dev.kobj.registry.ModuleClass.ANY);
-            return new Result(info.name(), List.copyOf(runs.subList(first, runs.size())), image(info.name()));
+            return new Result(info.name(), List.copyOf(runs.subList(first, runs.size())), image(info.name()),
+                    registered);
         } catch (ModuleException e) {
             List<Run> done = List.copyOf(runs.subList(first, runs.size()));
             if (!done.isEmpty() && !succeeded(done.getLast())) {
                 String file = module.getFileName().toString();
                 return new Result(java.util.Objects.requireNonNullElse(ModuleTree.name(module), file), done,
-                        Optional.empty());
+                        Optional.empty(), registered);
             }
             throw new EmuException(module + ": " + e.getMessage(), e);
         } finally {
@@ -145,7 +156,12 @@ final class ModuleLoader implements ModuleHandler {
                 if (image.symbol(symbol).isEmpty()) {
                     return;
                 }
+                int before = kernel.registrations().size();
                 Run r = call(image, symbol, init != null ? symbol : context.name() + ":" + symbol);
+                if (init != null) {
+                    List<Kernel.Registration> all = kernel.registrations();
+                    registered = List.copyOf(all.subList(before, all.size()));
+                }
                 if (!succeeded(r)) {
                     images.remove(context.name());
                     quiet = true; // the registry undoes the load: the dependencies it loaded go without running their exits
