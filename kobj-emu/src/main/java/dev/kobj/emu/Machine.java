@@ -48,6 +48,8 @@ public final class Machine implements AutoCloseable {
     private final Kernel kernel;
     private final List<LoadedImage> images = new ArrayList<>();
     private final ModuleLoader loader;
+    /** Host pages mapped into the guest by the machine itself (x86-64's mirrored areas), freed after the CPU. */
+    private final List<java.lang.foreign.MemorySegment> hostPages = new ArrayList<>();
     private final List<ElfFile> files = new ArrayList<>();
     private final Hooks hooks;
 
@@ -56,13 +58,14 @@ public final class Machine implements AutoCloseable {
         this.cpu = options.cpu();
         this.engine = new Engine(cpu.ucArch, cpu.ucMode);
         try {
-            this.memory = new GuestMemory(engine, cpu.moduleBase());
+            this.memory = new GuestMemory(engine, cpu.moduleBase(), cpu == Cpu.X86_64 ? Cpu.GS_BASE : 0);
             this.kernel = new Kernel(engine, cpu, options.handlers().copy(), options.kernelTable());
             mapKernel();
             this.hooks = new Hooks(engine, cpu, kernel, options);
             this.loader = new ModuleLoader(this, kernel, cpu, options);
         } catch (EmuException | RuntimeException e) {
             engine.close();
+            hostPages.forEach(HostPages::unmap);
             throw e;
         }
     }
@@ -112,14 +115,26 @@ public final class Machine implements AutoCloseable {
         };
         System.arraycopy(zeroRet, 0, text, 16, zeroRet.length);
         engine.write(k + GuestMap.TEXT, text);
-        engine.map(k + GuestMap.DATA, GuestMap.DATA_SIZE, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
-        engine.map(k + GuestMap.TASK, GuestMap.TASK_SIZE, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
-        engine.map(k + GuestMap.STACK, GuestMap.STACK_SIZE, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
-        engine.map(k + GuestMap.HEAP, GuestMap.HEAP_SIZE, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
+        int rw = Unicorn.PROT_READ | Unicorn.PROT_WRITE;
+        engine.map(k + GuestMap.TASK, GuestMap.TASK_SIZE, rw);
+        engine.map(k + GuestMap.STACK, GuestMap.STACK_SIZE, rw);
         if (cpu == Cpu.X86_64) {
-            // %gs:40 is the stack canary (fixed_percpu_data); with gs base 0 that is address 40:
-            // the first page is mapped read-only and zero, so NULL writes still fault
-            engine.map(0, GuestMap.PAGE, Unicorn.PROT_READ);
+            // x86-64 Linux reads per-CPU data %gs-relative: %gs:40 is the stack canary
+            // (fixed_percpu_data at the start of the per-CPU area), %gs:sym a per-CPU variable. The
+            // gs base is a per-CPU page (the canary in it); the data slots, the heap and the modules
+            // are mapped a second time at GS_BASE + their address, so %gs:x is x itself (CPU 0's
+            // per-CPU offset 0, as __per_cpu_offset and this_cpu_off, zero slots, say). Page 0 stays
+            // unmapped: NULL reads fault, as on the other CPUs.
+            engine.map(Cpu.GS_BASE, GuestMap.PAGE, rw);
+            engine.write(Cpu.GS_BASE + 40, Guest.le64(Cpu.STACK_CANARY));
+            for (long[] area : new long[][] {{GuestMap.DATA, GuestMap.DATA_SIZE}, {GuestMap.HEAP, GuestMap.HEAP_SIZE}}) {
+                java.lang.foreign.MemorySegment pages = HostPages.map(area[1]);
+                hostPages.add(pages);
+                memory.mapBoth(k + area[0], pages, rw);
+            }
+        } else {
+            engine.map(k + GuestMap.DATA, GuestMap.DATA_SIZE, rw);
+            engine.map(k + GuestMap.HEAP, GuestMap.HEAP_SIZE, rw);
         }
     }
 
@@ -287,6 +302,8 @@ public final class Machine implements AutoCloseable {
         }
         images.clear();
         engine.close();
+        hostPages.forEach(HostPages::unmap);
+        hostPages.clear();
         for (ElfFile f : files) {
             f.close();
         }
