@@ -164,6 +164,7 @@ final class ModuleLoader implements ModuleHandler {
                 }
                 if (!succeeded(r)) {
                     images.remove(context.name());
+                    kernel.removeImage(image);
                     quiet = true; // the registry undoes the load: the dependencies it loaded go without running their exits
                     int rv = r.returned().orElse(Integer.MIN_VALUE);
                     throw new ModuleException(errno(rv), context.name() + ": " + symbol + " "
@@ -171,9 +172,13 @@ final class ModuleLoader implements ModuleHandler {
                 }
             }
             case FINI -> {
-                images.remove(context.name());
-                if (!quiet && image.symbol("cleanup_module").isPresent()) {
-                    call(image, "cleanup_module", "cleanup_module");
+                try {
+                    if (!quiet && image.symbol("cleanup_module").isPresent()) {
+                        call(image, "cleanup_module", "cleanup_module");
+                    }
+                } finally {
+                    images.remove(context.name());
+                    kernel.removeImage(image);
                 }
             }
             default -> {
