@@ -83,6 +83,31 @@ class RegistryLoadTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64-gcc-kernel", "aarch64-small", "riscv64-medany"})
+    void aDependencyWhoseInitFailsUndoesTheWholeLoad(String variant) throws Exception {
+        Path dir = EmuTests.testdata().resolve("obj").resolve(variant);
+        Path exporter = dir.resolve("exporter.o");
+        Path importer = dir.resolve("importer.o");
+        Cpu cpu = variant.startsWith("x86") ? Cpu.X86_64 : variant.startsWith("aarch64") ? Cpu.AARCH64 : Cpu.RISCV64;
+        // exporter.c's init prints first: a printk that stops the run makes that init fail
+        Handlers h = Handlers.standard().put("printk", c -> {
+            c.stop("printk refused by the test");
+            return 0;
+        });
+        try (Machine m = Machine.open(Machine.options(cpu).handlers(h).build())) {
+            ModuleLoad load = m.loadModule(importer, ModuleTree.ofFiles(List.of(exporter, importer)), "init_module");
+            assertThat(load.loaded()).isFalse();
+            assertThat(load.runs()).singleElement().satisfies(r -> {
+                assertThat(r.function()).isEqualTo("kobj_exporter:init_module");
+                assertThat(r.outcome()).isInstanceOf(Outcome.Stopped.class);
+            });
+            assertThat(m.registry().list()).isEmpty();
+            assertThat(m.registry().exports().size()).isZero();
+            assertThat(m.memory().liveAllocations()).isZero();
+        }
+    }
+
     /** A registry as elsewhere: heap memory, the files under their module names, kernel functions bound to dummies. */
     private ModuleRegistry plainRegistry(Path exporter, Path importer) throws Exception {
         Path mods = Files.createDirectories(tmp.resolve("mods"));
