@@ -21,7 +21,10 @@ package dev.kobj.emu;
  *     registrations that return 0 ({@code uart_register_driver}, {@code register_tcf_proto_ops},
  *     {@code xfrm_register_km}, ...), objects created empty ({@code debugfs_create_file_unsafe},
  *     {@code __blk_alloc_disk}, ...) and functions with nothing to do here ({@code tty_port_init},
- *     {@code idr_preload}, {@code cpufreq_get_current_driver}: no driver, NULL...).
+ *     {@code idr_preload}, {@code cpufreq_get_current_driver}: no driver, NULL...);
+ * <li>third round: no PCI devices ({@code pci_get_class}: NULL), no DMI match, no ACPI table
+ *     ({@code acpi_get_table}: AE_NOT_FOUND), {@code register_blocking_lsm_notifier} and other
+ *     registrations recorded.
  * </ul>
  */
 final class SurveyHandlers {
@@ -61,7 +64,15 @@ final class SurveyHandlers {
                 "sysfs_create_files", "tty_termios_encode_baud_rate", "sock_diag_register_inet_compat",
                 "lwtunnel_encap_add_ops");
         h.constant(1, "ipv6_mod_enabled");
+        // third round (whole-tree survey): no devices, no DMI or ACPI tables, nothing registered yet
+        h.constant(0, "pci_get_class", "pci_get_device", "dmi_find_device", "dmi_name_in_vendors",
+                "acpi_bus_unregister_driver", "pnp_unregister_driver", "hrtimer_init", "genl_lock", "genl_unlock",
+                "tty_port_link_device", "mce_register_decode_chain", "dev_add_offload", "__list_lru_init",
+                "rhashtable_init", "platform_device_add_data", "inet6_register_protosw");
+        h.constant(5, "acpi_get_table"); // AE_NOT_FOUND
         for (String kind : new String[] {"uart_register_driver", "register_tcf_proto_ops", "xfrm_register_km",
+            "register_blocking_lsm_notifier", "register_dcbevent_notifier", "register_quota_format",
+            "platform_device_register",
             "xfrm_register_type_offload", "__cxl_driver_register", "zpool_register_driver"}) {
             h.put(kind, c -> {
                 c.kernel().register(kind, "", c.arg(0));
