@@ -33,6 +33,7 @@ public final class Handlers {
         RegistrationHandlers.install(h);
         LibHandlers.install(h);
         SurveyHandlers.install(h);
+        NoprofHandlers.install(h);
         return h;
     }
 
