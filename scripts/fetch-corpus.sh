@@ -15,7 +15,10 @@
 #
 # Environment:
 #   KOBJ_CORPUS          corpus directory (default: <repo>/corpus)
-#   KOBJ_CORPUS_ARCHES   architectures to fetch (default: "amd64 arm64")
+#   KOBJ_CORPUS_ARCHES   architectures to fetch (default: "amd64 arm64 riscv64")
+#
+# riscv64 is not a Debian 12 architecture: its tree (Debian 13's 6.12 kernel) is
+# fetched by scripts/fetch-corpus-trixie.sh with a private apt configuration.
 #   KOBJ_KABI            force the 6.1.0-N ABI number instead of the newest
 #
 # Idempotent: an arch whose VERSION already names the chosen package and
@@ -29,7 +32,7 @@ run() { printf '[fetch-corpus] + %s\n' "$*" >&2; "$@"; }
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CORPUS=${KOBJ_CORPUS:-$REPO_ROOT/corpus}
-read -r -a ARCHES <<<"${KOBJ_CORPUS_ARCHES:-amd64 arm64}"
+read -r -a ARCHES <<<"${KOBJ_CORPUS_ARCHES:-amd64 arm64 riscv64}"
 KABI_FORCED=${KOBJ_KABI:-}
 KSERIES=6.1.0
 
@@ -45,6 +48,17 @@ done
 
 mkdir -p "$CORPUS"
 CORPUS=$(cd "$CORPUS" && pwd)
+
+# riscv64 comes from Debian 13 (trixie), through its own private apt configuration
+TRIXIE_ARCHES=() BOOKWORM_ARCHES=()
+for arch in "${ARCHES[@]}"; do
+    case $arch in riscv64) TRIXIE_ARCHES+=("$arch") ;; *) BOOKWORM_ARCHES+=("$arch") ;; esac
+done
+if [ "${#TRIXIE_ARCHES[@]}" -gt 0 ]; then
+    KOBJ_CORPUS=$CORPUS bash "$REPO_ROOT/scripts/fetch-corpus-trixie.sh" "${TRIXIE_ARCHES[@]}"
+fi
+[ "${#BOOKWORM_ARCHES[@]}" -gt 0 ] || exit 0
+ARCHES=("${BOOKWORM_ARCHES[@]}")
 log "repo root: $REPO_ROOT"
 log "corpus:    $CORPUS"
 log "arches:    ${ARCHES[*]}"

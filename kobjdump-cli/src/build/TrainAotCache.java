@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  *
  * <p>The cache is made by one training run of the real commands ({@code dev.kobj.cli.Training})
  * on the packaged jar with {@code -XX:AOTCacheOutput} (JEP 514's one-step workflow). It is
- * named after the jar's SHA-256, {@code kobjdump-<first 16 hex digits>.aot}, beside the jar,
+ * named after the jar's SHA-256, {@code kobjdump-<first 16 hex digits>.aot} (and
+ * {@code kobjdump-<hash>-files.aot}, trained on the file commands only), beside the jar,
  * so that a cache never meets a jar other than its own (on JDK 25.0.3 a cache could run
  * stale classes after the jar changed, JDK-8377932); older caches are deleted. Beside it,
  * {@code kobjdump-<hash>.aot.sha256} holds the cache's own SHA-256, which the launcher checks
@@ -34,27 +35,40 @@ public final class TrainAotCache {
         Path jar = Path.of(args[0]).toAbsolutePath();
         Path testdata = Path.of(args[1]).toAbsolutePath();
         Path work = Path.of(args[2]).toAbsolutePath();
-        String name = "kobjdump-" + sha256(jar).substring(0, 16) + ".aot";
-        Path cache = jar.resolveSibling(name);
+        String hash = sha256(jar).substring(0, 16);
+        // Two caches: the full one (every command) and a small one of the file commands only
+        // (headers, sections, symbols, relocs, modinfo, groups), which the launcher gives those
+        // commands: a cache's classes are all loaded and linked at every start, so the full
+        // cache (about 3,100 classes) costs the short commands more than it saves them.
+        List<String> names = List.of("kobjdump-" + hash + ".aot", "kobjdump-" + hash + "-files.aot");
         try (Stream<Path> old = Files.list(jar.getParent())) {
             for (Path p : old.toList()) {
                 String f = p.getFileName().toString();
-                if (f.startsWith("kobjdump-") && (f.endsWith(".aot") || f.endsWith(".aot.config") || f.endsWith(".aot.sha256")) && !f.equals(name)) {
+                if (f.startsWith("kobjdump-") && (f.endsWith(".aot") || f.endsWith(".aot.config") || f.endsWith(".aot.sha256"))
+                        && !names.contains(f) && !names.contains(f.replaceFirst("\\.(config|sha256)$", ""))) {
                     Files.delete(p);
                 }
             }
         }
+        for (String name : names) {
+            train(jar, testdata, work, name, name.endsWith("-files.aot") ? List.of("files") : List.of());
+        }
+    }
+
+    private static void train(Path jar, Path testdata, Path work, String name, List<String> mode) throws Exception {
+        Path cache = jar.resolveSibling(name);
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:AOTCacheOutput=" + cache,
                 "-Xlog:disable", "-Xlog:all=error:stderr", "-XX:+UseSerialGC",
                 "--enable-native-access=ALL-UNNAMED", "-cp", jar.toString(),
                 "dev.kobj.cli.Training", testdata.toString(), work.toString()));
+        cmd.addAll(mode);
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         int rc = p.waitFor();
         if (rc != 0 || !Files.isRegularFile(cache)) {
             Files.deleteIfExists(cache);
-            String msg = "TrainAotCache: the training run failed (exit " + rc + "); no AOT cache";
+            String msg = "TrainAotCache: the training run failed (exit " + rc + "); no AOT cache " + name;
             if (Boolean.getBoolean("kobj.aot.required")) {
                 throw new IllegalStateException(msg);
             }

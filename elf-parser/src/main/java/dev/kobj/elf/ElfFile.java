@@ -39,6 +39,7 @@ public final class ElfFile implements AutoCloseable {
     private final ElfHeader header;
     private final List<SectionHeader> sections;
     private final List<ProgramHeader> programHeaders;
+    private volatile List<ModInfoEntry> modinfo; // read once (CheckRun asks for several keys)
 
     private ElfFile(String name, Arena arena, Compression compression, MemorySegment whole) throws ElfFormatException {
         this.name = name;
@@ -431,7 +432,12 @@ public final class ElfFile implements AutoCloseable {
 
     /** {@return the strings of the {@code .modinfo} section, in order; empty when there is none} */
     public List<ModInfoEntry> modinfo() throws ElfFormatException {
-        return ModuleSections.modinfo(this);
+        List<ModInfoEntry> m = modinfo;
+        if (m == null) {
+            m = ModuleSections.modinfo(this); // unmodifiable: a race makes it twice, equal
+            modinfo = m;
+        }
+        return m;
     }
 
     /** {@return the values of every {@code .modinfo} entry named {@code key}, in order} */

@@ -19,38 +19,45 @@ final class ModuleSections {
     private ModuleSections() {
     }
 
-    /** {@return the strings of the {@code .modinfo} section, in order; empty when there is none} */
+    /**
+     * {@return the strings of the {@code .modinfo} section, in order (an unmodifiable list);
+     * empty when there is none}. The section is copied once and scanned as an array.
+     */
     static List<ModInfoEntry> modinfo(ElfFile f) throws ElfFormatException {
         Optional<SectionHeader> s = f.section(".modinfo");
         if (s.isEmpty()) {
             return List.of();
         }
-        MemorySegment data = f.contents(s.get());
+        byte[] data = f.contents(s.get()).toArray(ValueLayout.JAVA_BYTE);
         List<ModInfoEntry> out = new ArrayList<>();
-        long n = data.byteSize();
-        long i = 0;
+        int n = data.length;
+        int i = 0;
         while (i < n) {
-            long start = i;
-            while (i < n && data.get(ValueLayout.JAVA_BYTE, i) != 0) {
+            int start = i;
+            int eq = -1;
+            while (i < n && data[i] != 0) {
+                if (eq < 0 && data[i] == '=') {
+                    eq = i;
+                }
                 i++;
             }
             if (i > start) {
-                byte[] b = new byte[(int) (i - start)];
-                MemorySegment.copy(data, ValueLayout.JAVA_BYTE, start, b, 0, b.length);
-                String str = new String(b, StandardCharsets.ISO_8859_1);
-                int eq = str.indexOf('=');
-                out.add(eq < 0 ? new ModInfoEntry(str, "", start)
-                        : new ModInfoEntry(str.substring(0, eq), str.substring(eq + 1), start));
+                out.add(eq < 0 ? new ModInfoEntry(latin1(data, start, i), "", start)
+                        : new ModInfoEntry(latin1(data, start, eq), latin1(data, eq + 1, i), start));
             }
             i++;
         }
-        return out;
+        return List.copyOf(out);
+    }
+
+    private static String latin1(byte[] b, int from, int to) {
+        return to == from ? "" : new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     /** {@return the values of every {@code .modinfo} entry named {@code key}, in order} */
     static List<String> modinfo(ElfFile f, String key) throws ElfFormatException {
         List<String> out = new ArrayList<>();
-        for (ModInfoEntry e : modinfo(f)) {
+        for (ModInfoEntry e : f.modinfo()) {
             if (e.key().equals(key)) {
                 out.add(e.value());
             }
@@ -71,20 +78,19 @@ final class ModuleSections {
                     "not a multiple of sizeof(struct modversion_info) (64)");
         }
         Bytes d = new Bytes(f.name(), data, f.header().order());
+        byte[] bytes = data.toArray(ValueLayout.JAVA_BYTE); // names scanned in an array
         int crcSize = f.header().is64() ? 8 : 4;
-        List<ModVersion> out = new ArrayList<>();
-        for (long p = 0; p < data.byteSize(); p += 64) {
+        List<ModVersion> out = new ArrayList<>(bytes.length / 64);
+        for (int p = 0; p < bytes.length; p += 64) {
             long crc = f.header().is64() ? d.u64(p) : d.u32(p);
             int len = 0;
-            while (len < 64 - crcSize && d.u8(p + crcSize + len) != 0) {
+            while (len < 64 - crcSize && bytes[p + crcSize + len] != 0) {
                 len++;
             }
             if (len == 64 - crcSize) {
                 throw f.view().error(sh.offset() + p, "modversion_info.name", len, "not NUL-terminated");
             }
-            byte[] b = new byte[len];
-            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, p + crcSize, b, 0, len);
-            out.add(new ModVersion(crc, new String(b, StandardCharsets.ISO_8859_1)));
+            out.add(new ModVersion(crc, new String(bytes, p + crcSize, len, StandardCharsets.ISO_8859_1)));
         }
         return out;
     }

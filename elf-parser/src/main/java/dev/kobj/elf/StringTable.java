@@ -2,6 +2,7 @@ package dev.kobj.elf;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -43,10 +44,31 @@ public final class StringTable {
      * followed by {@code index} when {@code index >= 0}, built only for an error message.
      */
     String get(long offset, String field, long index) throws ElfFormatException {
+        long q = end(offset, field, index);
+        long p = start + offset;
+        int n = (int) (q - p);
+        if (n <= 0) {
+            return "";
+        }
+        byte[] b = new byte[n];
+        MemorySegment.copy(bytes.seg, ValueLayout.JAVA_BYTE, p, b, 0, n);
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Checks what {@link #get(long, String, long)} checks (the offset lies inside the table and
+     * the string ends there) without making the string: same exceptions, no allocation.
+     */
+    void check(long offset, String field, long index) throws ElfFormatException {
+        end(offset, field, index);
+    }
+
+    /** {@return the file offset of the NUL that ends the string at {@code offset}; start - 1 for "" of an empty table} */
+    private long end(long offset, String field, long index) throws ElfFormatException {
         if (offset < 0 || offset >= size) {
             field = index >= 0 ? field + index : field;
             if (offset == 0 && size == 0) {
-                return "";
+                return start - 1;
             }
             throw bytes.error(start, field, offset,
                     "outside string table " + section.name() + " [" + section.index() + "] of "
@@ -55,21 +77,37 @@ public final class StringTable {
         MemorySegment seg = bytes.seg;
         long p = start + offset;
         long end = start + size;
-        long q = p;
-        while (q < end && seg.get(ValueLayout.JAVA_BYTE, q) != 0) {
-            q++;
-        }
+        long q = nul(seg, p, end);
         if (q == end) {
             field = index >= 0 ? field + index : field;
             throw bytes.error(start, field, offset, "string not terminated inside string table "
                     + section.name() + " [" + section.index() + "]");
         }
-        int n = (int) (q - p);
-        if (n == 0) {
-            return "";
+        return q;
+    }
+
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * {@return the offset of the first NUL byte of {@code seg} in [from, end), or end when there is
+     * none}: eight bytes per read (the lowest byte of a little-endian word is the first in memory;
+     * {@code (w - ONES) & ~w & HIGHS} has its lowest set bit in the first zero byte), which keeps
+     * the number of memory-segment accesses, costly before the JIT compiles them, low.
+     */
+    static long nul(MemorySegment seg, long from, long end) {
+        long q = from;
+        for (long last = end - 8; q <= last; q += 8) {
+            long w = seg.get(LE64, q);
+            long z = (w - ONES) & ~w & HIGHS;
+            if (z != 0) {
+                return q + (Long.numberOfTrailingZeros(z) >>> 3);
+            }
         }
-        byte[] b = new byte[n];
-        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, p, b, 0, n);
-        return new String(b, StandardCharsets.ISO_8859_1);
+        while (q < end && seg.get(ValueLayout.JAVA_BYTE, q) != 0) {
+            q++;
+        }
+        return q;
     }
 }

@@ -121,6 +121,21 @@ public final class SymbolTable {
     }
 
     /** {@return every entry, decoded eagerly} */
+    /**
+     * Checks every symbol as {@link #all} reads it (its name inside the string table and
+     * terminated there, its section index resolvable), throwing the same exception
+     * {@link #all} would, without making a symbol or a string: for callers that only count.
+     *
+     * @throws ElfFormatException as {@link #all} does
+     */
+    public void checkAll() throws ElfFormatException {
+        for (int i = 0; i < count; i++) {
+            strings.check(nameOffset(i), "st_name of symbol ", i);
+            symbolSize(i); // the entry's last field: inside the file, as all() reads it
+            shndx(i);
+        }
+    }
+
     public List<ElfSymbol> all() throws ElfFormatException {
         ElfSymbol[] out = new ElfSymbol[(int) count];
         for (int i = 0; i < count; i++) {

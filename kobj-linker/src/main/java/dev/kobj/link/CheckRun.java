@@ -92,6 +92,8 @@ final class CheckRun {
         return problems;
     }
 
+    private static final java.util.regex.Pattern KO_NAME = java.util.regex.Pattern.compile(".*\\.ko(\\.(xz|zst|gz))?$");
+
     private void fileChecks() throws ElfFormatException {
         var h = elf.header();
         if (h.type() != ET_REL) {
@@ -102,7 +104,7 @@ final class CheckRun {
             add(Kind.UNSUPPORTED_MACHINE, "", "no relocation engine for e_machine " + h.machine() + " ELFCLASS"
                     + h.bits());
         }
-        boolean ko = elf.name().matches(".*\\.ko(\\.(xz|zst|gz))?$");
+        boolean ko = KO_NAME.matcher(elf.name()).matches();
         boolean needModule = switch (policy.thisModule()) {
             case ALWAYS -> true;
             case NEVER -> false;
@@ -138,9 +140,9 @@ final class CheckRun {
     }
 
     /**
-     * The checks that need the target kernel ({@link LoadPolicy#target}): Linux 6.x's
-     * "module %s: .gnu.linkonce.this_module section size must match the kernel's built struct
-     * module size at run time" (ENOEXEC), and each relocation type its apply_relocate_add does not
+     * The checks that need the target kernel ({@link LoadPolicy#target}): from Linux 6.4 on
+     * ({@link KernelTarget#checksThisModuleSize}) "module %s: .gnu.linkonce.this_module section
+     * size must match the kernel's built struct module size at run time" (ENOEXEC), and each relocation type its apply_relocate_add does not
      * know ("Unknown rela relocation: %u" on x86-64, "unsupported RELA relocation: %llu" on arm64,
      * "Unknown relocation type %u" on riscv), named once per type.
      */
@@ -150,7 +152,7 @@ final class CheckRun {
             return;
         }
         var mod = elf.section(".gnu.linkonce.this_module");
-        if (t.thisModuleSize() > 0 && mod.isPresent() && mod.get().size() != t.thisModuleSize()) {
+        if (t.thisModuleSize() > 0 && t.checksThisModuleSize() && mod.isPresent() && mod.get().size() != t.thisModuleSize()) {
             add(Kind.NOT_A_MODULE, "", ".gnu.linkonce.this_module section size must match the kernel's built struct "
                     + "module size at run time (" + mod.get().size() + " bytes, " + t.release() + " has "
                     + t.thisModuleSize() + ")");

@@ -21,7 +21,8 @@ final class ImageContents {
     }
 
     /**
-     * {@return a writer holding {@code image}}: its placed sections (relocated bytes read back
+     * {@return a writer holding {@code image}}: its placed sections, each SHF_ALLOC (the kernel's
+     * copies of .symtab and .strtab too, as layout_symtab flags them) (relocated bytes read back
      * from the image's memory, NOBITS for bss), its stub sections under their own names, one
      * PT_LOAD per region with the region's final permissions, and every symbol of the object
      * with its final address. Symbols that were undefined become SHN_ABS at the address they
@@ -38,7 +39,9 @@ final class ImageContents {
         for (LoadedImage.PlacedSection p : image.sections()) {
             var sh = p.header();
             MemorySegment bytes = p.nobits() ? null : MemorySegment.ofArray(image.read(p.address(), (int) p.size()));
-            byInput.put(p.index(), w.section(new Section(p.name(), sh.type(), sh.flags(), p.address(),
+            // Every placed section is allocated memory: the kernel's copies of .symtab and .strtab
+            // (layout_symtab, kernel/module/kallsyms.c) get SHF_ALLOC on its copy, as here.
+            byInput.put(p.index(), w.section(new Section(p.name(), sh.type(), sh.flags() | SHF_ALLOC, p.address(),
                     sh.addralign(), sh.entsize(), p.size(), bytes)));
         }
         List<Symbol> stubSymbols = new ArrayList<>();

@@ -8,7 +8,6 @@ import static dev.kobj.elf.ElfConstants.SHT_GROUP;
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfFormatException;
 import dev.kobj.elf.ElfSymbol;
-import dev.kobj.elf.Relocation;
 import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.link.LinkException.Kind;
@@ -20,9 +19,12 @@ import dev.kobj.link.LoadedImage.Source;
 import dev.kobj.link.LoadedImage.StubKind;
 import dev.kobj.link.LoadedImage.StubSection;
 import dev.kobj.reloc.Fixup;
+import dev.kobj.reloc.FixupColumns;
+import dev.kobj.reloc.RelocationBatch;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.StubNeeds;
+import dev.kobj.reloc.TargetSlots;
 import dev.kobj.reloc.VeneerPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -145,28 +147,41 @@ final class Link {
 
     // ---------------------------------------------------------------- 2. arch pre-scan
 
+    /** One reusable pre-scan batch per thread: no object per relocation. */
+    private static final ThreadLocal<RelocationBatch> BATCHES = ThreadLocal.withInitial(RelocationBatch::new);
+
     private void scan() throws ElfFormatException, LinkException {
-        List<RelocationEngine.RawRelocation> raws = new ArrayList<>();
+        RelocationBatch batch = BATCHES.get();
+        batch.clear();
+        long nsyms = resolution.symbols.size();
         for (RelocationTable t : elf.relocationTables()) {
             if (t.target() == null || !loaded(t.target())) {
                 continue; // debug info, .modinfo...: read, not loaded, not relocated
             }
             tables.add(t);
-            for (long i = 0; i < t.size(); i++) {
-                Relocation r = t.get(i);
-                if (r.symbol() >= resolution.symbols.size() && r.symbol() != 0) {
+            SectionHeader target = t.target();
+            int section = target.index();
+            long align = target.addralign();
+            boolean code = (target.flags() & SHF_EXECINSTR) != 0;
+            for (long i = 0, n = t.size(); i < n; i++) {
+                long symbol = t.symbol(i);
+                if (symbol >= nsyms && symbol != 0) {
                     throw new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": " + t.section().name() + "["
-                            + i + "]: symbol index " + r.symbol() + " beyond the symbol table ("
+                            + i + "]: symbol index " + symbol + " beyond the symbol table ("
                             + resolution.symbols.size() + ")", null);
                 }
-                SectionHeader target = t.target();
-                raws.add(new RelocationEngine.RawRelocation((int) r.type(), r.symbol(), r.addend(),
-                        new RelocationEngine.Place(target.index(), r.offset(), target.addralign(),
-                                (target.flags() & SHF_EXECINSTR) != 0)));
+                batch.add((int) t.type(i), symbol, t.addend(i), section, t.offset(i), align, code);
             }
         }
-        needs = engine.scan(raws);
+        needs = engine.scan(batch);
+        batch.clear();
+        if (batch.capacity() > KEPT_ROWS) {
+            BATCHES.remove(); // a rare huge module: its arrays are not kept for the next ones
+        }
     }
+
+    /** Rows of the reusable per-thread columns kept between links (3-5 MiB per thread at most). */
+    private static final int KEPT_ROWS = 1 << 16;
 
     // ---------------------------------------------------------------- 3. layout
 
@@ -333,44 +348,67 @@ final class Link {
         gotSlots = stubMap(StubKind.GOT);
         pltSlots = stubMap(StubKind.PLT);
         branchKinds = new BranchKinds(engine);
-        List<Fixup> fixups = new ArrayList<>();
+        FixupColumns columns = COLUMNS.get();
         for (RelocationTable t : tables) {
             PlacedSection sec = placed.get(t.target().index());
             Allocation a = placement.allocationOf(sec.region());
-            MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(), sec.size());
-            fill(fixups, sec, t, false);
+            MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(),
+                    thisModuleSpan(sec, a.address() + a.size() - sec.address()));
+            columns.clear();
+            for (long i = 0, n = t.size(); i < n; i++) {
+                fixup(columns, sec, t, i);
+            }
             try {
-                engine.applyAll(bytes, order, fixups, veneers);
+                engine.applyAll(bytes, order, columns, veneers);
             } catch (RelocationException lean) {
-                fill(fixups, sec, t, true);
+                List<Fixup> fixups = new ArrayList<>();
+                for (long i = 0, n = t.size(); i < n; i++) {
+                    fixups.add(named(sec, t, i));
+                }
                 try {
                     engine.applyAll(bytes, order, fixups, veneers);
                 } catch (RelocationException e) {
                     throw relocationError(e, "");
                 }
             }
-            relocations += fixups.size();
-            request.listener().relocated(sec, fixups.size());
+            relocations += columns.size();
+            request.listener().relocated(sec, columns.size());
+        }
+        columns.clear();
+        if (columns.capacity() > KEPT_ROWS) {
+            COLUMNS.remove();
         }
     }
 
-    private void fill(List<Fixup> fixups, PlacedSection sec, RelocationTable t, boolean named)
-            throws ElfFormatException {
-        fixups.clear();
-        for (long i = 0; i < t.size(); i++) {
-            fixups.add(fixup(sec, t.get(i), named));
+    /** One reusable set of fixup columns per thread: no object per relocation. */
+    private static final ThreadLocal<FixupColumns> COLUMNS = ThreadLocal.withInitial(FixupColumns::new);
+
+    /**
+     * {@return the bytes relocations may write in {@code sec}: its size, except a
+     * {@code .gnu.linkonce.this_module} shorter than the target's sizeof(struct module) under a
+     * kernel that does not compare the two (before 6.4, {@link KernelTarget#checksThisModuleSize}):
+     * that kernel takes the section for a whole struct module, so the relocations of its fields
+     * (init, exit) land in the bytes that follow it, as Debian's 6.1 does (KernelVerdictTest);
+     * never past the allocation ({@code room})}
+     */
+    private long thisModuleSpan(PlacedSection sec, long room) {
+        KernelTarget t = request.policy().target();
+        if (t != null && !t.checksThisModuleSize() && sec.name().equals(".gnu.linkonce.this_module")
+                && t.thisModuleSize() > sec.size()) {
+            return Math.max(sec.size(), Math.min(t.thisModuleSize(), room));
         }
+        return sec.size();
     }
 
     /** The GOT and PLT entries by target; null when there are none (most x86_64 modules have no GOT). */
-    private Map<StubNeeds.Target, Long> gotSlots;
-    private Map<StubNeeds.Target, Long> pltSlots;
+    private TargetSlots gotSlots;
+    private TargetSlots pltSlots;
     private BranchKinds branchKinds;
 
-    private Map<StubNeeds.Target, Long> stubMap(StubKind kind) {
+    private TargetSlots stubMap(StubKind kind) {
         for (StubSection st : stubs) {
             if (st.kind() == kind) {
-                return st.entries().isEmpty() ? null : st.entries();
+                return TargetSlots.of(st.entries());
             }
         }
         return null;
@@ -382,24 +420,33 @@ final class Link {
         return LinkException.of(elf.name(), List.of(p), e);
     }
 
-    private Fixup fixup(PlacedSection sec, Relocation r, boolean named) {
-        int sym = (int) r.symbol();
-        int type = (int) r.type();
+    /** Adds relocation {@code i} of {@code t} to {@code out}, with its GOT entry and stub. */
+    private void fixup(FixupColumns out, PlacedSection sec, RelocationTable t, long i) {
+        long offset = t.offset(i);
+        long symbol = t.symbol(i);
+        long addend = t.addend(i);
+        int sym = (int) symbol;
+        int type = (int) t.type(i);
         long got = 0;
         long stub = 0;
         boolean branch = pltSlots != null && branchKinds.isBranch(type);
         if (gotSlots != null || branch) {
-            StubNeeds.Target key = engine.stubTarget(new RelocationEngine.RawRelocation(type, r.symbol(), r.addend()));
-            Long slot = gotSlots == null ? null : gotSlots.get(key);
-            got = slot == null ? 0 : slot;
-            Long st = branch ? pltSlots.get(key) : null;
-            stub = st == null ? 0 : st;
+            long keyAddend = engine.stubAddend(type, symbol, addend);
+            got = gotSlots == null ? 0 : gotSlots.get(symbol, keyAddend, 0);
+            stub = branch ? pltSlots.get(symbol, keyAddend, 0) : 0;
         }
         long size = sym == 0 ? 0 : resolution.symbols.get(sym).size();
-        String name = named ? symbolName(sym) : "";
-        String where = named ? elf.name() + ": " + sec.name() + "+0x" + Long.toHexString(r.offset()) : "";
-        return new Fixup(type, r.offset(), sec.address() + r.offset(), sym == 0 ? 0 : values[sym], r.addend(), size,
-                got, gotBase, stub, name, where);
+        out.add(type, offset, sec.address() + offset, sym == 0 ? 0 : values[sym], addend, size, got, gotBase, stub);
+    }
+
+    /** {@return relocation {@code i} of {@code t} as a fixup naming its symbol and place (for messages)} */
+    private Fixup named(PlacedSection sec, RelocationTable t, long i) {
+        FixupColumns one = new FixupColumns();
+        fixup(one, sec, t, i);
+        Fixup f = one.fixup(0);
+        String where = elf.name() + ": " + sec.name() + "+0x" + Long.toHexString(f.offset());
+        return new Fixup(f.type(), f.offset(), f.place(), f.symbol(), f.addend(), f.symbolSize(), f.got(), f.gotBase(),
+                f.stub(), symbolName((int) t.symbol(i)), where);
     }
 
     // ---------------------------------------------------------------- 7. finalize (W^X)

@@ -31,10 +31,8 @@ final class LinkedImage implements LoadedImage {
     private final Map<Integer, PlacedSection> byIndex = new HashMap<>();
     private final List<StubSection> stubs;
     private final List<LinkedSymbol> symbols;
-    /** Defined named symbols by address, for {@link #symbolAt}. */
-    private final LinkedSymbol[] sorted;
-    private final Map<String, Long> globals = new HashMap<>();
-    private final Map<String, Long> locals = new HashMap<>();
+    /** The indexes of {@link #symbol} and {@link #symbolAt}, made on first use (a check never asks). */
+    private SymbolIndex index;
     private final long relocations;
     private boolean initDone;
     private boolean closed;
@@ -57,21 +55,37 @@ final class LinkedImage implements LoadedImage {
         this.stubs = List.copyOf(stubs);
         this.symbols = symbols;
         this.relocations = relocations;
-        List<LinkedSymbol> defined = new ArrayList<>();
-        for (LinkedSymbol s : symbols) {
-            if (s.source() != Source.DEFINED || s.wasUndefined() || s.name().isEmpty()
-                    || s.symbol().type() == ElfConstants.STT_SECTION || s.symbol().type() == ElfConstants.STT_FILE) {
-                continue;
+    }
+
+    /** Defined named symbols by name (globals first) and by address. */
+    private record SymbolIndex(Map<String, Long> globals, Map<String, Long> locals, LinkedSymbol[] sorted) {
+        static SymbolIndex of(List<LinkedSymbol> symbols) {
+            Map<String, Long> globals = new HashMap<>();
+            Map<String, Long> locals = new HashMap<>();
+            List<LinkedSymbol> defined = new ArrayList<>();
+            for (LinkedSymbol s : symbols) {
+                if (s.source() != Source.DEFINED || s.wasUndefined() || s.name().isEmpty()
+                        || s.symbol().type() == ElfConstants.STT_SECTION
+                        || s.symbol().type() == ElfConstants.STT_FILE) {
+                    continue;
+                }
+                defined.add(s);
+                if (s.symbol().bind() == ElfConstants.STB_LOCAL) {
+                    locals.putIfAbsent(s.name(), s.address());
+                } else {
+                    globals.putIfAbsent(s.name(), s.address());
+                }
             }
-            defined.add(s);
-            if (s.symbol().bind() == ElfConstants.STB_LOCAL) {
-                locals.putIfAbsent(s.name(), s.address());
-            } else {
-                globals.putIfAbsent(s.name(), s.address());
-            }
+            defined.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));
+            return new SymbolIndex(globals, locals, defined.toArray(LinkedSymbol[]::new));
         }
-        defined.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));
-        this.sorted = defined.toArray(LinkedSymbol[]::new);
+    }
+
+    private synchronized SymbolIndex index() {
+        if (index == null) {
+            index = SymbolIndex.of(symbols);
+        }
+        return index;
     }
 
     @Override
@@ -162,9 +176,10 @@ final class LinkedImage implements LoadedImage {
 
     @Override
     public OptionalLong symbol(String symbolName) {
-        Long a = globals.get(symbolName);
+        SymbolIndex ix = index();
+        Long a = ix.globals().get(symbolName);
         if (a == null) {
-            a = locals.get(symbolName);
+            a = ix.locals().get(symbolName);
         }
         return a == null ? OptionalLong.empty() : OptionalLong.of(a);
     }
@@ -174,6 +189,7 @@ final class LinkedImage implements LoadedImage {
         if (regionOf(address) == null) {
             return Optional.empty();
         }
+        LinkedSymbol[] sorted = index().sorted();
         int lo = 0;
         int hi = sorted.length - 1;
         int found = -1;

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Real Debian 6.1 modules (scripts/fetch-corpus.sh; -Dkobj.corpus=DIR, skipped when absent)
+ * Real Debian modules (6.1 amd64/arm64, 6.12 riscv64; scripts/fetch-corpus.sh; -Dkobj.corpus=DIR, skipped when absent)
  * linked in heap memory against a table synthesized from the matching Module.symvers (kernel
  * and module exports), with the default policy and the vermagic of the kernel: every module
  * must link. -Dkobj.corpus.limit=N links only every k-th module so that about N are linked
@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CorpusLinkTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"amd64", "arm64"})
+    @ValueSource(strings = {"amd64", "arm64", "riscv64"})
     void debianModulesLink(String arch) throws Exception {
         Optional<Path> corpus = Corpus.dir(arch);
         assumeTrue(corpus.isPresent(), "no corpus for " + arch + " in " + Corpus.root() + " (set -Dkobj.corpus=DIR)");
@@ -39,11 +39,12 @@ class CorpusLinkTest {
         assumeTrue(!modules.isEmpty(), "no modules under " + dir);
         int limit = Integer.getInteger("kobj.corpus.limit", Integer.MAX_VALUE);
         int step = Math.max(1, modules.size() / Math.max(1, limit));
-        Arch ka = arch.equals("amd64") ? Arch.X86_64 : Arch.AARCH64;
+        Arch ka = Corpus.arch(arch);
         KernelSymbolTable table = KernelSymbolTable.synthesize(KernelSymbolTable.read(dir.resolve("Module.symvers")),
                 ka, true);
         // modules go below the kernel text, as Linux's module areas do (x86-64 MODULES_VADDR is above
-        // it, but 2 GiB reach is all that matters; arm64 keeps modules within 128 MiB of the text)
+        // it, but 2 GiB reach is all that matters; arm64 keeps modules within 128 MiB of the text,
+        // riscv64 between the kernel's end - 2 GiB and its start)
         long base = arch.equals("amd64") ? 0xffffffffc0000000L : ka.textBase() - 0x0100_0000L;
         String vermagic = null;
         int linked = 0;

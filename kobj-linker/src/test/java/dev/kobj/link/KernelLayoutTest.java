@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * trampolines are kobj's (count_plts), checked for shape only.
  *
  * <p>Objects: the testdata modules of the three architectures and, with -Dkobj.corpus=DIR,
- * every 40th module of the Debian 6.1 amd64 and arm64 trees.
+ * every 40th module of the Debian 6.1 amd64 and arm64 trees and of the Debian 13 (6.12) riscv64 tree.
  */
 class KernelLayoutTest {
     static final long PAGE = 4096;
@@ -71,15 +71,18 @@ class KernelLayoutTest {
         }
         String c = System.getProperty("kobj.corpus");
         if (c != null && !c.isBlank() && !c.startsWith("$")) {
-            for (String arch : List.of("amd64", "arm64")) {
+            Path plain = Files.createDirectories(Path.of("target", "corpus-plain"));
+            for (String arch : dev.kobj.testkit.Corpus.ARCHES) {
                 Path dir = Path.of(c, arch, "lib/modules");
                 if (!Files.isDirectory(dir)) {
                     continue;
                 }
                 try (Stream<Path> s = Files.walk(dir)) {
-                    List<Path> ko = s.filter(f -> f.toString().endsWith(".ko")).sorted().toList();
+                    List<Path> ko = s.filter(f -> f.toString().matches(".*\\.ko(\\.xz)?")).sorted().toList();
                     for (int i = 0; i < ko.size(); i += 40) {
-                        out.add(ko.get(i));
+                        // readelf reads a .ko.xz (riscv64) as xz(1) decompressed it
+                        String name = ko.get(i).getFileName().toString().replaceAll("\\.xz$", "");
+                        out.add(dev.kobj.testkit.Corpus.plain(ko.get(i), plain.resolve(arch + "-" + name)));
                     }
                 }
             }
@@ -107,10 +110,19 @@ class KernelLayoutTest {
         for (String l : dev.kobj.testkit.Tools.run("readelf", "-sW", f.toString()).split("\n")) {
             Matcher m = p.matcher(l);
             if (m.find()) {
-                out.add(new Sym(m.group(3), m.group(1), m.group(2)));
+                out.add(new Sym(unescape(m.group(3)), m.group(1), m.group(2)));
             }
         }
         return out;
+    }
+
+    /**
+     * {@return a symbol name as it is in the file}: readelf prints a control character c as
+     * "^" and c + 0x40 (a riscv64 module's local label ".L1^B2" is ".L1", byte 2, "2")
+     */
+    static String unescape(String readelfName) {
+        return Pattern.compile("\\^([@-_])").matcher(readelfName)
+                .replaceAll(r -> Matcher.quoteReplacement(String.valueOf((char) (r.group(1).charAt(0) - 0x40))));
     }
 
     static LoadedImage link(ElfFile elf, LayoutStrategy layout, Map<String, Long> bases) throws Exception {
@@ -187,7 +199,7 @@ class KernelLayoutTest {
                 }
                 cursor = align(cursor, PAGE);
                 if (!isInit) {
-                    assertThat(core.kernelSize()).as("coresize").isEqualTo(align(coreSymbols(secs, syms, cursor), PAGE));
+                    assertThat(core.kernelSize()).as(f.getFileName() + " coresize").isEqualTo(align(coreSymbols(secs, syms, cursor), PAGE));
                 } else {
                     Sec symtab = secs.stream().filter(s -> s.type().equals("SYMTAB")).findFirst().orElseThrow();
                     Sec strtab = secs.stream().filter(s -> s.name().equals(".strtab")).findFirst().orElseThrow();
@@ -268,7 +280,7 @@ class KernelLayoutTest {
                 }
             }
             var data = img.areas().stream().filter(a -> a.name().equals("data")).findFirst().orElseThrow();
-            assertThat(data.kernelSize()).isEqualTo(align(coreSymbols(secs, syms, cursor.getOrDefault("data", 0L)), PAGE));
+            assertThat(data.kernelSize()).as(f.getFileName() + " data size").isEqualTo(align(coreSymbols(secs, syms, cursor.getOrDefault("data", 0L)), PAGE));
             checkArm64Stubs(secs, img, "text", "init_text");
         }
     }

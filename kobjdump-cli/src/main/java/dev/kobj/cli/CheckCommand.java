@@ -79,6 +79,12 @@ final class CheckCommand implements Callable<Integer> {
             description = "Worker threads (default and maximum: the available processors).")
     int threads;
 
+    @Option(names = "--matrix", description = "Each --kernel is a kernel of its own, not merged (a file, or a "
+            + "directory holding Module.symvers or System.map): every module of every FILE|DIR is read once and "
+            + "checked against each kernel, and a module x kernel matrix of verdicts is printed, with the counts "
+            + "per tree and kernel.")
+    boolean matrix;
+
     @Option(names = {"-v", "--verbose"}, description = "Also list the modules that would load.")
     boolean verbose;
 
@@ -184,7 +190,7 @@ final class CheckCommand implements Callable<Integer> {
         long start = System.nanoTime();
         KernelTables tables;
         try {
-            tables = KernelTables.load(kernel);
+            tables = KernelTables.load(matrix ? List.of() : kernel);
         } catch (Exception e) {
             ctx.error(KobjDump.errorMessage(kernel.size() == 1 ? kernel.getFirst().toString() : "--kernel", e));
             return 1;
@@ -199,6 +205,9 @@ final class CheckCommand implements Callable<Integer> {
                 ctx.error(KobjDump.errorMessage(target.toString(), e));
                 return 1;
             }
+        }
+        if (matrix) {
+            return CheckMatrix.run(this, ctx, policy);
         }
         final LoadPolicy checkPolicy = policy;
         List<Result> results = new ArrayList<>();

@@ -7,6 +7,7 @@ import dev.kobj.registry.ModuleException;
 import dev.kobj.registry.ModuleListing;
 import dev.kobj.registry.ModuleLocator;
 import dev.kobj.registry.ModuleRegistry;
+import dev.kobj.registry.Personality;
 import dev.kobj.registry.depmod.ModuleTree;
 import dev.kobj.symtab.SymbolLookup;
 import java.io.IOException;
@@ -143,7 +144,7 @@ final class ModprobeCommand implements Callable<Integer> {
         String failure = null;
         try (ModuleRegistry registry = ModuleRegistry.builder().memory(memory).kernelSymbols(symbols)
                 .linkPolicy(policyOptions.policy()).locator(locator).searchPath(path)
-                .maxDepth(Math.max(1, maxDepth)).build()) {
+                .maxDepth(Math.max(1, maxDepth)).personality(Personality.LINUX).build()) {
             for (String name : names) {
                 try {
                     registry.load(name);

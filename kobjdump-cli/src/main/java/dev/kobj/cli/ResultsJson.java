@@ -116,8 +116,14 @@ final class ResultsJson {
      * "signer"}]}, or {@code {"file", "error"}} for a file that could not be read.
      */
     static void verify(Json j, SignatureCheck c) {
+        verify(j, c, false);
+    }
+
+    /** One verify result; {@code enforced}: the target enforces signatures (errno as it gives it). */
+    static void verify(Json j, SignatureCheck c, boolean enforced) {
         j.beginObject().field("file", c.file()).field("verified", c.verified()).field("outcome", c.outcome().name())
-                .field("errno", c.outcome().kernelErrno()).field("reason", c.reason()).field("digest", c.digest())
+                .field("errno", enforced && !c.verified() ? c.kernelErrno(true) : c.outcome().kernelErrno())
+                .field("enforced", enforced).field("reason", c.reason()).field("digest", c.digest())
                 .field("signer", c.signer().map(s -> s.getSubjectX500Principal().getName()).orElse(null)).endObject();
     }
 }

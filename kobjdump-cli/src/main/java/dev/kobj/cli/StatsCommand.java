@@ -5,7 +5,6 @@ import static dev.kobj.elf.ElfConstants.*;
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfHeader;
 import dev.kobj.elf.ElfNames;
-import dev.kobj.elf.Relocation;
 import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.RelocationTypes;
 import dev.kobj.elf.SectionHeader;
@@ -156,21 +155,21 @@ final class StatsCommand implements Callable<Integer> {
                     }
                     if (s.type() == SHT_SYMTAB || s.type() == SHT_DYNSYM) {
                         SymbolTable t = f.symbolTable(s);
-                        t.all();
+                        t.checkAll(); // what reading every symbol checks, without making them
                         symbols += t.size();
                     }
                 }
-                Map<Long, Long> types = new HashMap<>();
+                TypeCounts types = new TypeCounts();
                 Describe.SymbolTables symtabs = new Describe.SymbolTables(f);
                 for (RelocationTable t : f.relocationTables()) {
                     SymbolTable symtab = symtabs.of(t);
                     long nsyms = symtab == null ? 0 : symtab.size();
-                    for (long i = 0; i < t.size(); i++) {
-                        Relocation r = t.get(i);
-                        if (r.symbol() != 0 && r.symbol() >= nsyms) {
-                            Describe.relocationSymbol(f, t, symtab, i, r.symbol()); // throws
+                    for (long i = 0, n = t.size(); i < n; i++) {
+                        long symbol = t.symbol(i);
+                        if (symbol != 0 && symbol >= nsyms) {
+                            Describe.relocationSymbol(f, t, symtab, i, symbol); // throws
                         }
-                        types.merge(r.type(), 1L, Long::sum);
+                        types.add(t.type(i));
                     }
                     relocations += t.size();
                 }
@@ -179,7 +178,7 @@ final class StatsCommand implements Callable<Integer> {
                 f.modversions();
                 f.thisModule();
                 return new FileResult(p, null, disk, f.fileBytes().byteSize(), sections, symbols, relocations,
-                        ElfNames.arch(h), h.machine(), types);
+                        ElfNames.arch(h), h.machine(), types.toMap());
             }
         } catch (Exception | StackOverflowError e) {
             return new FileResult(p, KobjDump.errorMessage(p.toString(), e), disk, 0, 0, 0, 0, null, 0, Map.of());

@@ -20,7 +20,9 @@ import picocli.CommandLine.Parameters;
             + "uncompressed module) as Linux's module_sig_check does and prints one line per file: "
             + "\"FILE: signature verified (HASH, signer SUBJECT)\" or \"FILE: REASON (ERRNO)\", with the "
             + "errno the kernel returns: ENODATA unsigned, ENOKEY unknown key, ENOPKG unsupported crypto, "
-            + "EBADMSG malformed, EKEYREJECTED not matching the module.",
+            + "EBADMSG malformed, EKEYREJECTED not matching the module. With --sig-enforce (or a "
+            + "--kernel-config with CONFIG_MODULE_SIG_FORCE=y) the target enforces signatures, as "
+            + "module.sig_enforce=1 does: ENODATA, ENOKEY and ENOPKG then become EKEYREJECTED.",
     "",
     "Exit status 0 when every file verified, 1 otherwise."})
 final class VerifyCommand implements Callable<Integer> {
@@ -30,6 +32,14 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--cert", paramLabel = "CERT", required = true,
             description = "A trusted certificate file (PEM, possibly several, or DER) or a directory of them; repeatable.")
     List<Path> certs;
+
+    @Option(names = "--sig-enforce", description = "The target enforces signatures (module.sig_enforce=1): "
+            + "an unsigned module, an unknown key or unsupported crypto is EKEYREJECTED.")
+    boolean sigEnforce;
+
+    @Option(names = "--kernel-config", paramLabel = "CONFIG", description = "The target kernel's .config "
+            + "(/boot/config-RELEASE): CONFIG_MODULE_SIG_FORCE=y means signatures are enforced.")
+    Path kernelConfig;
 
     @Option(names = "--json", description = "Print JSON: an array with one object per FILE (file, verified, "
             + "outcome, errno, reason, digest, signer).")
@@ -53,6 +63,15 @@ final class VerifyCommand implements Callable<Integer> {
             ctx.error(KobjDump.errorMessage(certs.size() == 1 ? certs.getFirst().toString() : "--cert", e));
             return 1;
         }
+        boolean enforced = sigEnforce;
+        if (kernelConfig != null) {
+            try {
+                enforced |= SignatureEnforcement.forced(kernelConfig);
+            } catch (Exception e) {
+                ctx.error(KobjDump.errorMessage(kernelConfig.toString(), e));
+                return 1;
+            }
+        }
         int rc = 0;
         PrintStream out = ctx.out();
         PerFileOutput output = new PerFileOutput(out, json);
@@ -61,10 +80,10 @@ final class VerifyCommand implements Callable<Integer> {
                 SignatureCheck c = verifier.verify(f);
                 if (json) {
                     StringBuilder sb = new StringBuilder();
-                    ResultsJson.verify(new Json(sb, 1), c);
+                    ResultsJson.verify(new Json(sb, 1), c, enforced);
                     output.item(sb);
                 } else {
-                    out.println(Fmt.oneLine(c.message()));
+                    out.println(Fmt.oneLine(c.message(enforced)));
                 }
                 if (!c.verified()) {
                     rc = 1;

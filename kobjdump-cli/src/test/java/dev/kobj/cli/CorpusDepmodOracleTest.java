@@ -18,13 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The depmod oracle: for every module of Debian's 6.1 amd64 and arm64 trees, the dependencies
+ * The depmod oracle: for every module of Debian's 6.1 amd64 and arm64 trees and of Debian 13's
+ * 6.12 riscv64 tree (.ko.xz modules, which kmod reads too), the dependencies
  * {@code kobjdump depmod} writes must be those in the modules.dep that Debian's own depmod
  * (kmod) writes for the same tree, as a set, and in the same order. depmod runs as
  * {@code depmod -n -b corpus/ARCH VERSION}: it reads corpus/ARCH/lib/modules/VERSION and
  * writes to standard output only (modules.dep first, up to the "# Aliases" header of
  * modules.alias), so the corpus is never written to; depmod reads the foreign-architecture
- * arm64 tree the same way. Runs in the Maven profile {@code corpus}.
+ * arm64 and riscv64 trees the same way. Runs in the Maven profile {@code corpus}.
  */
 class CorpusDepmodOracleTest {
     @TempDir
@@ -37,7 +38,7 @@ class CorpusDepmodOracleTest {
         Depmod.binary();
         List<String> failures = new ArrayList<>();
         long allModules = 0;
-        for (String arch : List.of("amd64", "arm64")) {
+        for (String arch : Corpus.arches()) {
             Path modules = Corpus.require(arch).resolve("lib/modules");
             List<Path> versions;
             try (Stream<Path> s = Files.list(modules)) {

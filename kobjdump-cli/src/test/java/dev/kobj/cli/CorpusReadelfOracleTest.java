@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real oracle: every .ko of Debian's linux-image-6.1.0-*-amd64-unsigned and
- * -arm64-unsigned packages (fetched by scripts/fetch-corpus.sh, never committed) compared
+ * -arm64-unsigned packages and every .ko.xz of Debian 13's linux-image-6.12.*-riscv64 (fetched
+ * by scripts/fetch-corpus.sh, never committed; a .ko.xz is decompressed by xz(1) for readelf) compared
  * with readelf -SsrW of the matching binutils, field by field. Runs in the Maven profile
  * {@code corpus} (.ci/run enables it); the goal is zero differences.
  */
@@ -27,11 +29,14 @@ class CorpusReadelfOracleTest {
 
     @Test
     void everyDebianModuleMatchesReadelf() throws Exception {
-        List<Arch> arches = List.of(new Arch("amd64", "readelf"), new Arch("arm64", "aarch64-linux-gnu-readelf"));
+        Map<String, String> tools = Map.of("amd64", "readelf", "arm64", "aarch64-linux-gnu-readelf", "riscv64",
+                "riscv64-linux-gnu-readelf");
+        List<Arch> arches = Corpus.arches().stream().map(d -> new Arch(d, tools.get(d))).toList();
         for (Arch a : arches) {
             Corpus.require(a.dir());
             Tools.require(a.tool());
         }
+        Path tmp = Files.createTempDirectory("kobj-readelf-");
         long files = 0;
         long relocs = 0;
         long symbols = 0;
@@ -43,13 +48,13 @@ class CorpusReadelfOracleTest {
         try {
             for (Arch a : arches) {
                 List<Path> kos;
-                try (Stream<Path> s = Files.walk(Corpus.root().resolve(a.dir()))) {
-                    kos = s.filter(p -> p.getFileName().toString().endsWith(".ko")).sorted().toList();
+                try (Stream<Path> s = Files.walk(Corpus.root().resolve(a.dir()).resolve("lib/modules"))) {
+                    kos = s.filter(p -> p.getFileName().toString().matches(".*\\.ko(\\.xz)?")).sorted().toList();
                 }
                 assertThat(kos).as(a.dir() + " modules").hasSizeGreaterThan(1000);
                 List<Future<OracleCompare.Result>> results = new ArrayList<>();
                 for (Path ko : kos) {
-                    results.add(pool.submit(() -> OracleCompare.compare(ko, Readelf.run(a.tool(), ko))));
+                    results.add(pool.submit(() -> OracleCompare.compare(ko, readelf(a.tool(), ko, tmp))));
                 }
                 long aFiles = 0;
                 long aRelocs = 0;
@@ -77,11 +82,24 @@ class CorpusReadelfOracleTest {
             }
         } finally {
             pool.shutdownNow();
+            CorpusLdOracleTest.deleteTree(tmp);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf("readelf oracle (corpus): %d files, %d sections, %d symbols, %d relocations compared in %.1f s;"
                 + " %d files differ%n", files, sections, symbols, relocs, secs, failures.size());
         failures.stream().limit(20).forEach(f -> System.out.println("  DIFF " + f));
         assertThat(failures).as("files that differ from readelf").isEmpty();
+    }
+
+    /** {@return readelf's view of {@code ko}} (kobjdump reads a .ko.xz itself, readelf what xz(1) makes of it) */
+    static Readelf readelf(String tool, Path ko, Path tmp) throws Exception {
+        Path plain = ko.toString().endsWith(".xz") ? Files.createTempFile(tmp, "m-", ".ko") : null;
+        try {
+            return Readelf.run(tool, Corpus.plain(ko, plain));
+        } finally {
+            if (plain != null) {
+                Files.deleteIfExists(plain);
+            }
+        }
     }
 }

@@ -88,21 +88,60 @@ class LayoutCommandsTest {
     void checkLearnsTheTargetAndAnswersWithTheKernelsErrno() throws Exception {
         Path module = module();
         // a target tree whose struct module is another size: a copy of the module with its
-        // .gnu.linkonce.this_module sh_size changed (the one malformed field this test needs)
-        Path tree = dir.resolve("lib/modules/6.1.0-57-amd64/kernel");
-        Files.createDirectories(tree);
+        // .gnu.linkonce.this_module sh_size changed (the one malformed field this test needs).
+        // Linux compares the size from 6.4 on: a 6.1 target loads the module (as Debian's 6.1.192
+        // does: KernelVerdictTest), a 6.9 one (the copy's vermagic release changed) refuses it.
+        Path tree61 = dir.resolve("t61/lib/modules/6.1.0-57-amd64/kernel");
+        Files.createDirectories(tree61);
         byte[] b = Files.readAllBytes(module);
+        Files.write(tree61.resolve("other.ko"), ThisModuleSize.withSize(b, 0x400));
+        var old = LinkCommandTest.kobjdump("check", "--kernel", sysmap().toString(), "--target",
+                dir.resolve("t61").toString(), "--json", module.toString());
+        assertThat(old.out()).contains("\"status\": \"ok\"").doesNotContain("this_module section size must match");
+        Path tree = dir.resolve("t69/lib/modules/6.9.0-1-amd64/kernel");
+        Files.createDirectories(tree);
         Path other = tree.resolve("other.ko");
-        Files.write(other, ThisModuleSize.withSize(b, 0x400));
-        var r = LinkCommandTest.kobjdump("check", "--kernel", sysmap().toString(), "--target", dir.toString(),
+        Files.write(other, release(ThisModuleSize.withSize(b, 0x400), "6.1.0 SMP", "6.9.0 SMP"));
+        var r = LinkCommandTest.kobjdump("check", "--kernel", sysmap().toString(), "--target", dir.resolve("t69").toString(),
                 "--json", module.toString());
         assertThat(r.rc()).isEqualTo(1);
         assertThat(r.out()).contains("\"status\": \"refused\"", "\"errno\": \"ENOEXEC\"", "\"errnoValue\": 8",
                 "this_module section size must match");
+        // a module whose this_module is 16 bytes short (readelf: 0x60 bytes, init and exit
+        // relocated at 0x50 and 0x58): 6.1 takes the section for a whole struct module and
+        // writes both past it (Debian's 6.1 loads such a module), 6.4+ refuses it
+        Path t61b = dir.resolve("t61b/lib/modules/6.1.0-57-amd64/kernel");
+        Files.createDirectories(t61b);
+        Files.write(t61b.resolve("same.ko"), b);
+        Path shortKo = Files.write(dir.resolve("short.ko"), ThisModuleSize.withSize(b, 0x50));
+        var loads = LinkCommandTest.kobjdump("check", "--kernel", sysmap().toString(), "--target",
+                dir.resolve("t61b").toString(), "--json", shortKo.toString());
+        assertThat(loads.out()).as(loads.out() + loads.err()).contains("\"status\": \"ok\"");
+        Path t69b = dir.resolve("t69b/lib/modules/6.9.0-1-amd64/kernel");
+        Files.createDirectories(t69b);
+        Files.write(t69b.resolve("same.ko"), release(b, "6.1.0 SMP", "6.9.0 SMP"));
+        var refused = LinkCommandTest.kobjdump("check", "--kernel", sysmap().toString(), "--target",
+                dir.resolve("t69b").toString(), "--json", shortKo.toString());
+        assertThat(refused.out()).contains("\"errno\": \"ENOEXEC\"", "this_module section size must match");
         var text = LinkCommandTest.kobjdump("check", module.toString());
         assertThat(text.out()).contains("verdict: ENOENT (errno 2)");
         var ok = LinkCommandTest.kobjdump("check", "--kernel", sysmap().toString(), "--target", module.toString(),
                 "--json", module.toString());
         assertThat(ok.out()).contains("\"status\": \"ok\"");
+    }
+
+    /** {@return {@code ko} with its vermagic's release {@code from} replaced by {@code to}, of the same length} */
+    static byte[] release(byte[] ko, String from, String to) {
+        byte[] f = ("vermagic=" + from).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] t = ("vermagic=" + to).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(t).hasSameSizeAs(f);
+        byte[] out = ko.clone();
+        for (int i = 0; i + f.length <= out.length; i++) {
+            if (java.util.Arrays.equals(out, i, i + f.length, f, 0, f.length)) {
+                System.arraycopy(t, 0, out, i, t.length);
+                return out;
+            }
+        }
+        throw new AssertionError("no vermagic=" + from);
     }
 }

@@ -35,7 +35,7 @@ record ModprobeReplay(Map<String, ModuleInfo> modules, Map<String, String> failu
         Map<String, String> out = new LinkedHashMap<>();
         try (ModuleRegistry registry = ModuleRegistry.builder().memory(new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at))
                 .kernelSymbols(symbols).linkPolicy(new PolicyOptions().policy()).locator(locator)
-                .searchPath(List.of(tree)).build()) {
+                .searchPath(List.of(tree)).personality(dev.kobj.registry.Personality.LINUX).build()) {
             for (String n : names) {
                 try {
                     if (registry.list().stream().noneMatch(i -> i.name().equals(n))) {

@@ -143,6 +143,34 @@ class SignCommandTest {
         assertThat(unknown.out()).contains("unknown key").endsWith("(ENOKEY)\n");
     }
 
+    /**
+     * A kernel that enforces signatures (module.sig_enforce=1, CONFIG_MODULE_SIG_FORCE=y) turns
+     * ENODATA, ENOKEY and ENOPKG into EKEYREJECTED (kernel/module/signing.c module_sig_check; the
+     * real Debian kernels: KernelVerdictTest); a verified module still verifies.
+     */
+    @Test
+    void verifyUnderSignatureEnforcement() throws Exception {
+        String cert = special("signing-cert.pem").toString();
+        Run enforced = kobjdump("verify", "--cert", cert, "--sig-enforce", special("module.ko").toString(),
+                special("module-signed.ko").toString());
+        assertThat(enforced.rc()).isEqualTo(1);
+        String[] lines = enforced.out().split("\n");
+        assertThat(lines[0]).startsWith(special("module.ko") + ": unsigned module").doesNotContain("ENODATA")
+                .endsWith("signatures are enforced: loading is rejected (EKEYREJECTED)");
+        assertThat(lines[1]).contains("signature verified");
+        Path other = dir.resolve("other2.pem");
+        assertThat(kobjdump("sign", "--generate-key", "--key-type", "p256", "--key", dir.resolve("k2.pem").toString(),
+                "--cert", other.toString()).rc()).isZero();
+        Path config = Files.writeString(dir.resolve("config"), "CONFIG_MODULE_SIG=y\nCONFIG_MODULE_SIG_FORCE=y\n");
+        Run unknown = kobjdump("verify", "--cert", other.toString(), "--kernel-config", config.toString(), "--json",
+                special("module-signed.ko").toString());
+        assertThat(unknown.out()).contains("\"outcome\": \"UNKNOWN_KEY\"").contains("\"errno\": \"EKEYREJECTED\"")
+                .contains("\"enforced\": true");
+        Path notForced = Files.writeString(dir.resolve("config2"), "CONFIG_MODULE_SIG=y\n# CONFIG_MODULE_SIG_FORCE is not set\n");
+        assertThat(kobjdump("verify", "--cert", cert, "--kernel-config", notForced.toString(), special("module.ko").toString())
+                .out()).endsWith("(ENODATA)\n");
+    }
+
     @Test
     void refusals() throws Exception {
         String key = special("signing-key.pem").toString();

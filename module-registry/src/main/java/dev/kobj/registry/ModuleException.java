@@ -14,7 +14,12 @@ public class ModuleException extends KobjException {
         /** A table is full (lkm: no free system-call slot for an automatic one). */
         ENFILE,
         /** No such device or file-system type. */
-        ENODEV
+        ENODEV,
+        /**
+         * Try again, which Linux also names EWOULDBLOCK: Linux's delete_module of a module in use
+         * ({@link Personality#LINUX}).
+         */
+        EAGAIN
     }
 
     private final Errno errno;

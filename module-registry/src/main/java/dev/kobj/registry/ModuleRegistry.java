@@ -27,7 +27,7 @@ import java.util.Set;
  *     version outside the required range (FreeBSD, naming both);
  * <li>EEXIST: already loaded (also: a module loading itself from its lifecycle call);
  * <li>EBUSY: held or depended on (also: a module unloading itself from its lifecycle call; a
- *     FINI that refuses);
+ *     FINI that refuses); EAGAIN instead for held or depended on under {@link Personality#LINUX};
  * <li>EPERM: a disabled builtin loaded without FORCE; a policy's refusal (securelevel);
  * <li>EDEADLK: a dependency cycle (or a self-dependency);
  * <li>EMLINK: a dependency chain deeper than {@link Builder#maxDepth} (NetBSD: 6);
@@ -112,7 +112,8 @@ public final class ModuleRegistry implements AutoCloseable {
     }
 
     /**
-     * Unloads a module (kldunload, kmadmin -U). EBUSY while it is held or depended on, or when
+     * Unloads a module (kldunload, kmadmin -U). EBUSY (the personality's {@link Personality#inUse()})
+     * while it is held or depended on; EBUSY when
      * its FINI refuses. A builtin module is disabled, not forgotten. Modules it required stay
      * loaded (their dependent counts drop; autoloaded ones are autounloaded after their delay).
      */
@@ -308,6 +309,7 @@ public final class ModuleRegistry implements AutoCloseable {
         final Map<String, ModuleHandler> handlers = new LinkedHashMap<>();
         ModuleHandler defaultHandler;
         boolean autounloadThread;
+        Personality personality = Personality.NETBSD;
 
         private Builder() {
         }
@@ -424,6 +426,15 @@ public final class ModuleRegistry implements AutoCloseable {
         /** Runs {@link #runAutounload} on a daemon thread once a second (default off: tests drive it). */
         public Builder autounloadThread(boolean on) {
             this.autounloadThread = on;
+            return this;
+        }
+
+        /**
+         * Whose errnos a refusal carries where the classic loaders differ (default
+         * {@link Personality#NETBSD}; {@link Personality#LINUX}: unloading a module in use is EAGAIN).
+         */
+        public Builder personality(Personality p) {
+            this.personality = Objects.requireNonNull(p);
             return this;
         }
 

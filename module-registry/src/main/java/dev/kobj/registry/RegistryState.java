@@ -40,6 +40,7 @@ final class RegistryState {
     final Duration delay;
     final long delayNanos;
     final int maxDepth;
+    final Personality personality;
     final List<Path> defaultPath;
     final ModuleLocator locator;
     final ModuleHandler defaultHandler;
@@ -84,6 +85,7 @@ final class RegistryState {
         this.delay = b.autounloadDelay;
         this.delayNanos = Ticker.toNanos(b.autounloadDelay);
         this.maxDepth = b.maxDepth;
+        this.personality = b.personality;
         this.defaultPath = List.copyOf(b.searchPath);
         this.searchPath.addAll(defaultPath);
         this.locator = b.locator;

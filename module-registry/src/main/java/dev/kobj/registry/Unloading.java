@@ -63,7 +63,7 @@ final class Unloading {
                     + (s.activeHere(m) ? " (its own lifecycle call is running)" : ""));
         }
         if (m.refcount() > 0) {
-            throw new ModuleException(Errno.EBUSY, "module " + m.name + " is busy: " + m.holds + " hold(s), required by "
+            throw new ModuleException(s.personality.inUse(), "module " + m.name + " is busy: " + m.holds + " hold(s), required by "
                     + m.requiredBy.stream().map(x -> x.name).toList());
         }
         s.security.checkUnload(m.info(s.delay));

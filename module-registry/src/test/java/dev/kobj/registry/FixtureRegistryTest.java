@@ -94,6 +94,29 @@ class FixtureRegistryTest {
                 "Unloaded kobj_importer", "Unloaded kobj_exporter");
     }
 
+    /**
+     * Linux's delete_module refuses a module that others use with EAGAIN (EWOULDBLOCK), measured
+     * on Debian's 6.1 and 6.12 kernels (KernelLoadOracleTest); the BSD loaders and HP-UX say EBUSY.
+     * A held module is refused the same way (Linux: a reference count above zero).
+     */
+    @Test
+    void unloadingAModuleInUseGivesThePersonalitysErrno() throws Exception {
+        Path dir = Fixtures.moduleDir(tmp.resolve("mods"));
+        for (Personality p : Personality.values()) {
+            HeapMemory mem = Fixtures.kernelHeap();
+            try (ModuleRegistry reg = Fixtures.registry(mem, dir).personality(p).build()) {
+                reg.load("kobj_importer");
+                Errno expected = p == Personality.LINUX ? Errno.EAGAIN : Errno.EBUSY;
+                errno(expected, () -> reg.unload("kobj_exporter"));
+                reg.unload("kobj_importer");
+                reg.hold("kobj_exporter");
+                errno(expected, () -> reg.unload("kobj_exporter"));
+                assertThat(reg.status("kobj_exporter")).isPresent();
+            }
+        }
+        assertThat(dev.kobj.registry.kernel.KernelErrno.number(Errno.EAGAIN)).isEqualTo(11);
+    }
+
     @Test
     void undefinedSymbolsImplyTheDependencyAsDepmodComputesIt() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("implied"));

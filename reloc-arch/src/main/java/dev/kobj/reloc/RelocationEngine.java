@@ -56,6 +56,18 @@ public interface RelocationEngine {
     }
 
     /**
+     * As {@link #applyAll(MemorySegment, ByteOrder, List, VeneerPool)}, from reusable primitive
+     * columns: the linker's entry point, which makes no object per relocation. All or nothing,
+     * as the list form. A refusal's message names no symbol and no place (the rows have none); a
+     * caller that wants them applies the section again as named {@link Fixup}s, which throws
+     * the same refusal with them. By default the rows are made into fixups and applied as a list.
+     */
+    default void applyAll(MemorySegment section, ByteOrder order, FixupColumns fixups, VeneerPool veneers)
+            throws RelocationException {
+        applyAll(section, order, fixups.toList(), veneers);
+    }
+
+    /**
      * Pre-scan: the GOT entries and PLT entries/veneers an object's relocations may need,
      * deduplicated by the key {@link #stubTarget} gives (symbol and addend by default).
      *
@@ -66,7 +78,16 @@ public interface RelocationEngine {
      *
      * @param relocations (type, symbol index, addend, place) of every relocation of the object
      */
-    StubNeeds scan(List<RawRelocation> relocations);
+    default StubNeeds scan(List<RawRelocation> relocations) {
+        return scan(RelocationBatch.of(relocations));
+    }
+
+    /**
+     * As {@link #scan(List)}, from the columns of a {@link RelocationBatch}: the linker's entry
+     * point, which makes no object per relocation (one {@link StubNeeds.Target} per distinct GOT
+     * or PLT target). The engine keeps no reference to {@code relocations}.
+     */
+    StubNeeds scan(RelocationBatch relocations);
 
     /**
      * {@return the key under which {@link #scan} lists the GOT entry or stub that {@code relocation}
@@ -80,7 +101,18 @@ public interface RelocationEngine {
      * {@code L + A - P}, where A is usually -4) keys by (symbol, 0): the entry holds S.
      */
     default StubNeeds.Target stubTarget(RawRelocation relocation) {
-        return new StubNeeds.Target(relocation.symbolIndex(), relocation.addend());
+        return new StubNeeds.Target(relocation.symbolIndex(),
+                stubAddend(relocation.type(), relocation.symbolIndex(), relocation.addend()));
+    }
+
+    /**
+     * {@return the addend of the {@link #stubTarget} key of a relocation of type {@code type}
+     * against symbol {@code symbolIndex} with addend {@code addend}} (the key's symbol is
+     * {@code symbolIndex}): {@code addend} by default, 0 on x86-64. The linker looks entries up
+     * with it without making a key object.
+     */
+    default long stubAddend(int type, long symbolIndex, long addend) {
+        return addend;
     }
 
     /**

@@ -27,6 +27,28 @@ public record StubNeeds(Set<Target> gotEntries, Set<Target> pltEntries, int gotE
 
     /** A symbol of the object's symbol table with an addend. */
     public record Target(long symbolIndex, long addend) {
+        // Written out: the record's generated equals/hashCode go through an invokedynamic
+        // bootstrap (ObjectMethods) that was a visible part of a whole-tree check's profile.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Target t && t.symbolIndex == symbolIndex && t.addend == addend;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Long.hashCode(symbolIndex) + Long.hashCode(addend);
+        }
+    }
+
+    /**
+     * Adds the target (symbol, addend) to {@code set} unless {@code seen} has it: one
+     * {@link Target} per distinct target, none per relocation. {@code seen} is the pre-scan's
+     * own index of the same set.
+     */
+    public static void add(java.util.Set<Target> set, TargetSlots seen, long symbolIndex, long addend) {
+        if (seen.putIfAbsent(symbolIndex, addend, 0)) {
+            set.add(new Target(symbolIndex, addend));
+        }
     }
 
     /** Needs with no place-specific veneer and no alignment to raise. */

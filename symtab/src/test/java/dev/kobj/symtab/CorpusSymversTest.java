@@ -15,7 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The real Module.symvers of Debian's 6.1 amd64 and arm64 headers (the corpus that
+ * The real Module.symvers of Debian's 6.1 amd64 and arm64 headers and Debian 13's 6.12 riscv64
+ * headers (the corpus that
  * scripts/fetch-corpus.sh fetches; -Dkobj.corpus=DIR). Expected figures come from the shell
  * on the files of Debian 6.1.192-2: {@code wc -l}, {@code cut -f3 | grep -c '^vmlinux$'},
  * {@code cut -f3 | sort -u | wc -l}, {@code cut -f5 | grep -c .}, {@code cut -f4 | sort | uniq -c},
@@ -40,6 +41,17 @@ class CorpusSymversTest {
                     new KernelSymbol("register_netdev", 0, 0xebee974eL, "vmlinux", "EXPORT_SYMBOL", ""),
                     new KernelSymbol("tun_get_socket", 0, 0xeb3acf13L, "drivers/net/tun", "EXPORT_SYMBOL_GPL", ""))));
 
+    /**
+     * Debian 13's 6.12.117-1 riscv64 headers (linux-headers-6.12.117+deb13-riscv64), the same
+     * shell commands on that file.
+     */
+    static final Figures DEBIAN_6_12_117_1_RISCV64 = new Figures(23418, 10431, 774, 746, 13066, List.of(
+            new KernelSymbol("_printk", 0, 0x92997ed8L, "vmlinux", "EXPORT_SYMBOL", ""),
+            new KernelSymbol("jiffies", 0, 0x526c3a6cL, "vmlinux", "EXPORT_SYMBOL", ""),
+            new KernelSymbol("dma_buf_get", 0, 0xb5da48ecL, "vmlinux", "EXPORT_SYMBOL_GPL", "DMA_BUF"),
+            new KernelSymbol("register_netdev", 0, 0xd0298d7dL, "vmlinux", "EXPORT_SYMBOL", ""),
+            new KernelSymbol("tun_get_socket", 0, 0xe62992cfL, "drivers/net/tun", "EXPORT_SYMBOL_GPL", "")));
+
     static Path symvers(String arch) {
         var dir = Corpus.dir(arch);
         Assumptions.assumeTrue(dir.isPresent(), "no corpus for " + arch + " (set -Dkobj.corpus=DIR; "
@@ -48,12 +60,24 @@ class CorpusSymversTest {
     }
 
     static boolean isDebian61192(String arch) throws Exception {
+        return hasVersion(arch, "6.1.192-2");
+    }
+
+    static boolean hasVersion(String arch, String debianVersion) throws Exception {
         Path version = symvers(arch).resolveSibling("VERSION");
-        return Files.isRegularFile(version) && Files.readAllLines(version).contains("symvers_version=6.1.192-2");
+        return Files.isRegularFile(version) && Files.readAllLines(version).contains("symvers_version=" + debianVersion);
+    }
+
+    /** {@return the figures measured on the file of this corpus tree, if it is one of those measured} */
+    static Figures figures(String arch) throws Exception {
+        if (arch.equals("riscv64")) {
+            return hasVersion(arch, "6.12.117-1") ? DEBIAN_6_12_117_1_RISCV64 : null;
+        }
+        return isDebian61192(arch) ? DEBIAN_6_1_192_2.get(arch) : null;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"amd64", "arm64"})
+    @ValueSource(strings = {"amd64", "arm64", "riscv64"})
     void readsEveryLine(String arch) throws Exception {
         Path file = symvers(arch);
         long newlines = 0;
@@ -67,8 +91,8 @@ class CorpusSymversTest {
             assertThat(s.inVmlinux()).isTrue();
             assertThat(s.gplOnly()).isFalse();
         });
-        if (isDebian61192(arch)) {
-            Figures f = DEBIAN_6_1_192_2.get(arch);
+        Figures f = figures(arch);
+        if (f != null) {
             assertThat(t.size()).isEqualTo(f.lines());
             assertThat(t.symbols().stream().filter(KernelSymbol::inVmlinux).count()).isEqualTo(f.vmlinux());
             Set<String> owners = new HashSet<>();
@@ -85,9 +109,9 @@ class CorpusSymversTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"amd64", "arm64"})
+    @ValueSource(strings = {"amd64", "arm64", "riscv64"})
     void synthesizesVmlinuxInsideTheKernelText(String arch) throws Exception {
-        Arch karch = arch.equals("amd64") ? Arch.X86_64 : Arch.AARCH64;
+        Arch karch = Corpus.arch(arch);
         KernelSymbolTable symvers = KernelSymbolTable.read(symvers(arch));
         KernelSymbolTable kernel = KernelSymbolTable.synthesize(symvers, karch);
         long vmlinux = symvers.symbols().stream().filter(KernelSymbol::inVmlinux).count();
@@ -114,7 +138,7 @@ class CorpusSymversTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"amd64", "arm64"})
+    @ValueSource(strings = {"amd64", "arm64", "riscv64"})
     void loadingTime(String arch) throws Exception {
         Path file = symvers(arch);
         int rounds = 20;
@@ -126,7 +150,7 @@ class CorpusSymversTest {
             long t0 = System.nanoTime();
             t = KernelSymbolTable.read(file);
             long t1 = System.nanoTime();
-            KernelSymbolTable.synthesize(t, arch.equals("amd64") ? Arch.X86_64 : Arch.AARCH64, true);
+            KernelSymbolTable.synthesize(t, Corpus.arch(arch), true);
             long t2 = System.nanoTime();
             first = i == 0 ? t1 - t0 : first;
             best = Math.min(best, t1 - t0);

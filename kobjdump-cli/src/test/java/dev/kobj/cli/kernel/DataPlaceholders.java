@@ -23,6 +23,58 @@ public final class DataPlaceholders {
         return Files.readAllLines(kernel.dir().resolve("config")).contains("CONFIG_KALLSYMS_ALL=y");
     }
 
+    /**
+     * For the same kernels, the data symbols that loaded modules export (Module.symvers), at
+     * their real addresses: the kernel's sysfs address of the symbol's section in the exporting
+     * module plus the symbol's st_value in that module's ELF symbol table, written to {@code out}
+     * in System.map format; {@return how many}. A module that links against them gets the
+     * addresses the kernel resolved (ADRP reaches them, as in the guest).
+     */
+    public static int moduleData(KernelImage kernel, String kallsyms, GuestReport report, ModuleTree tree, Path out)
+            throws Exception {
+        Set<String> known = new HashSet<>();
+        for (String l : kallsyms.split("\n")) {
+            String[] f = l.trim().split("\\s+");
+            if (f.length >= 3) {
+                known.add(f[2]);
+            }
+        }
+        java.util.Map<String, Set<String>> exports = new java.util.HashMap<>();
+        for (String l : Files.readAllLines(kernel.symvers())) {
+            String[] f = l.split("\t");
+            if (f.length >= 3 && !f[2].equals("vmlinux")) {
+                exports.computeIfAbsent(ModuleTree.name(f[2]), k -> new HashSet<>()).add(f[1]);
+            }
+        }
+        StringBuilder s = new StringBuilder();
+        int n = 0;
+        for (var d : report.dumps.entrySet()) {
+            Set<String> ex = exports.getOrDefault(d.getKey(), Set.of());
+            if (ex.isEmpty() || !tree.has(d.getKey())) {
+                continue;
+            }
+            try (dev.kobj.elf.ElfFile f = dev.kobj.elf.ElfFile.of(d.getKey(), KernelOracle.moduleBytes(tree.file(d.getKey())))) {
+                var table = f.symbolTable();
+                if (table.isEmpty()) {
+                    continue;
+                }
+                for (dev.kobj.elf.ElfSymbol sym : table.get().all()) {
+                    if (sym.bind() == 0 || sym.isUndefined() || !ex.contains(sym.name()) || known.contains(sym.name())
+                            || sym.shndx() >= f.sections().size()) {
+                        continue;
+                    }
+                    Long at = d.getValue().sections().get(f.sections().get((int) sym.shndx()).name());
+                    if (at != null) {
+                        s.append(String.format("%016x D %s%n", at + sym.value(), sym.name()));
+                        n++;
+                    }
+                }
+            }
+        }
+        Files.writeString(out, s);
+        return n;
+    }
+
     /** Writes the placeholders to {@code out}; {@return how many} */
     public static int write(KernelImage kernel, String kallsyms, Path out) throws IOException {
         Set<String> known = new HashSet<>();

@@ -67,7 +67,9 @@ public final class GuestReport {
                         if (f.length >= 6) {
                             List<String> used = new ArrayList<>();
                             for (String u : f[3].split(",")) {
-                                if (!u.isEmpty() && !u.equals("-")) {
+                                // "[permanent]": a module with init and no exit (it cannot be
+                                // unloaded), printed among the users by kernel/module/procfs.c
+                                if (!u.isEmpty() && !u.equals("-") && !u.equals("[permanent]")) {
                                     used.add(u);
                                 }
                             }

@@ -43,16 +43,25 @@ public final class LinkReplay {
         Path ko = work.resolve(name + ".ko");
         Files.write(ko, KernelOracle.moduleBytes(moduleFile));
         List<SectionHeader> inSections;
+        java.util.OptionalLong percpu;
         try (ElfFile in = ElfFile.open(ko)) {
             inSections = in.sections();
+            percpu = PerCpuBase.of(in, kallsyms);
         }
         Map<String, Long> bases = KernelRegions.bases(inSections, dump.sections(), proc.base(), kernel.modMem());
+        if (percpu.isPresent()) {
+            bases.put("percpu", percpu.getAsLong()); // the kernel's per-CPU address (kallsyms)
+        }
         Path out = work.resolve(name + ".elf");
         List<String> kernelArgs = new ArrayList<>(List.of("--kernel", kallsymsFile.toString()));
         Path placeholders = kallsymsFile.resolveSibling("data-placeholders.map");
         boolean usesPlaceholders = Files.isRegularFile(placeholders);
         if (usesPlaceholders) {
             kernelArgs.addAll(List.of("--kernel", placeholders.toString()));
+        }
+        Path moduleData = kallsymsFile.resolveSibling("module-data.map");
+        if (Files.isRegularFile(moduleData)) {
+            kernelArgs.addAll(List.of("--kernel", moduleData.toString()));
         }
         if (Files.isRegularFile(kernel.symvers())) {
             kernelArgs.addAll(List.of("--kernel", kernel.symvers().toString()));
@@ -104,9 +113,9 @@ public final class LinkReplay {
         try (ElfFile f = ElfFile.open(image)) {
             Map<String, SectionHeader> placed = new HashMap<>();
             for (SectionHeader s : f.sections()) {
-                // placed: allocated, or given an address (the kernel's init copies of .symtab and
-                // .strtab, which kobj's image places without SHF_ALLOC)
-                if (s.isAlloc() || s.addr() != 0) {
+                // placed: allocated (the kernel's init copies of .symtab and .strtab too: the
+                // kernel sets SHF_ALLOC on them, and so does kobj's image)
+                if (s.isAlloc()) {
                     placed.putIfAbsent(s.name(), s);
                 }
             }

@@ -14,6 +14,7 @@ public final class KernelErrno {
             case EPERM -> 1;
             case ENOENT -> 2;
             case ENOEXEC -> 8;
+            case EAGAIN -> 11;
             case EBUSY -> 16;
             case EEXIST -> 17;
             case ENODEV -> 19;

@@ -77,6 +77,28 @@ public record SignatureCheck(String file, Outcome outcome, String reason, Option
         return file + ": " + reason + " (" + outcome.kernelErrno() + ")";
     }
 
+    /**
+     * {@return the errno of Linux's {@code module_sig_check} for this outcome when signatures are
+     * {@code enforced} (module.sig_enforce=1 or CONFIG_MODULE_SIG_FORCE) or not}: an outcome
+     * Linux tolerates unless enforced (ENODATA unsigned, ENOPKG, ENOKEY) becomes EKEYREJECTED
+     * ("Loading of unsigned module is rejected", kernel/module/signing.c); "0" when the module
+     * loads
+     */
+    public String kernelErrno(boolean enforced) {
+        if (outcome.toleratedUnlessEnforced()) {
+            return enforced ? Outcome.REJECTED.kernelErrno() : "0";
+        }
+        return outcome.kernelErrno();
+    }
+
+    /** {@return {@link #message()}, with the errno and rule of an enforcing kernel when {@code enforced}} */
+    public String message(boolean enforced) {
+        if (!enforced || !outcome.toleratedUnlessEnforced()) {
+            return message();
+        }
+        return file + ": " + reason + "; signatures are enforced: loading is rejected (" + kernelErrno(true) + ")";
+    }
+
     static SignatureCheck fail(String file, Outcome outcome, String reason, String digest) {
         return new SignatureCheck(file, outcome, reason, Optional.empty(), digest);
     }

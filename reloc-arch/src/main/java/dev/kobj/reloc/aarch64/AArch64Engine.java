@@ -5,6 +5,7 @@ import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationKind;
+import dev.kobj.reloc.RelocationBatch;
 import dev.kobj.reloc.StubNeeds;
 import dev.kobj.reloc.VeneerPool;
 
@@ -152,7 +153,7 @@ public final class AArch64Engine implements RelocationEngine {
      * veneer is counted whenever the section's own alignment lets the ADRP land at 0xff8/0xffc.
      */
     @Override
-    public StubNeeds scan(List<RawRelocation> relocations) {
+    public StubNeeds scan(RelocationBatch relocations) {
         return AArch64Stubs.scan(relocations, erratum843419);
     }
 
@@ -200,7 +201,7 @@ public final class AArch64Engine implements RelocationEngine {
      */
     private void plan(MemorySegment section, Fixup f, VeneerPool veneers, List<Write> out)
             throws RelocationException {
-        AArch64Kind k = AArch64Kind.of(f.type()).orElse(null);
+        AArch64Kind k = AArch64Kind.byType(f.type());
         if (k == null) {
             Optional<Refusals.Refusal> r = Refusals.of(f.type());
             throw r.isPresent() ? Errors.refused(f, r.get()) : Errors.unknown(f);

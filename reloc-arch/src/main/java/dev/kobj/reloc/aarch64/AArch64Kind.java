@@ -261,6 +261,11 @@ public enum AArch64Kind {
 
     /** {@return the appliable kind with ELF type {@code type}, if kobj applies it} */
     public static Optional<AArch64Kind> of(int type) {
-        return type >= 0 && type < BY_TYPE.length ? Optional.ofNullable(BY_TYPE[type]) : Optional.empty();
+        return Optional.ofNullable(byType(type));
+    }
+
+    /** {@return the appliable kind with ELF type {@code type}, or null when kobj does not apply it} */
+    static AArch64Kind byType(int type) {
+        return type >= 0 && type < BY_TYPE.length ? BY_TYPE[type] : null;
     }
 }

@@ -1,7 +1,7 @@
 package dev.kobj.reloc.aarch64;
 
-import dev.kobj.reloc.RelocationEngine.Place;
-import dev.kobj.reloc.RelocationEngine.RawRelocation;
+import dev.kobj.reloc.RelocationBatch;
+import dev.kobj.reloc.TargetSlots;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationException.Reason;
 import dev.kobj.reloc.StubNeeds;
@@ -52,28 +52,33 @@ final class AArch64Stubs {
      * erratum 843419 workaround on, the ADRP veneers (one per ADRP that may land at page offset
      * 0xff8/0xffc) and the code sections whose alignment keeps the others off those offsets.
      */
-    static StubNeeds scan(List<RawRelocation> relocations, boolean erratum843419) {
+    static StubNeeds scan(RelocationBatch relocations, boolean erratum843419) {
         StubNeeds needs = StubNeeds.empty(GOT_ENTRY_SIZE, VENEER_SIZE);
+        TargetSlots got = new TargetSlots();
+        TargetSlots plt = new TargetSlots();
         Map<Integer, Long> alignments = new TreeMap<>();
         int adrpVeneers = 0;
-        for (RawRelocation r : relocations) {
-            AArch64Kind k = AArch64Kind.of(r.type()).orElse(null);
+        for (int i = 0, n = relocations.size(); i < n; i++) {
+            AArch64Kind k = AArch64Kind.byType(relocations.type(i));
             if (k == null) {
                 continue;
             }
-            StubNeeds.Target t = new StubNeeds.Target(r.symbolIndex(), r.addend());
+            long symbol = relocations.symbolIndex(i);
+            long addend = relocations.addend(i);
             if (k.needsGotEntry()) {
-                needs.gotEntries().add(t);
+                StubNeeds.add(needs.gotEntries(), got, symbol, addend);
             }
             if (k.mayUseVeneer()) {
-                needs.pltEntries().add(t);
+                StubNeeds.add(needs.pltEntries(), plt, symbol, addend);
             }
             if (k.isAdrp() && erratum843419) {
-                Place p = r.place();
-                long safe = p != null && p.executable() ? Erratum843419.safeAlignment(p.offset()) : 0;
+                boolean placed = relocations.hasPlace(i);
+                boolean code = placed && relocations.executable(i);
+                long safe = code ? Erratum843419.safeAlignment(relocations.offset(i)) : 0;
                 if (safe != 0) {
-                    alignments.merge(p.section(), safe, Math::max);
-                } else if (p == null || p.executable() || Erratum843419.mayLandForbidden(p.offset(), p.alignment())) {
+                    alignments.merge(relocations.section(i), safe, Math::max);
+                } else if (!placed || code
+                        || Erratum843419.mayLandForbidden(relocations.offset(i), relocations.alignment(i))) {
                     adrpVeneers++;
                 }
             }

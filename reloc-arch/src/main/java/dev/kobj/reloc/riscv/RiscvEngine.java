@@ -5,6 +5,7 @@ import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationKind;
+import dev.kobj.reloc.RelocationBatch;
 import dev.kobj.reloc.StubNeeds;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -175,7 +176,7 @@ public final class RiscvEngine implements RelocationEngine {
     }
 
     @Override
-    public StubNeeds scan(List<RawRelocation> relocations) {
+    public StubNeeds scan(RelocationBatch relocations) {
         return stubs.scan(relocations);
     }
 

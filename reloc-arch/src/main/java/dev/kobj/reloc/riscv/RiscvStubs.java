@@ -1,6 +1,7 @@
 package dev.kobj.reloc.riscv;
 
-import dev.kobj.reloc.RelocationEngine.RawRelocation;
+import dev.kobj.reloc.RelocationBatch;
+import dev.kobj.reloc.TargetSlots;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationException.Reason;
 import dev.kobj.reloc.StubNeeds;
@@ -41,14 +42,16 @@ final class RiscvStubs {
      * addend). On RV32 an auipc+jalr reaches the whole address space modulo 2^32, so no call
      * ever needs a stub and none is counted.
      */
-    StubNeeds scan(List<RawRelocation> relocations) {
+    StubNeeds scan(RelocationBatch relocations) {
         StubNeeds needs = StubNeeds.empty(gotEntrySize(), STUB_SIZE);
-        for (RawRelocation r : relocations) {
-            RiscvKind k = RiscvKind.of(r.type());
+        TargetSlots got = new TargetSlots();
+        TargetSlots plt = new TargetSlots();
+        for (int i = 0, n = relocations.size(); i < n; i++) {
+            RiscvKind k = RiscvKind.of(relocations.type(i));
             if (k == RiscvKind.GOT_HI20) {
-                needs.gotEntries().add(new StubNeeds.Target(r.symbolIndex(), r.addend()));
+                StubNeeds.add(needs.gotEntries(), got, relocations.symbolIndex(i), relocations.addend(i));
             } else if ((k == RiscvKind.CALL || k == RiscvKind.CALL_PLT) && xlen == 64) {
-                needs.pltEntries().add(new StubNeeds.Target(r.symbolIndex(), r.addend()));
+                StubNeeds.add(needs.pltEntries(), plt, relocations.symbolIndex(i), relocations.addend(i));
             }
         }
         return needs;

@@ -2,11 +2,15 @@ package dev.kobj.reloc.x86_64;
 
 import dev.kobj.elf.Arch;
 import dev.kobj.reloc.Fixup;
+import dev.kobj.reloc.FixupColumns;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException.Reason;
 import dev.kobj.reloc.RelocationException;
+import dev.kobj.reloc.RelocationBatch;
 import dev.kobj.reloc.RelocationKind;
 import dev.kobj.reloc.StubNeeds;
+import dev.kobj.reloc.TargetSlots;
+import dev.kobj.reloc.VeneerPool;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -66,23 +70,76 @@ public final class X86_64Engine implements RelocationEngine {
         long[] values = new long[n];
         byte[] widths = new byte[n];
         for (int i = 0; i < n; i++) {
-            Fixup f = fixups.get(i);
-            if (order != ByteOrder.LITTLE_ENDIAN) {
-                throw new RelocationException(Reason.NOT_APPLICABLE, f.type(), 0,
-                        f.where() + ": x86-64 objects are little-endian, this one says big-endian");
-            }
-            X86_64Kind k = plan(section, f);
-            if (k != null) {
-                widths[i] = (byte) (k.bits() / 8);
-                values[i] = value(k, f);
-                if (!k.fits(values[i])) {
-                    throw new RelocationException(Reason.OUT_OF_RANGE, f.type(), values[i], outOfRange(k, f, values[i]));
-                }
-            }
+            check(section, order, fixups.get(i), i, values, widths);
         }
         for (int i = 0; i < n; i++) {
             if (widths[i] != 0) {
                 X86_64Instructions.writeField(section, fixups.get(i).offset(), widths[i], values[i]);
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc} The common kinds (64, 32, 32S, PC32, PC64, and PLT32 when the target is in
+     * reach) are checked and computed from the columns; any other row, and any row that fails
+     * a check, goes through the same code as the list form, which throws its refusal.
+     */
+    @Override
+    public void applyAll(MemorySegment section, ByteOrder order, FixupColumns fixups, VeneerPool veneers)
+            throws RelocationException {
+        int n = fixups.size();
+        long[] values = new long[n];
+        byte[] widths = new byte[n];
+        long size = section.byteSize();
+        boolean le = order == ByteOrder.LITTLE_ENDIAN;
+        for (int i = 0; i < n; i++) {
+            X86_64Kind k = X86_64Kind.byType(fixups.type(i));
+            long off = fixups.offset(i);
+            long v = 0;
+            boolean done = false;
+            if (le && k != null && off >= 0) {
+                long sa = fixups.symbol(i) + fixups.addend(i);
+                switch (k) {
+                    case R_X86_64_64, R_X86_64_32, R_X86_64_32S -> {
+                        v = sa;
+                        done = true;
+                    }
+                    case R_X86_64_PC32, R_X86_64_PC64, R_X86_64_PLT32 -> {
+                        v = sa - fixups.place(i);
+                        done = true;
+                    }
+                    default -> {
+                    }
+                }
+                done = done && off <= size - k.bits() / 8 && k.fits(v);
+            }
+            if (done) {
+                widths[i] = (byte) (k.bits() / 8);
+                values[i] = v;
+            } else {
+                check(section, order, fixups.fixup(i), i, values, widths); // throws, or a slow kind
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (widths[i] != 0) {
+                X86_64Instructions.writeField(section, fixups.offset(i), widths[i], values[i]);
+            }
+        }
+    }
+
+    /** Checks fixup {@code i} and sets its value and width (0: nothing to write), or throws. */
+    private static void check(MemorySegment section, ByteOrder order, Fixup f, int i, long[] values, byte[] widths)
+            throws RelocationException {
+        if (order != ByteOrder.LITTLE_ENDIAN) {
+            throw new RelocationException(Reason.NOT_APPLICABLE, f.type(), 0,
+                    f.where() + ": x86-64 objects are little-endian, this one says big-endian");
+        }
+        X86_64Kind k = plan(section, f);
+        if (k != null) {
+            widths[i] = (byte) (k.bits() / 8);
+            values[i] = value(k, f);
+            if (!k.fits(values[i])) {
+                throw new RelocationException(Reason.OUT_OF_RANGE, f.type(), values[i], outOfRange(k, f, values[i]));
             }
         }
     }
@@ -178,8 +235,8 @@ public final class X86_64Engine implements RelocationEngine {
     }
 
     @Override
-    public StubNeeds.Target stubTarget(RawRelocation relocation) {
-        return new StubNeeds.Target(relocation.symbolIndex(), 0);
+    public long stubAddend(int type, long symbolIndex, long addend) {
+        return 0;
     }
 
     /**
@@ -188,17 +245,19 @@ public final class X86_64Engine implements RelocationEngine {
      * Unknown and refused types need nothing here: {@link #apply} reports them.
      */
     @Override
-    public StubNeeds scan(List<RawRelocation> relocations) {
+    public StubNeeds scan(RelocationBatch relocations) {
         StubNeeds needs = StubNeeds.empty(X86_64Stubs.GOT_ENTRY_SIZE, X86_64Stubs.PLT_ENTRY_SIZE);
-        for (RawRelocation r : relocations) {
-            X86_64Kind k = X86_64Kind.byType(r.type());
+        TargetSlots got = new TargetSlots();
+        TargetSlots plt = new TargetSlots();
+        for (int i = 0, n = relocations.size(); i < n; i++) {
+            X86_64Kind k = X86_64Kind.byType(relocations.type(i));
             if (k == null) {
                 continue;
             }
             if (k.needsGotEntry()) {
-                needs.gotEntries().add(stubTarget(r));
+                StubNeeds.add(needs.gotEntries(), got, relocations.symbolIndex(i), 0);
             } else if (k.mayNeedPltEntry()) {
-                needs.pltEntries().add(stubTarget(r));
+                StubNeeds.add(needs.pltEntries(), plt, relocations.symbolIndex(i), 0);
             }
         }
         return needs;

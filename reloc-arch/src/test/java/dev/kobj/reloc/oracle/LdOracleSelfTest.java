@@ -134,6 +134,16 @@ class LdOracleSelfTest {
         }
 
         @Override
+        public StubNeeds scan(dev.kobj.reloc.RelocationBatch relocations) {
+            return real.scan(relocations);
+        }
+
+        @Override
+        public long stubAddend(int type, long symbolIndex, long addend) {
+            return real.stubAddend(type, symbolIndex, addend);
+        }
+
+        @Override
         public StubNeeds.Target stubTarget(RawRelocation relocation) {
             return real.stubTarget(relocation);
         }

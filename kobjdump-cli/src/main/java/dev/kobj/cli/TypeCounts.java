@@ -1,0 +1,37 @@
+package dev.kobj.cli;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Relocation counts by type for {@code kobjdump stats}: an array for types below 2048 (every
+ * type the x86-64, AArch64 and RISC-V psABIs define: AArch64's dynamic ones reach 1032), a
+ * map for any other; no boxing per relocation.
+ */
+final class TypeCounts {
+    private static final int DIRECT = 2048;
+    private final long[] counts = new long[DIRECT];
+    private Map<Long, Long> others;
+
+    void add(long type) {
+        if (type >= 0 && type < DIRECT) {
+            counts[(int) type]++;
+        } else {
+            if (others == null) {
+                others = new HashMap<>();
+            }
+            others.merge(type, 1L, Long::sum);
+        }
+    }
+
+    /** {@return type → count, for the types seen} */
+    Map<Long, Long> toMap() {
+        Map<Long, Long> m = others == null ? new HashMap<>() : others;
+        for (int t = 0; t < DIRECT; t++) {
+            if (counts[t] != 0) {
+                m.put((long) t, counts[t]);
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.kobj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kobj.testkit.Readelf;
+import dev.kobj.testkit.Testdata;
+import dev.kobj.testkit.Tools;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher ({@code ./kobjdump}) with a damaged, mismatched or truncated AOT cache, and after
+ * the jar changed: every run prints exactly the command's output on stdout (its sections equal
+ * what {@code readelf -SW} lists), with at most warnings on stderr. Runs the real launcher
+ * script on a copy of the packaged jar and its cache (kobjdump-cli/target), laid out as in the
+ * repository, so the developer's own cache is never touched. Needs the packaged jar: runs in
+ * the {@code verify} phase (a surefire execution of its own in kobjdump-cli/pom.xml), after
+ * the package phase made the jar and the cache.
+ */
+class LauncherCacheTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path root;
+
+    private Path target;
+    private Path jar;
+    private Path aot;
+
+    @BeforeEach
+    void copyTheLauncherJarAndCache() throws IOException {
+        Path built = Path.of("target").toAbsolutePath();
+        Path builtJar = built.resolve("kobjdump.jar");
+        List<Path> caches;
+        try (Stream<Path> s = Files.list(built)) {
+            caches = s.filter(p -> p.getFileName().toString().matches("kobjdump-[0-9a-f]{16}(-files)?\\.aot(\\.sha256)?"))
+                    .toList();
+        }
+        if (!Files.isRegularFile(builtJar) || caches.size() != 4) {
+            Tools.skip("no packaged kobjdump.jar with its two AOT caches in " + built
+                    + " (mvn package without -Dkobj.aot.skip=true)");
+        }
+        target = Files.createDirectories(root.resolve("kobjdump-cli/target"));
+        Path launcher = root.resolve("kobjdump");
+        Files.copy(built.getParent().getParent().resolve("kobjdump"), launcher, StandardCopyOption.COPY_ATTRIBUTES);
+        // The JVM checks the jar's size and modification time against the cache: keep them.
+        jar = Files.copy(builtJar, target.resolve("kobjdump.jar"), StandardCopyOption.COPY_ATTRIBUTES);
+        for (Path c : caches) {
+            Path copy = Files.copy(c, target.resolve(c.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            if (copy.getFileName().toString().endsWith("-files.aot")) {
+                aot = copy; // the cache of the file commands, which the runs here use (sections)
+            }
+        }
+        Path lib = built.resolve("lib"); // the jars of the manifest's Class-Path (BouncyCastle)
+        if (Files.isDirectory(lib)) {
+            Path libCopy = Files.createDirectories(target.resolve("lib"));
+            try (Stream<Path> s = Files.list(lib)) {
+                for (Path p : s.toList()) {
+                    Files.copy(p, libCopy.resolve(p.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static Path module() {
+        return Testdata.root().resolve("special/module.ko");
+    }
+
+    /**
+     * Runs the launcher with the JVM's class-loading log in {@code classes.log} (a file, so that
+     * stdout and stderr are the launcher's and the command's only).
+     */
+    private Tools.Run launch(String... args) throws IOException, InterruptedException {
+        Files.deleteIfExists(root.resolve("classes.log"));
+        List<String> cmd = new ArrayList<>(List.of("env",
+                "KOBJ_JAVA_OPTS=-Xlog:class+load=info:file=" + root.resolve("classes.log"),
+                root.resolve("kobjdump").toString()));
+        cmd.addAll(List.of(args));
+        return Tools.exec(cmd, root, false, Duration.ofSeconds(120));
+    }
+
+    /** The run printed, on stdout and nothing else, the sections readelf -SW lists for module.ko. */
+    private static void sectionsAsReadelf(Tools.Run r) throws Exception {
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        JsonNode secs = j.isArray() ? j.get(0).get("sections") : j.get("sections");
+        List<Readelf.SectionLine> expected = Readelf.sectionLines(Tools.run("readelf", "-SW", module().toString()));
+        assertThat(expected).hasSizeGreaterThan(10);
+        List<String> mine = new ArrayList<>();
+        for (JsonNode s : secs) {
+            if (s.get("type").asText().equals("NULL")) {
+                continue;
+            }
+            mine.add(s.get("name").asText() + " " + s.get("type").asText() + " " + s.get("size").asLong());
+        }
+        assertThat(mine).isEqualTo(expected.stream().map(l -> l.name() + " " + l.type() + " " + l.size()).toList());
+    }
+
+    /**
+     * {@return how many of kobj's classes the last run took from the AOT cache} (the JDK's own
+     * classes may come from the JDK's default CDS archive, which the log names the same way)
+     */
+    private long classesFromTheCache() throws IOException {
+        try (Stream<String> lines = Files.lines(root.resolve("classes.log"))) {
+            return lines.filter(l -> l.contains(" dev.kobj.") && l.contains("source: shared objects file")).count();
+        }
+    }
+
+    private String state() throws IOException {
+        return Files.readString(target.resolve(".kobjdump-launch"));
+    }
+
+    private static String sha256(Path p) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+    }
+
+    @Test
+    void aHealthyCacheIsUsed() throws Exception {
+        Tools.Run r = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(r);
+        assertThat(r.err()).isEmpty();
+        assertThat(state()).contains("k_aot_files=" + aot);
+        assertThat(classesFromTheCache()).as("kobj's classes loaded from the cache").isGreaterThan(20);
+    }
+
+    @Test
+    void aDamagedCacheGivesOneWarningAndACorrectRun() throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(aot.toFile(), "rw")) {
+            f.seek(100);
+            f.write(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}); // the damage that made 25.0.3 abort (SIGABRT)
+        }
+        Tools.Run r = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(r);
+        assertThat(r.err().lines().toList()).singleElement().asString()
+                .startsWith("kobjdump: " + aot).contains("damaged");
+        assertThat(state()).contains("k_aot_files=''");
+        assertThat(classesFromTheCache()).isZero();
+        Tools.Run again = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(again);
+        assertThat(again.err()).as("the warning is given once, when the state is made").isEmpty();
+    }
+
+    @Test
+    void theCacheOfAnotherJarIsNotUsed() throws Exception {
+        // The jar is rebuilt (here: one more entry, so another SHA-256) and the old jar's cache
+        // is still there. JDK 25.0.3 maps a cache made for a jar of another size and time without
+        // a word (JDK-8377932: it can then run the old jar's classes), so the launcher must pass
+        // only the cache named by the jar's hash: here none.
+        try (FileSystem z = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of())) {
+            Files.writeString(z.getPath("kobj-launcher-test.txt"), "another jar\n");
+        }
+        assertThat(sha256(jar)).doesNotStartWith(aot.getFileName().toString().substring(9, 25));
+        Tools.Run r = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(r);
+        assertThat(r.err()).isEmpty();
+        assertThat(state()).contains("k_aot_files=''");
+        assertThat(classesFromTheCache()).isZero();
+    }
+
+    @Test
+    void aCacheForTheJarsNameButMadeForAnotherJarStillGivesTheRightOutput() throws Exception {
+        // The old cache under the new jar's name with a matching SHA-256: the launcher passes it
+        // and the JVM maps it; the output must still be the new jar's (its classes are the same).
+        try (FileSystem z = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of())) {
+            Files.writeString(z.getPath("kobj-launcher-test.txt"), "another jar\n");
+        }
+        Path other = Files.move(aot, target.resolve("kobjdump-" + sha256(jar).substring(0, 16) + "-files.aot"));
+        Files.writeString(other.resolveSibling(other.getFileName() + ".sha256"), sha256(other));
+        Tools.Run r = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(r);
+        assertThat(state()).contains("k_aot_files=" + other);
+    }
+
+    @Test
+    void aTruncatedCacheLeavesTheOutputUnchanged() throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(aot.toFile(), "rw")) {
+            f.setLength(f.length() / 2);
+        }
+        Files.writeString(aot.resolveSibling(aot.getFileName() + ".sha256"), sha256(aot));
+        Tools.Run r = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(r);
+        assertThat(state()).contains("k_aot_files=" + aot);
+        assertThat(classesFromTheCache()).as("the JVM refused the cache").isZero();
+    }
+
+    @Test
+    void aTouchedJarRemakesTheState() throws Exception {
+        sectionsAsReadelf(launch("sections", "--json", module().toString()));
+        Path state = target.resolve(".kobjdump-launch");
+        FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        Files.setLastModifiedTime(state, old);
+        Files.writeString(state, state() + "# made before the jar changed\n");
+        Files.setLastModifiedTime(state, old);
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis()));
+        Tools.Run r = launch("sections", "--json", module().toString());
+        sectionsAsReadelf(r);
+        assertThat(Files.getLastModifiedTime(state)).isGreaterThan(old);
+        assertThat(state()).doesNotContain("before the jar changed").contains("k_aot=");
+    }
+}

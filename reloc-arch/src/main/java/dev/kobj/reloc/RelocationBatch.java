@@ -1,0 +1,139 @@
+package dev.kobj.reloc;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The relocations of one object as {@link RelocationEngine#scan} sees them, held column by
+ * column in primitive arrays that are reused from one object to the next: a linker fills one
+ * batch per thread and scans thousands of modules without making an object per relocation.
+ *
+ * <p>Each row is one ELF relocation entry (ELF gABI, "Relocation": {@code r_offset},
+ * {@code ELF64_R_TYPE(r_info)}, {@code ELF64_R_SYM(r_info)}, {@code r_addend}) and, when the
+ * caller knows it, its place: the section being relocated, its {@code sh_addralign} and
+ * whether it holds code ({@code SHF_EXECINSTR}). A row without a place is one the pre-scan
+ * must assume could land anywhere.
+ */
+public final class RelocationBatch {
+    private static final int NO_PLACE = -1;
+
+    private int size;
+    private int[] types = new int[64];
+    private long[] symbols = new long[64];
+    private long[] addends = new long[64];
+    private int[] sections = new int[64];
+    private long[] offsets = new long[64];
+    private long[] alignments = new long[64];
+    private boolean[] executable = new boolean[64];
+
+    /** {@return a batch of these relocations (a place where the record has one)} */
+    public static RelocationBatch of(List<RelocationEngine.RawRelocation> relocations) {
+        RelocationBatch b = new RelocationBatch();
+        for (RelocationEngine.RawRelocation r : relocations) {
+            RelocationEngine.Place p = r.place();
+            if (p == null) {
+                b.add(r.type(), r.symbolIndex(), r.addend());
+            } else {
+                b.add(r.type(), r.symbolIndex(), r.addend(), p.section(), p.offset(), p.alignment(), p.executable());
+            }
+        }
+        return b;
+    }
+
+    /** {@return how many rows the arrays hold before they grow} */
+    public int capacity() {
+        return types.length;
+    }
+
+    /** Empties the batch, keeping its arrays. */
+    public void clear() {
+        size = 0;
+    }
+
+    /** {@return how many relocations the batch holds} */
+    public int size() {
+        return size;
+    }
+
+    /** Adds a relocation whose place is not known. */
+    public void add(int type, long symbolIndex, long addend) {
+        add(type, symbolIndex, addend, NO_PLACE, 0, 0, false);
+    }
+
+    /**
+     * Adds a relocation applying at {@code offset} of section {@code section} (index in the
+     * object's section header table), whose sh_addralign is {@code alignment}.
+     */
+    public void add(int type, long symbolIndex, long addend, int section, long offset, long alignment,
+            boolean code) {
+        if (size == types.length) {
+            grow();
+        }
+        int i = size++;
+        types[i] = type;
+        symbols[i] = symbolIndex;
+        addends[i] = addend;
+        sections[i] = section;
+        offsets[i] = offset;
+        alignments[i] = alignment;
+        executable[i] = code;
+    }
+
+    private void grow() {
+        int n = types.length * 2;
+        types = Arrays.copyOf(types, n);
+        symbols = Arrays.copyOf(symbols, n);
+        addends = Arrays.copyOf(addends, n);
+        sections = Arrays.copyOf(sections, n);
+        offsets = Arrays.copyOf(offsets, n);
+        alignments = Arrays.copyOf(alignments, n);
+        executable = Arrays.copyOf(executable, n);
+    }
+
+    private int check(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("relocation " + i + " of " + size);
+        }
+        return i;
+    }
+
+    /** {@return the raw ELF relocation type of row {@code i}} */
+    public int type(int i) {
+        return types[check(i)];
+    }
+
+    /** {@return r_sym of row {@code i}} */
+    public long symbolIndex(int i) {
+        return symbols[check(i)];
+    }
+
+    /** {@return r_addend of row {@code i}} */
+    public long addend(int i) {
+        return addends[check(i)];
+    }
+
+    /** {@return true when row {@code i} says where it applies} */
+    public boolean hasPlace(int i) {
+        return sections[check(i)] != NO_PLACE;
+    }
+
+    /** {@return the index of the section row {@code i} applies to (only when {@link #hasPlace})} */
+    public int section(int i) {
+        return sections[check(i)];
+    }
+
+    /** {@return r_offset of row {@code i} inside its section (only when {@link #hasPlace})} */
+    public long offset(int i) {
+        return offsets[check(i)];
+    }
+
+    /** {@return sh_addralign of the section of row {@code i} (only when {@link #hasPlace})} */
+    public long alignment(int i) {
+        return alignments[check(i)];
+    }
+
+    /** {@return true when the section of row {@code i} holds code (only when {@link #hasPlace})} */
+    public boolean executable(int i) {
+        return executable[check(i)];
+    }
+}
