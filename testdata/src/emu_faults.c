@@ -2,6 +2,11 @@
  * kobj test fixture for kobj-emu: functions that each end a run abnormally,
  * so the emulator's fault reports can be checked on every architecture.
  *   fault_unmapped_read   reads 0x12345000 (never mapped in the guest)
+ *   fault_null_read       reads through a NULL pointer (page 0 is never mapped)
+ *   canary_frame(n)       a local array, so that with -fstack-protector-strong
+ *                         (the x86_64-gcc-kernel build, as Linux's
+ *                         CONFIG_STACK_PROTECTOR_STRONG) its frame checks the
+ *                         canary at %gs:40; returns 2 * n
  *   fault_rodata_write    writes into a const object (.rodata, read-only)
  *   fault_exec_data       calls into a const byte array (not executable)
  *   fault_trap            __builtin_trap(): ud2 / brk / ebreak, as BUG() uses
@@ -28,6 +33,23 @@ volatile int fault_sink;
 int fault_unmapped_read(void)
 {
 	return *(volatile int *)0x12345000UL;
+}
+
+int *volatile fault_null_pointer;
+
+int fault_null_read(void)
+{
+	return *fault_null_pointer;
+}
+
+int canary_frame(int n)
+{
+	volatile char frame[32];
+	int i;
+
+	for (i = 0; i < 32; i++)
+		frame[i] = (char)n;
+	return frame[3] + frame[31];
 }
 
 int fault_rodata_write(void)

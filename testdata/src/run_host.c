@@ -56,6 +56,18 @@ int kapi_printk(const char *fmt, ...)
 	return n;
 }
 
+/* vprintk and vsnprintf (kobj-emu's va_list handlers): the C library's, same ABI */
+int kapi_vprintk(const char *fmt, va_list ap)
+{
+	fputs("printk: ", stdout);
+	return vprintf(fmt, ap);
+}
+
+int kapi_vsnprintf(char *buf, unsigned long size, const char *fmt, va_list ap)
+{
+	return vsnprintf(buf, size, fmt, ap);
+}
+
 void *kapi_kmalloc(unsigned long size, unsigned int flags)
 {
 	void *p = malloc(size);

@@ -4,5 +4,6 @@
  */
 module dev.kobj.emu {
     requires transitive dev.kobj.link;
+    requires transitive dev.kobj.registry;
     exports dev.kobj.emu;
 }

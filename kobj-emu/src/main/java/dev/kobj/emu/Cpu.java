@@ -26,6 +26,16 @@ public enum Cpu {
     final int machine;
     final int ucArch;
     final int ucMode;
+    /**
+     * x86-64's gs base: the per-CPU page (fixed_percpu_data, the stack canary at +40); the guest's
+     * data slots, heap and modules are mirrored at this offset so that {@code %gs:x} reads {@code x}.
+     * A canonical lower-half address, far from both the kernel area's mirror (just below it) and 0.
+     */
+    static final long GS_BASE = 0x0000_4000_0000_0000L;
+
+    /** The stack canary at %gs:40 (Linux draws it at boot; any value works, a zero one would hide nothing). */
+    static final long STACK_CANARY = 0x6b6f_626a_2d65_6d75L;
+
     /** Base of the kernel area: stubs, data slots, task, stack, heap; modules from {@link #moduleBase()}. */
     final long kernelBase;
     final int[] argRegs;
@@ -94,8 +104,8 @@ public enum Cpu {
     void enter(Engine e, long sp, long task, long returnTo) throws EmuException {
         switch (this) {
             case X86_64 -> {
-                // %gs-relative per-CPU accesses address the per-CPU symbols' own slots (gs base 0)
-                e.reg(251, 0); // GS_BASE
+                // the per-CPU area: %gs:40 the canary, %gs:x the mirror of x (Machine.mapKernel)
+                e.reg(251, GS_BASE); // UC_X86_REG_GS_BASE
                 e.reg(spReg, sp - 8);
                 e.write(sp - 8, Guest.le64(returnTo));
             }

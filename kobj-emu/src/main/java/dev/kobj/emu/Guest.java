@@ -87,6 +87,10 @@ public final class Guest {
         return v;
     }
 
+    static byte[] le32(int v) {
+        return new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
+    }
+
     static byte[] le64(long v) {
         byte[] b = new byte[8];
         for (int i = 0; i < 8; i++) {

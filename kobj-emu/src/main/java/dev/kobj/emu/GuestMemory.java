@@ -22,13 +22,46 @@ public final class GuestMemory implements HostMemory {
 
     private final Engine engine;
     private final long base;
+    private final long mirror;
     private long next;
     private final TreeMap<Long, GuestAllocation> live = new TreeMap<>();
 
-    GuestMemory(Engine engine, long base) {
+    /**
+     * @param mirror 0, or the offset at which every allocation is mapped a second time (the same
+     *               host memory): x86-64's %gs-relative per-CPU accesses ({@link Cpu#GS_BASE})
+     */
+    GuestMemory(Engine engine, long base, long mirror) {
         this.engine = engine;
         this.base = base;
+        this.mirror = mirror;
         this.next = base;
+    }
+
+    /** Maps {@code host} at {@code at} and, with a mirror, at {@code at + mirror}; nothing stays mapped on failure. */
+    void mapBoth(long at, MemorySegment host, int prot) throws EmuException {
+        engine.mapPtr(at, host, prot);
+        if (mirror != 0) {
+            try {
+                engine.mapPtr(at + mirror, host, prot);
+            } catch (EmuException e) {
+                engine.unmap(at, host.byteSize());
+                throw e;
+            }
+        }
+    }
+
+    private void protectBoth(long at, long len, int prot) throws EmuException {
+        engine.protect(at, len, prot);
+        if (mirror != 0) {
+            engine.protect(at + mirror, len, prot);
+        }
+    }
+
+    private void unmapBoth(long at, long len) throws EmuException {
+        engine.unmap(at, len);
+        if (mirror != 0) {
+            engine.unmap(at + mirror, len);
+        }
     }
 
     @Override
@@ -48,7 +81,7 @@ public final class GuestMemory implements HostMemory {
         Arena arena = Arena.ofShared();
         MemorySegment host = arena.allocate(len, GuestMap.PAGE);
         try {
-            engine.mapPtr(at, host, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
+            mapBoth(at, host, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
         } catch (EmuException e) {
             arena.close();
             throw new LinkException("guest memory: " + e.getMessage() + " (already mapped?)");
@@ -110,7 +143,7 @@ public final class GuestMemory implements HostMemory {
                 case RX -> Unicorn.PROT_READ | Unicorn.PROT_EXEC;
             };
             try {
-                engine.protect(address() + offset, len, prot);
+                protectBoth(address() + offset, len, prot);
             } catch (EmuException e) {
                 throw new LinkException("guest memory: " + e.getMessage());
             }
@@ -122,7 +155,7 @@ public final class GuestMemory implements HostMemory {
             synchronized (GuestMemory.this) {
                 live.remove(address());
                 try {
-                    engine.unmap(address(), host.byteSize());
+                    unmapBoth(address(), host.byteSize());
                 } catch (EmuException e) {
                     // the engine is closed already: nothing maps the memory any more
                 }

@@ -189,6 +189,12 @@ public final class Kernel {
         symbolIndex.put(image, index);
     }
 
+    /** Forgets an image that was unloaded (kallsyms and symbolization no longer see it). */
+    void removeImage(LoadedImage image) {
+        images.remove(image);
+        symbolIndex.remove(image);
+    }
+
     /** {@return the name of the hooked stub at {@code address}, or null} */
     String stubAt(long address) {
         if (address < stubsStart() || address >= nextStub) {

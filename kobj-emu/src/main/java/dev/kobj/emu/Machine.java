@@ -10,7 +10,6 @@ import dev.kobj.link.LinkRequest;
 import dev.kobj.link.Linker;
 import dev.kobj.link.LoadPolicy;
 import dev.kobj.link.LoadedImage;
-import dev.kobj.symtab.ChainedLookup;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.KernelSymbolTable;
 import dev.kobj.symtab.SymbolLookup;
@@ -48,7 +47,9 @@ public final class Machine implements AutoCloseable {
     private final GuestMemory memory;
     private final Kernel kernel;
     private final List<LoadedImage> images = new ArrayList<>();
-    private final List<SymbolLookup> exports = new ArrayList<>();
+    private final ModuleLoader loader;
+    /** Host pages mapped into the guest by the machine itself (x86-64's mirrored areas), freed after the CPU. */
+    private final List<java.lang.foreign.MemorySegment> hostPages = new ArrayList<>();
     private final List<ElfFile> files = new ArrayList<>();
     private final Hooks hooks;
 
@@ -57,12 +58,14 @@ public final class Machine implements AutoCloseable {
         this.cpu = options.cpu();
         this.engine = new Engine(cpu.ucArch, cpu.ucMode);
         try {
-            this.memory = new GuestMemory(engine, cpu.moduleBase());
+            this.memory = new GuestMemory(engine, cpu.moduleBase(), cpu == Cpu.X86_64 ? Cpu.GS_BASE : 0);
             this.kernel = new Kernel(engine, cpu, options.handlers().copy(), options.kernelTable());
             mapKernel();
             this.hooks = new Hooks(engine, cpu, kernel, options);
+            this.loader = new ModuleLoader(this, kernel, cpu, options);
         } catch (EmuException | RuntimeException e) {
             engine.close();
+            hostPages.forEach(HostPages::unmap);
             throw e;
         }
     }
@@ -112,14 +115,26 @@ public final class Machine implements AutoCloseable {
         };
         System.arraycopy(zeroRet, 0, text, 16, zeroRet.length);
         engine.write(k + GuestMap.TEXT, text);
-        engine.map(k + GuestMap.DATA, GuestMap.DATA_SIZE, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
-        engine.map(k + GuestMap.TASK, GuestMap.TASK_SIZE, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
-        engine.map(k + GuestMap.STACK, GuestMap.STACK_SIZE, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
-        engine.map(k + GuestMap.HEAP, GuestMap.HEAP_SIZE, Unicorn.PROT_READ | Unicorn.PROT_WRITE);
+        int rw = Unicorn.PROT_READ | Unicorn.PROT_WRITE;
+        engine.map(k + GuestMap.TASK, GuestMap.TASK_SIZE, rw);
+        engine.map(k + GuestMap.STACK, GuestMap.STACK_SIZE, rw);
         if (cpu == Cpu.X86_64) {
-            // %gs:40 is the stack canary (fixed_percpu_data); with gs base 0 that is address 40:
-            // the first page is mapped read-only and zero, so NULL writes still fault
-            engine.map(0, GuestMap.PAGE, Unicorn.PROT_READ);
+            // x86-64 Linux reads per-CPU data %gs-relative: %gs:40 is the stack canary
+            // (fixed_percpu_data at the start of the per-CPU area), %gs:sym a per-CPU variable. The
+            // gs base is a per-CPU page (the canary in it); the data slots, the heap and the modules
+            // are mapped a second time at GS_BASE + their address, so %gs:x is x itself (CPU 0's
+            // per-CPU offset 0, as __per_cpu_offset and this_cpu_off, zero slots, say). Page 0 stays
+            // unmapped: NULL reads fault, as on the other CPUs.
+            engine.map(Cpu.GS_BASE, GuestMap.PAGE, rw);
+            engine.write(Cpu.GS_BASE + 40, Guest.le64(Cpu.STACK_CANARY));
+            for (long[] area : new long[][] {{GuestMap.DATA, GuestMap.DATA_SIZE}, {GuestMap.HEAP, GuestMap.HEAP_SIZE}}) {
+                java.lang.foreign.MemorySegment pages = HostPages.map(area[1]);
+                hostPages.add(pages);
+                memory.mapBoth(k + area[0], pages, rw);
+            }
+        } else {
+            engine.map(k + GuestMap.DATA, GuestMap.DATA_SIZE, rw);
+            engine.map(k + GuestMap.HEAP, GuestMap.HEAP_SIZE, rw);
         }
     }
 
@@ -156,7 +171,7 @@ public final class Machine implements AutoCloseable {
                     + cpu + ", the CPU of this machine");
         }
         try {
-            SymbolLookup loaded = exports.isEmpty() ? LinkRequest.NO_SYMBOLS : new ChainedLookup(exports);
+            SymbolLookup loaded = loader.symbols();
             LinkRequest request = LinkRequest.builder(memory)
                     .symbols(loaded)
                     .policy(options.policy())
@@ -165,17 +180,25 @@ public final class Machine implements AutoCloseable {
             LoadedImage image = Linker.link(object, request);
             images.add(image);
             kernel.addImage(image);
-            exports.add(0, exportsOf(object, image));
+            loader.addDirect(exportsOf(object, image));
             return image;
         } catch (ElfFormatException e) {
             throw new EmuException(object.name() + ": " + e.getMessage(), e);
         }
     }
 
-    /** A module's __ksymtab exports; a plain object (no .modinfo) exports its global definitions. */
+    /**
+     * A module's __ksymtab exports; a plain object (no .modinfo) exports its global definitions.
+     * Owned by "vmlinux": loaded outside the registry, they are part of the kernel it sees.
+     */
     private static SymbolLookup exportsOf(ElfFile object, LoadedImage image) throws ElfFormatException {
         if (object.section(".modinfo").isPresent()) {
-            return KernelSymbolTable.of(image.name() + " exports", image.exports(), true);
+            List<KernelSymbol> out = new ArrayList<>();
+            for (KernelSymbol k : image.exports()) {
+                out.add(new KernelSymbol(k.name(), k.address(), k.crc(), KernelSymbol.VMLINUX, k.exportType(),
+                        k.namespace()));
+            }
+            return KernelSymbolTable.of(image.name() + " exports", out, true);
         }
         List<KernelSymbol> globals = new ArrayList<>();
         var table = object.symbolTable();
@@ -184,7 +207,7 @@ public final class Machine implements AutoCloseable {
                 OptionalLong a = s.isUndefined() || s.bind() == 0 || s.name().isEmpty() ? OptionalLong.empty()
                         : image.symbol(s.name());
                 if (a.isPresent()) {
-                    globals.add(new KernelSymbol(s.name(), a.getAsLong(), -1, image.name(), "EXPORT_SYMBOL", ""));
+                    globals.add(new KernelSymbol(s.name(), a.getAsLong(), -1, KernelSymbol.VMLINUX, "EXPORT_SYMBOL", ""));
                 }
             }
         }
@@ -235,37 +258,52 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * Loads the dependencies of {@code module} found in {@code tree} (not the module itself),
-     * deepest first, running each one's {@code init_module} as the kernel does at load; stops at
-     * the first whose init does not return 0.
+     * Loads {@code module} through the machine's {@link #registry() module registry}, its
+     * dependencies first ({@code depends=}, found in {@code tree}; each once, refcounted, their
+     * exports in the registry's table): each one's {@code init_module} runs in the guest as the
+     * kernel runs it at load, then the module's {@code init} (usually {@code init_module}). An
+     * init that does not return 0 fails the load, and the registry undoes it (the dependencies it
+     * loaded go too, without running their exits).
      *
-     * @return the runs of the dependencies' inits, in order; the last one failed when it did not return 0
+     * @return the init runs in order (dependencies as {@code NAME:init_module}) and the module's
+     *         image when it stayed loaded
+     * @throws EmuException when a file cannot be read, a dependency is missing, or a link fails
      */
-    public List<Run> loadDependencies(Path module, ModuleTree tree) throws LinkException, EmuException {
-        List<Path> order = tree.loadOrder(module);
-        List<Run> runs = new ArrayList<>();
-        for (Path dep : order.subList(0, order.size() - 1)) {
-            LoadedImage img = load(dep);
-            if (img.symbol("init_module").isPresent()) {
-                Run r = run(img, "init_module");
-                runs.add(new Run(img.name() + ":init_module", r.address(), r.outcome(), r.calls(), r.instructions(),
-                        r.nanos()));
-                if (r.returned().orElse(-1) != 0) {
-                    break;
-                }
-            }
-        }
-        return runs;
+    public ModuleLoad loadModule(Path module, ModuleTree tree, String init) throws EmuException {
+        ModuleLoader.Result r = loader.load(module, tree, init);
+        return new ModuleLoad(r.name(), r.runs(), r.image(), r.registered());
+    }
+
+    /**
+     * Unloads the registry's module {@code name} (its {@code cleanup_module} runs in the guest).
+     *
+     * @return the run of its cleanup_module, empty when it has none
+     * @throws EmuException EBUSY while other modules depend on it, ENOENT when not loaded
+     */
+    public java.util.Optional<Run> unloadModule(String name) throws EmuException {
+        return loader.unload(name);
+    }
+
+    /**
+     * {@return the module registry whose memory is this guest}: status, listings, exports and
+     * refcounts of the modules {@link #loadModule} loaded; objects loaded with {@link #load(ElfFile)}
+     * are kernel symbols to it
+     */
+    public dev.kobj.registry.ModuleRegistry registry() {
+        return loader.registry();
     }
 
     /** Closes the images (unmapping them), the CPU, and the files {@link #load(Path)} opened. */
     @Override
     public void close() {
+        loader.close();
         for (int i = images.size() - 1; i >= 0; i--) {
             images.get(i).close();
         }
         images.clear();
         engine.close();
+        hostPages.forEach(HostPages::unmap);
+        hostPages.clear();
         for (ElfFile f : files) {
             f.close();
         }

@@ -115,7 +115,7 @@ final class MemoryHandlers {
         return p;
     }
 
-    private static long realloc(Call c, long old, long size) throws EmuException {
+    static long realloc(Call c, long old, long size) throws EmuException {
         if (size == 0) {
             c.kernel().heap().free(old);
             return 16; // ZERO_SIZE_PTR

@@ -39,6 +39,32 @@ public final class ModuleTree {
         return t;
     }
 
+    /**
+     * {@return the modules {@code files}, each named by its {@code .modinfo} {@code name=} (the
+     * file name when it has none)}, for objects whose file names are not their module names
+     */
+    public static ModuleTree ofFiles(List<Path> files) throws EmuException {
+        ModuleTree t = new ModuleTree();
+        for (Path p : files) {
+            String n = name(p);
+            try (ElfFile elf = ElfFile.open(p)) {
+                for (ModInfoEntry e : elf.modinfo()) {
+                    if (e.key().equals("name")) {
+                        n = e.value();
+                    }
+                }
+            } catch (IOException | dev.kobj.elf.ElfFormatException e) {
+                throw new EmuException(p + ": " + e.getMessage(), e);
+            }
+            if (n == null) {
+                String f = p.getFileName().toString();
+                n = f.contains(".") ? f.substring(0, f.indexOf('.')) : f;
+            }
+            t.byName.putIfAbsent(n.replace('-', '_'), p);
+        }
+        return t;
+    }
+
     /** {@return the module name of a file name (kmod's rule), or null when not a module file} */
     public static String name(Path file) {
         String f = file.getFileName().toString();

@@ -17,6 +17,13 @@ final class PrintkHandlers {
         h.put("__warn_printk", c -> print(c, 4, 0, 1));
         h.put("_printk_deferred", c -> print(c, -1, 0, 1));
         h.put("printk_deferred", c -> print(c, -1, 0, 1));
+        // the va_list forms (kernel/printk/printk.c): vprintk(fmt, args);
+        // vprintk_emit(facility, level, dev_info, fmt, args), level -1 = LOGLEVEL_DEFAULT;
+        // dev_vprintk_emit(level, dev, fmt, args)
+        h.put("vprintk", c -> print(c, -1, c.arg(0), VaList.of(c, 1)));
+        h.put("vprintk_deferred", c -> print(c, -1, c.arg(0), VaList.of(c, 1)));
+        h.put("vprintk_emit", c -> print(c, Math.max(-1, c.intArg(1)), c.arg(3), VaList.of(c, 4)));
+        h.put("dev_vprintk_emit", c -> print(c, Math.max(-1, c.intArg(0)), c.arg(2), VaList.of(c, 3)));
         String[] dev = {"emerg", "alert", "crit", "err", "warn", "notice", "info"};
         for (int level = 0; level < dev.length; level++) {
             int lv = level;
@@ -42,7 +49,12 @@ final class PrintkHandlers {
 
     /** Prints the format at argument {@code fmtArg}, its arguments from {@code first}. */
     static long print(Call c, int level, int fmtArg, int first) throws EmuException {
-        long fmtAddr = c.arg(fmtArg);
+        int[] next = {first};
+        return print(c, level, c.arg(fmtArg), () -> c.arg(next[0]++));
+    }
+
+    /** Prints the format at {@code fmtAddr} with {@code args}. */
+    static long print(Call c, int level, long fmtAddr, Printf.Args args) throws EmuException {
         String fmt = c.guest().cstring(fmtAddr);
         int lv = level;
         int skip = 0;
@@ -50,8 +62,7 @@ final class PrintkHandlers {
             lv = level(fmt.substring(skip, skip + 2), lv);
             skip += 2;
         }
-        int[] next = {first};
-        String text = Printf.format(fmt.substring(skip), () -> c.arg(next[0]++), c.guest(), c.kernel());
+        String text = Printf.format(fmt.substring(skip), args, c.guest(), c.kernel());
         c.kernel().printk(lv, text);
         return text.length();
     }

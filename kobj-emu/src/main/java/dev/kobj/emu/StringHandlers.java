@@ -91,15 +91,22 @@ final class StringHandlers {
         h.put("sprintf", c -> print(c, 0, Long.MAX_VALUE, 1, false));
         h.put("snprintf", c -> print(c, 0, c.arg(1), 2, false));
         h.put("scnprintf", c -> print(c, 0, c.arg(1), 2, true));
-        h.put("kasprintf", c -> {
-            String s = format(c, 1);
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            long p = MemoryHandlers.alloc(c, b.length + 1);
-            if (p != 0) {
-                c.guest().write(p, Arrays.copyOf(b, b.length + 1));
-            }
-            return p;
-        });
+        // the va_list forms (lib/vsprintf.c): the arguments come from the caller's va_list ({@link VaList})
+        h.put("vsprintf", c -> print(c, 0, Long.MAX_VALUE, c.stringArg(1), VaList.of(c, 2), false));
+        h.put("vsnprintf", c -> print(c, 0, c.arg(1), c.stringArg(2), VaList.of(c, 3), false));
+        h.put("vscnprintf", c -> print(c, 0, c.arg(1), c.stringArg(2), VaList.of(c, 3), true));
+        h.put("kvasprintf", c -> dup(c, Printf.format(c.stringArg(1), VaList.of(c, 2), c.guest(), c.kernel())));
+        h.put("kasprintf", c -> dup(c, format(c, 1)));
+    }
+
+    /** A kmalloc'ed copy of {@code s} with its NUL (kasprintf), 0 when the heap is full. */
+    private static long dup(Call c, String s) throws EmuException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        long p = MemoryHandlers.alloc(c, b.length + 1);
+        if (p != 0) {
+            c.guest().write(p, Arrays.copyOf(b, b.length + 1));
+        }
+        return p;
     }
 
     private static int lim(long n) {
@@ -145,10 +152,22 @@ final class StringHandlers {
     }
 
     private static long print(Call c, int bufArg, long size, int fmtArg, boolean written) throws EmuException {
-        byte[] b = format(c, fmtArg).getBytes(StandardCharsets.UTF_8);
+        int[] next = {fmtArg + 1};
+        return print(c, bufArg, size, c.stringArg(fmtArg), () -> c.arg(next[0]++), written);
+    }
+
+    /**
+     * snprintf's rules (lib/vsprintf.c): at most {@code size - 1} bytes and a NUL into the buffer;
+     * returns the length of the whole text, or with {@code written} (scnprintf) the bytes written.
+     */
+    private static long print(Call c, int bufArg, long size, String fmt, Printf.Args args, boolean written)
+            throws EmuException {
+        byte[] b = Printf.format(fmt, args, c.guest(), c.kernel()).getBytes(StandardCharsets.UTF_8);
         if (size > 0) {
             int n = (int) Math.min(b.length, Math.min(size - 1, Guest.MAX_STRING));
-            c.guest().write(c.arg(bufArg), Arrays.copyOf(b, n + 1));
+            byte[] w = Arrays.copyOf(b, n + 1);
+            w[n] = 0; // truncated: size - 1 bytes and the NUL
+            c.guest().write(c.arg(bufArg), w);
             return written ? n : b.length;
         }
         return written ? 0 : b.length;

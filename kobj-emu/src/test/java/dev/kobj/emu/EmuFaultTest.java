@@ -39,6 +39,16 @@ class EmuFaultTest {
                 assertThat(f.instruction()).isNotEmpty();
             });
 
+            // page 0 is unmapped on every CPU (x86-64: the stack canary is at %gs:40 in a per-CPU page)
+            o = m.run(img, "fault_null_read").outcome();
+            assertThat(o).isInstanceOfSatisfying(Outcome.Fault.class, f -> {
+                assertThat(f.kind()).contains("read of unmapped memory");
+                assertThat(f.address()).isZero();
+                assertThat(f.symbol()).startsWith("fault_null_read+");
+            });
+            // x86_64-gcc-kernel: built with -fstack-protector-strong, the frame reads %gs:40 twice
+            assertThat(m.run(img, "canary_frame", 21).outcome()).isEqualTo(new Outcome.Returned(42));
+
             long constant = img.symbol("fault_const").orElseThrow();
             o = m.run(img, "fault_rodata_write").outcome();
             assertThat(o).isInstanceOfSatisfying(Outcome.Fault.class, f -> {

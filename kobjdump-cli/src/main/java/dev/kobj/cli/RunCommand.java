@@ -6,6 +6,7 @@ import dev.kobj.emu.EmulatorUnavailableException;
 import dev.kobj.emu.Errno;
 import dev.kobj.emu.Kernel;
 import dev.kobj.emu.Machine;
+import dev.kobj.emu.ModuleLoad;
 import dev.kobj.emu.ModuleTree;
 import dev.kobj.emu.Options;
 import dev.kobj.emu.Outcome;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -137,17 +139,16 @@ final class RunCommand implements Callable<Integer> {
                 for (Path o : objects) {
                     m.load(o);
                 }
-                if (modules != null) {
-                    for (Run r : m.loadDependencies(file, ModuleTree.of(modules))) {
-                        report(out, m, printed, runs, r);
-                    }
-                }
-                if (runs.stream().allMatch(r -> r.returned().orElse(-1) == 0)) {
-                    LoadedImage img = m.load(elf);
-                    Run r = m.run(img, init);
+                // the module and its dependencies (depends=, found under --modules) through the guest's registry
+                ModuleTree tree = modules != null ? ModuleTree.of(modules) : ModuleTree.ofFiles(List.of());
+                ModuleLoad load = m.loadModule(file, tree, init);
+                for (Run r : load.runs()) {
                     report(out, m, printed, runs, r);
-                    if (exit && r.returned().orElse(-1) == 0 && img.symbol("cleanup_module").isPresent()) {
-                        report(out, m, printed, runs, m.run(img, "cleanup_module"));
+                }
+                if (exit && load.loaded()) {
+                    Optional<Run> fini = m.unloadModule(load.name());
+                    if (fini.isPresent()) {
+                        report(out, m, printed, runs, fini.get());
                     }
                 }
                 if (json) {

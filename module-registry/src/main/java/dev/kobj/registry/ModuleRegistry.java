@@ -365,6 +365,7 @@ public final class ModuleRegistry implements AutoCloseable {
         HostMemory memory = new HeapMemory(KERNEL_MODULE_BASE);
         SymbolLookup kernelSymbols;
         final Map<String, Long> bindings = new HashMap<>();
+        LinkBindings linkBindings = LinkBindings.NONE;
         LoadPolicy linkPolicy = LoadPolicy.defaults();
         SecurityPolicy security = SecurityPolicy.PERMISSIVE;
         KernelServices kernel = KernelServices.NONE;
@@ -406,6 +407,12 @@ public final class ModuleRegistry implements AutoCloseable {
         /** Extra bindings, see {@link #bind}. */
         public Builder bindAll(Map<String, Long> all) {
             bindings.putAll(all);
+            return this;
+        }
+
+        /** Per-object bindings, asked at each link after the fixed {@link #bind} ones (an emulator's trampolines). */
+        public Builder linkBindings(LinkBindings b) {
+            this.linkBindings = Objects.requireNonNull(b);
             return this;
         }
 

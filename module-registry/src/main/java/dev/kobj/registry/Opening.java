@@ -115,7 +115,7 @@ final class Opening {
         // kobj's layout: one core and one init allocation per module, core = [loadAddress, +size), as the
         // registry's listings (kldstat, kmadmin) describe a module; kobjdump link replays the kernel's layouts
         LinkRequest req = LinkRequest.builder(s.memory).symbols(s.symbols).policy(s.linkPolicy).bindAll(s.bindings)
-                .layout(dev.kobj.link.LayoutStrategy.KOBJ).build();
+                .bindAll(s.linkBindings.bindingsFor(elf, s.symbols)).layout(dev.kobj.link.LayoutStrategy.KOBJ).build();
         try {
             return Linker.link(elf, req);
         } catch (LinkException e) {

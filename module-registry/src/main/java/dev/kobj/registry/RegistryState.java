@@ -32,6 +32,7 @@ final class RegistryState {
     final HostMemory memory;
     final SymbolLookup kernelSymbols;
     final Map<String, Long> bindings;
+    final LinkBindings linkBindings;
     final LoadPolicy linkPolicy;
     final SecurityPolicy security;
     final KernelServices kernel;
@@ -76,6 +77,7 @@ final class RegistryState {
         this.memory = b.memory;
         this.kernelSymbols = b.kernelSymbols == null ? LinkRequest.NO_SYMBOLS : b.kernelSymbols;
         this.bindings = Map.copyOf(b.bindings);
+        this.linkBindings = b.linkBindings;
         this.linkPolicy = b.linkPolicy;
         this.security = b.security;
         this.kernel = b.kernel;
