@@ -25,6 +25,10 @@ public final class FixupColumns {
     private long[] gotBases = new long[64];
     private long[] stubs = new long[64];
 
+    /** Empty columns, with room for 64 rows before they grow. */
+    public FixupColumns() {
+    }
+
     /** {@return how many rows the arrays hold before they grow} */
     public int capacity() {
         return types.length;
@@ -40,7 +44,19 @@ public final class FixupColumns {
         return size;
     }
 
-    /** Adds a fixup; the arguments are those of {@link Fixup}'s first nine components. */
+    /**
+     * Adds a fixup; the arguments are those of {@link Fixup}'s first nine components.
+     *
+     * @param type the raw relocation type
+     * @param offset r_offset, inside the section
+     * @param place P, the address of the place
+     * @param symbol S, the symbol's value
+     * @param addend A, the addend
+     * @param symbolSize Z, the symbol's size
+     * @param got G, the address of the GOT entry (0: none)
+     * @param gotBase GOT, the address of the GOT (0: none)
+     * @param stub L, the address of the PLT entry or veneer (0: none)
+     */
     public void add(int type, long offset, long place, long symbol, long addend, long symbolSize, long got,
             long gotBase, long stub) {
         if (size == types.length) {
@@ -78,52 +94,92 @@ public final class FixupColumns {
         return i;
     }
 
-    /** {@return the raw relocation type of row {@code i}} */
+    /**
+     * {@return the raw relocation type of row {@code i}}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public int type(int i) {
         return types[check(i)];
     }
 
-    /** {@return r_offset of row {@code i} in the section} */
+    /**
+     * {@return r_offset of row {@code i} in the section}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public long offset(int i) {
         return offsets[check(i)];
     }
 
-    /** {@return P, the address of the place, of row {@code i}} */
+    /**
+     * {@return P, the address of the place, of row {@code i}}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public long place(int i) {
         return places[check(i)];
     }
 
-    /** {@return S, the symbol's value, of row {@code i}} */
+    /**
+     * {@return S, the symbol's value, of row {@code i}}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public long symbol(int i) {
         return symbols[check(i)];
     }
 
-    /** {@return A, the addend, of row {@code i}} */
+    /**
+     * {@return A, the addend, of row {@code i}}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public long addend(int i) {
         return addends[check(i)];
     }
 
-    /** {@return Z, the symbol's size, of row {@code i}} */
+    /**
+     * {@return Z, the symbol's size, of row {@code i}}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public long symbolSize(int i) {
         return symbolSizes[check(i)];
     }
 
-    /** {@return G, the address of the GOT entry (0: none), of row {@code i}} */
+    /**
+     * {@return G, the address of the GOT entry (0: none), of row {@code i}}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public long got(int i) {
         return gots[check(i)];
     }
 
-    /** {@return GOT, the address of the GOT (0: none), of row {@code i}} */
+    /**
+     * {@return GOT, the address of the GOT (0: none), of row {@code i}}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public long gotBase(int i) {
         return gotBases[check(i)];
     }
 
-    /** {@return L, the address of the PLT entry or veneer (0: none), of row {@code i}} */
+    /**
+     * {@return L, the address of the PLT entry or veneer (0: none), of row {@code i}}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public long stub(int i) {
         return stubs[check(i)];
     }
 
-    /** {@return row {@code i} as a {@link Fixup} without symbol name or place text} */
+    /**
+     * {@return row {@code i} as a {@link Fixup} without symbol name or place text}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public Fixup fixup(int i) {
         check(i);
         return new Fixup(types[i], offsets[i], places[i], symbols[i], addends[i], symbolSizes[i], gots[i],

@@ -26,7 +26,15 @@ public final class RelocationBatch {
     private long[] alignments = new long[64];
     private boolean[] executable = new boolean[64];
 
-    /** {@return a batch of these relocations (a place where the record has one)} */
+    /** An empty batch, with room for 64 rows before it grows. */
+    public RelocationBatch() {
+    }
+
+    /**
+     * {@return a batch of these relocations (a place where the record has one)}
+     *
+     * @param relocations the relocations, in order
+     */
     public static RelocationBatch of(List<RelocationEngine.RawRelocation> relocations) {
         RelocationBatch b = new RelocationBatch();
         for (RelocationEngine.RawRelocation r : relocations) {
@@ -55,7 +63,13 @@ public final class RelocationBatch {
         return size;
     }
 
-    /** Adds a relocation whose place is not known. */
+    /**
+     * Adds a relocation whose place is not known.
+     *
+     * @param type ELF64_R_TYPE(r_info)
+     * @param symbolIndex ELF64_R_SYM(r_info)
+     * @param addend r_addend
+     */
     public void add(int type, long symbolIndex, long addend) {
         add(type, symbolIndex, addend, NO_PLACE, 0, 0, false);
     }
@@ -63,6 +77,14 @@ public final class RelocationBatch {
     /**
      * Adds a relocation applying at {@code offset} of section {@code section} (index in the
      * object's section header table), whose sh_addralign is {@code alignment}.
+     *
+     * @param type ELF64_R_TYPE(r_info)
+     * @param symbolIndex ELF64_R_SYM(r_info)
+     * @param addend r_addend
+     * @param section the index of the section the relocation applies to
+     * @param offset r_offset, inside that section
+     * @param alignment that section's sh_addralign
+     * @param code true when that section is SHF_EXECINSTR
      */
     public void add(int type, long symbolIndex, long addend, int section, long offset, long alignment,
             boolean code) {
@@ -97,42 +119,74 @@ public final class RelocationBatch {
         return i;
     }
 
-    /** {@return the raw ELF relocation type of row {@code i}} */
+    /**
+     * {@return the raw ELF relocation type of row {@code i}}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public int type(int i) {
         return types[check(i)];
     }
 
-    /** {@return r_sym of row {@code i}} */
+    /**
+     * {@return r_sym of row {@code i}}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public long symbolIndex(int i) {
         return symbols[check(i)];
     }
 
-    /** {@return r_addend of row {@code i}} */
+    /**
+     * {@return r_addend of row {@code i}}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public long addend(int i) {
         return addends[check(i)];
     }
 
-    /** {@return true when row {@code i} says where it applies} */
+    /**
+     * {@return true when row {@code i} says where it applies}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public boolean hasPlace(int i) {
         return sections[check(i)] != NO_PLACE;
     }
 
-    /** {@return the index of the section row {@code i} applies to (only when {@link #hasPlace})} */
+    /**
+     * {@return the index of the section row {@code i} applies to (only when {@link #hasPlace})}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public int section(int i) {
         return sections[check(i)];
     }
 
-    /** {@return r_offset of row {@code i} inside its section (only when {@link #hasPlace})} */
+    /**
+     * {@return r_offset of row {@code i} inside its section (only when {@link #hasPlace})}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public long offset(int i) {
         return offsets[check(i)];
     }
 
-    /** {@return sh_addralign of the section of row {@code i} (only when {@link #hasPlace})} */
+    /**
+     * {@return sh_addralign of the section of row {@code i} (only when {@link #hasPlace})}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public long alignment(int i) {
         return alignments[check(i)];
     }
 
-    /** {@return true when the section of row {@code i} holds code (only when {@link #hasPlace})} */
+    /**
+     * {@return true when the section of row {@code i} holds code (only when {@link #hasPlace})}
+     *
+     * @param i the row, from 0 to {@link #size()} - 1
+     */
     public boolean executable(int i) {
         return executable[check(i)];
     }

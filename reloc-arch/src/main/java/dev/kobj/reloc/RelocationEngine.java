@@ -80,6 +80,12 @@ public interface RelocationEngine {
      * as the list form. A refusal's message names no symbol and no place (the rows have none); a
      * caller that wants them applies the section again as named {@link Fixup}s, which throws
      * the same refusal with them. By default the rows are made into fixups and applied as a list.
+     *
+     * @param section the section's bytes, as placed
+     * @param order the object's byte order
+     * @param fixups the section's fixups, one row per relocation
+     * @param veneers where the engine takes veneers for branches out of range
+     * @throws RelocationException at the first relocation refused; the veneers it took are given back
      */
     default void applyAll(MemorySegment section, ByteOrder order, FixupColumns fixups, VeneerPool veneers)
             throws RelocationException {
@@ -106,6 +112,9 @@ public interface RelocationEngine {
      * As {@link #scan(List)}, from the columns of a {@link RelocationBatch}: the linker's entry
      * point, which makes no object per relocation (one {@link StubNeeds.Target} per distinct GOT
      * or PLT target). The engine keeps no reference to {@code relocations}.
+     *
+     * @param relocations (type, symbol index, addend, place) of every relocation of the object
+     * @return the GOT entries, PLT entries, veneers and section alignments the relocations may need
      */
     StubNeeds scan(RelocationBatch relocations);
 
@@ -132,6 +141,10 @@ public interface RelocationEngine {
      * against symbol {@code symbolIndex} with addend {@code addend}} (the key's symbol is
      * {@code symbolIndex}): {@code addend} by default, 0 on x86-64. The linker looks entries up
      * with it without making a key object.
+     *
+     * @param type the raw relocation type
+     * @param symbolIndex the relocation's symbol index
+     * @param addend the relocation's addend
      */
     default long stubAddend(int type, long symbolIndex, long addend) {
         return addend;

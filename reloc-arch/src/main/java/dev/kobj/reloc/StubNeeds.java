@@ -49,6 +49,11 @@ public record StubNeeds(Set<Target> gotEntries, Set<Target> pltEntries, int gotE
      * Adds the target (symbol, addend) to {@code set} unless {@code seen} has it: one
      * {@link Target} per distinct target, none per relocation. {@code seen} is the pre-scan's
      * own index of the same set.
+     *
+     * @param set the targets found so far
+     * @param seen the pre-scan's index of {@code set}
+     * @param symbolIndex the target's symbol index
+     * @param addend the target's addend
      */
     public static void add(java.util.Set<Target> set, TargetSlots seen, long symbolIndex, long addend) {
         if (seen.putIfAbsent(symbolIndex, addend, 0)) {

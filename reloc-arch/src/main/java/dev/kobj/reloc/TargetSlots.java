@@ -22,7 +22,11 @@ public final class TargetSlots {
         allocate(16);
     }
 
-    /** {@return a map holding the entries of {@code slots}; null when it is null or empty} */
+    /**
+     * {@return a map holding the entries of {@code slots}; null when it is null or empty}
+     *
+     * @param slots entries by target, or null
+     */
     public static TargetSlots of(Map<StubNeeds.Target, Long> slots) {
         if (slots == null || slots.isEmpty()) {
             return null;
@@ -63,6 +67,9 @@ public final class TargetSlots {
     /**
      * Adds the key with {@code value} unless it is there.
      *
+     * @param symbol the key's symbol index
+     * @param addend the key's addend
+     * @param value the value to hold
      * @return true when the key was new
      */
     public boolean putIfAbsent(long symbol, long addend, long value) {
@@ -80,7 +87,13 @@ public final class TargetSlots {
         return true;
     }
 
-    /** {@return the value of the key, or {@code missing} when it is not there} */
+    /**
+     * {@return the value of the key, or {@code missing} when it is not there}
+     *
+     * @param symbol the key's symbol index
+     * @param addend the key's addend
+     * @param missing what to return when the key is not there
+     */
     public long get(long symbol, long addend, long missing) {
         int i = slot(symbol, addend);
         return used[i] ? values[i] : missing;
