@@ -34,7 +34,6 @@ public final class Handlers {
         LibHandlers.install(h);
         SurveyHandlers.install(h);
         NoprofHandlers.install(h);
-        Linux612Handlers.install(h); // the riscv branch's 6.12 names (overlaps NoprofHandlers; same answers)
         return h;
     }
 

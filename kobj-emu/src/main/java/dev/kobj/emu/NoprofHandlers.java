@@ -10,14 +10,22 @@ package dev.kobj.emu;
  * {@code __kmem_cache_create_args(name, size, args, flags)} is {@code kmem_cache_create} (size
  * second in both); {@code kvrealloc_noprof(p, size, flags)} lost 6.1's old-size argument;
  * {@code __list_add_valid_or_report}/{@code __list_del_entry_valid_or_report} (list debugging,
- * 6.6) find every list valid; {@code __riscv_isa_extension_available} reports no optional
- * extension, as the other CPUs report no optional feature.
+ * 6.6) find every list valid; {@code sized_strscpy(dest, src, count)} (6.9) is
+ * {@code strscpy}; {@code __riscv_isa_extension_available} reports no optional extension, as
+ * the other CPUs report no optional feature. The allocators whose first argument is the size are
+ * answered from it even where the older name has no handler of its own.
  */
 final class NoprofHandlers {
     private NoprofHandlers() {
     }
 
     static void install(Handlers h) {
+        for (String n : new String[] {"__kmalloc_noprof", "__kmalloc_node_noprof", "__kvmalloc_node_noprof",
+            "kmalloc_large_noprof", "kmalloc_large_node_noprof", "__kmalloc_large_noprof",
+            "__kmalloc_large_node_noprof", "vmalloc_noprof", "vzalloc_noprof", "__vmalloc_noprof",
+            "vmalloc_node_noprof", "vzalloc_node_noprof", "vmalloc_user_noprof", "vmalloc_32_noprof"}) {
+            h.put(n, c -> MemoryHandlers.alloc(c, c.arg(0)));
+        }
         for (String n : new String[] {"__kmalloc", "__kmalloc_node", "kmalloc_large", "kmalloc_large_node",
             "kvmalloc_node", "__kvmalloc_node", "vmalloc", "vzalloc", "__vmalloc", "vmalloc_node", "vzalloc_node",
             "vmalloc_user", "vmalloc_32", "kmalloc_trace", "kmalloc_node_trace", "krealloc", "kmemdup",
@@ -34,6 +42,7 @@ final class NoprofHandlers {
         alias(h, "get_zeroed_page_noprof", "get_zeroed_page");
         alias(h, "alloc_pages_noprof", "alloc_pages");
         alias(h, "register_sysctl_sz", "register_sysctl");
+        alias(h, "sized_strscpy", "strscpy");
         h.put("kvrealloc_noprof", c -> MemoryHandlers.realloc(c, c.arg(0), c.arg(1)));
         h.constant(1, "__list_add_valid_or_report", "__list_del_entry_valid_or_report");
         h.constant(0, "__riscv_isa_extension_available", "x509_load_certificate_list", "__rtnl_register_many",
