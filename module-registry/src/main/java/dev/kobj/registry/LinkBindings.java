@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Bindings chosen per object at link time, searched after the registry's symbols and its fixed
- * {@link ModuleRegistry.Builder#bind bindings}: for a simulated kernel that makes an entry point
+ * {@link ModuleRegistryBuilder#bind bindings}: for a simulated kernel that makes an entry point
  * for each undefined symbol an object needs (an emulator's kernel-function trampolines, which
  * depend on how the object uses the symbol: called or read as data).
  */

@@ -30,7 +30,7 @@ import java.util.Set;
  *     FINI that refuses); EAGAIN instead for held or depended on under {@link Personality#LINUX};
  * <li>EPERM: a disabled builtin loaded without FORCE; a policy's refusal (securelevel);
  * <li>EDEADLK: a dependency cycle (or a self-dependency);
- * <li>EMLINK: a dependency chain deeper than {@link Builder#maxDepth} (NetBSD: 6);
+ * <li>EMLINK: a dependency chain deeper than {@link ModuleRegistryBuilder#maxDepth} (NetBSD: 6);
  * <li>ENOEXEC: not an object the linker can load (the cause says why);
  * <li>EKEYREJECTED: the signature policy's refusal.
  * </ul>
@@ -55,7 +55,7 @@ public final class ModuleRegistry implements AutoCloseable {
     private final Registrations registrations;
     private final Listings listings;
 
-    private ModuleRegistry(Builder b) {
+    ModuleRegistry(ModuleRegistryBuilder b) {
         this.state = new RegistryState(this, b);
         this.loading = new Loading(state);
         this.unloading = new Unloading(state);
@@ -68,8 +68,8 @@ public final class ModuleRegistry implements AutoCloseable {
     }
 
     /** {@return a builder with the defaults: heap memory at {@link #KERNEL_MODULE_BASE}, no kernel symbols, permissive security} */
-    public static Builder builder() {
-        return new Builder();
+    public static ModuleRegistryBuilder builder() {
+        return new ModuleRegistryBuilder();
     }
 
     // ------------------------------------------------------------------ load and unload
@@ -359,157 +359,4 @@ public final class ModuleRegistry implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ builder
-
-    /** Configures a registry. */
-    public static final class Builder {
-        HostMemory memory = new HeapMemory(KERNEL_MODULE_BASE);
-        SymbolLookup kernelSymbols;
-        final Map<String, Long> bindings = new HashMap<>();
-        LinkBindings linkBindings = LinkBindings.NONE;
-        LoadPolicy linkPolicy = LoadPolicy.defaults();
-        SecurityPolicy security = SecurityPolicy.PERMISSIVE;
-        KernelServices kernel = KernelServices.NONE;
-        Ticker ticker = Ticker.system();
-        Duration autounloadDelay = DEFAULT_AUTOUNLOAD_DELAY;
-        int maxDepth = DEFAULT_MAX_DEPTH;
-        final List<Path> searchPath = new ArrayList<>();
-        ModuleLocator locator = ModuleLocator.searchPath();
-        final List<RegistryListener> listeners = new ArrayList<>();
-        final Map<String, ModuleHandler> handlers = new LinkedHashMap<>();
-        ModuleHandler defaultHandler;
-        boolean autounloadThread;
-        Personality personality = Personality.NETBSD;
-
-        private Builder() {
-        }
-
-        /** Where images are linked (default: {@link HeapMemory} choosing addresses from {@link #KERNEL_MODULE_BASE}). */
-        public Builder memory(HostMemory m) {
-            this.memory = Objects.requireNonNull(m);
-            return this;
-        }
-
-        /**
-         * The kernel's symbols (System.map, kallsyms, Module.symvers). A symbol whose owner is a
-         * module (Module.symvers of a whole tree) implies a dependency on that module.
-         */
-        public Builder kernelSymbols(SymbolLookup symbols) {
-            this.kernelSymbols = symbols;
-            return this;
-        }
-
-        /** Extra bindings for undefined symbols (native functions, upcalls), asked after the symbols. */
-        public Builder bind(String name, long address) {
-            bindings.put(name, address);
-            return this;
-        }
-
-        /** Extra bindings, see {@link #bind}. */
-        public Builder bindAll(Map<String, Long> all) {
-            bindings.putAll(all);
-            return this;
-        }
-
-        /** Per-object bindings, asked at each link after the fixed {@link #bind} ones (an emulator's trampolines). */
-        public Builder linkBindings(LinkBindings b) {
-            this.linkBindings = Objects.requireNonNull(b);
-            return this;
-        }
-
-        /** The linker's load checks (default {@link LoadPolicy#defaults()}). */
-        public Builder linkPolicy(LoadPolicy p) {
-            this.linkPolicy = Objects.requireNonNull(p);
-            return this;
-        }
-
-        /** The security policy consulted on every load and unload (default permissive). */
-        public Builder security(SecurityPolicy p) {
-            this.security = Objects.requireNonNull(p);
-            return this;
-        }
-
-        /** The simulated kernel (default {@link KernelServices#NONE}). */
-        public Builder kernel(KernelServices k) {
-            this.kernel = Objects.requireNonNull(k);
-            return this;
-        }
-
-        /** The clock of autounload delays (default {@link Ticker#system()}). */
-        public Builder ticker(Ticker t) {
-            this.ticker = Objects.requireNonNull(t);
-            return this;
-        }
-
-        /** The autounload delay (default 10 s). */
-        public Builder autounloadDelay(Duration d) {
-            if (d.isNegative()) {
-                throw new IllegalArgumentException("negative delay " + d);
-            }
-            this.autounloadDelay = d;
-            return this;
-        }
-
-        /** The deepest dependency chain allowed, the module asked for counting 1 (default 6, as NetBSD). */
-        public Builder maxDepth(int depth) {
-            if (depth < 1) {
-                throw new IllegalArgumentException("depth " + depth);
-            }
-            this.maxDepth = depth;
-            return this;
-        }
-
-        /** The default search path (kmadmin -D restores it). */
-        public Builder searchPath(List<Path> directories) {
-            searchPath.clear();
-            searchPath.addAll(directories);
-            return this;
-        }
-
-        /** How names become files (default {@link ModuleLocator#searchPath()}). */
-        public Builder locator(ModuleLocator l) {
-            this.locator = Objects.requireNonNull(l);
-            return this;
-        }
-
-        /** Adds a listener. */
-        public Builder listener(RegistryListener l) {
-            listeners.add(Objects.requireNonNull(l));
-            return this;
-        }
-
-        /** The handler of the module named {@code name} (a module loaded from a file or preloaded). */
-        public Builder handler(String name, ModuleHandler h) {
-            handlers.put(name, Objects.requireNonNull(h));
-            return this;
-        }
-
-        /**
-         * The handler of modules that have none of their own, none from the kernel services and
-         * no native image (default {@link ModuleHandler#NONE}).
-         */
-        public Builder defaultHandler(ModuleHandler h) {
-            this.defaultHandler = Objects.requireNonNull(h);
-            return this;
-        }
-
-        /** Runs {@link #runAutounload} on a daemon thread once a second (default off: tests drive it). */
-        public Builder autounloadThread(boolean on) {
-            this.autounloadThread = on;
-            return this;
-        }
-
-        /**
-         * Whose errnos a refusal carries where the classic loaders differ (default
-         * {@link Personality#NETBSD}; {@link Personality#LINUX}: unloading a module in use is EAGAIN).
-         */
-        public Builder personality(Personality p) {
-            this.personality = Objects.requireNonNull(p);
-            return this;
-        }
-
-        /** {@return the registry} */
-        public ModuleRegistry build() {
-            return new ModuleRegistry(this);
-        }
-    }
 }

@@ -72,7 +72,7 @@ final class RegistryState {
     record Active(Module module, ModuleCommand command) {
     }
 
-    RegistryState(ModuleRegistry registry, ModuleRegistry.Builder b) {
+    RegistryState(ModuleRegistry registry, ModuleRegistryBuilder b) {
         this.registry = registry;
         this.memory = b.memory;
         this.kernelSymbols = b.kernelSymbols == null ? LinkRequest.NO_SYMBOLS : b.kernelSymbols;

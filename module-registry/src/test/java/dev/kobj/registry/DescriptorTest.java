@@ -31,7 +31,7 @@ class DescriptorTest {
     final HeapMemory heap = Fixtures.kernelHeap();
     final Map<String, Map<String, String>> props = new ConcurrentHashMap<>();
 
-    ModuleRegistry.Builder builder(Path dir) {
+    ModuleRegistryBuilder builder(Path dir) {
         return Fixtures.registry(heap, dir).defaultHandler((cmd, ctx) -> {
             if (cmd == ModuleCommand.INIT) {
                 props.put(ctx.name(), ctx.properties());

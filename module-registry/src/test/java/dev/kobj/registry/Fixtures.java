@@ -55,7 +55,7 @@ final class Fixtures {
     }
 
     /** {@return a registry over {@code dir} with heap memory at kernel addresses} */
-    static ModuleRegistry.Builder registry(HeapMemory memory, Path... dirs) {
+    static ModuleRegistryBuilder registry(HeapMemory memory, Path... dirs) {
         return ModuleRegistry.builder().memory(memory).kernelSymbols(kernel()).searchPath(List.of(dirs));
     }
 

@@ -318,7 +318,7 @@ public final class SimulatedKernelServices implements KernelServices, AutoClosea
 
     /**
      * {@return the kernel services as C functions} (name → address of a Java upcall stub), to pass
-     * to {@code ModuleRegistry.Builder.bindAll} or {@code LinkRequest.Builder.bindAll}. Made once;
+     * to {@code ModuleRegistryBuilder.bindAll} or {@code LinkRequest.Builder.bindAll}. Made once;
      * valid until {@link #close()}.
      */
     public Map<String, Long> nativeBindings() {
