@@ -70,21 +70,18 @@ class KernelLayoutTest {
                 "obj/riscv64-medany-norelax/module.o")) {
             out.add(dev.kobj.testkit.Testdata.root().resolve(o));
         }
-        String c = System.getProperty("kobj.corpus");
-        if (c != null && !c.isBlank() && !c.startsWith("$")) {
-            Path plain = Files.createDirectories(Path.of("target", "corpus-plain"));
-            for (String arch : dev.kobj.testkit.Corpus.ARCHES) {
-                Path dir = Path.of(c, arch, "lib/modules");
-                if (!Files.isDirectory(dir)) {
-                    continue;
-                }
-                try (Stream<Path> s = Files.walk(dir)) {
-                    List<Path> ko = s.filter(f -> f.toString().matches(".*\\.ko(\\.xz)?")).sorted().toList();
-                    for (int i = 0; i < ko.size(); i += 40) {
-                        // readelf reads a .ko.xz (riscv64) as xz(1) decompressed it
-                        String name = ko.get(i).getFileName().toString().replaceAll("\\.xz$", "");
-                        out.add(dev.kobj.testkit.Corpus.plain(ko.get(i), plain.resolve(arch + "-" + name)));
-                    }
+        Path plain = Files.createDirectories(Path.of("target", "corpus-plain"));
+        for (String arch : Corpus.ARCHES) {
+            Path dir = Corpus.root().resolve(arch).resolve("lib/modules");
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.walk(dir)) {
+                List<Path> ko = s.filter(f -> f.toString().matches(".*\\.ko(\\.xz)?")).sorted().toList();
+                for (int i = 0; i < ko.size(); i += 40) {
+                    // readelf reads a .ko.xz (riscv64) as xz(1) decompressed it
+                    String name = ko.get(i).getFileName().toString().replaceAll("\\.xz$", "");
+                    out.add(Corpus.plain(ko.get(i), plain.resolve(arch + "-" + name)));
                 }
             }
         }

@@ -31,9 +31,8 @@ class PerCpuPlacementTest {
     @ParameterizedTest
     @ValueSource(strings = {"amd64", "arm64"})
     void perCpuSymbolsAndTheirExportsPointIntoThePerCpuArea(String arch) throws Exception {
-        String c = System.getProperty("kobj.corpus");
-        assumeTrue(c != null && !c.isBlank() && !c.startsWith("$"), "no corpus (set -Dkobj.corpus=DIR)");
-        Path ko = Path.of(c, arch, "lib/modules/6.1.0-57-" + arch, "kernel/net/netfilter/x_tables.ko");
+        Path ko = dev.kobj.testkit.Corpus.root().resolve(arch)
+                .resolve("lib/modules/6.1.0-57-" + arch + "/kernel/net/netfilter/x_tables.ko");
         assumeTrue(Files.isRegularFile(ko), "no " + ko);
         dev.kobj.testkit.Tools.require("readelf");
 
