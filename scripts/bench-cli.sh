@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench-cli.sh - whole-process timings of kobjdump beside the native tools that do the same job.
 #
-# Usage: scripts/bench-cli.sh [-n RUNS] [ARCH...]     (ARCH: amd64, arm64; default both)
+# Usage: scripts/bench-cli.sh [-n RUNS] [ARCH...]     (ARCH: amd64, arm64, riscv64; default all three)
 #
 # Each command runs RUNS times (default 5), interleaved with its peer so that both see the
 # same load; the script prints the median wall time, the median CPU time (user+sys), the peak
@@ -27,7 +27,7 @@ main() {
             *) archs+=("$1"); shift ;;
         esac
     done
-    [ ${#archs[@]} -gt 0 ] || archs=(amd64 arm64)
+    [ ${#archs[@]} -gt 0 ] || archs=(amd64 arm64 riscv64)
     cd "$here"
     local corpus=${KOBJ_CORPUS:-$here/corpus} out=kobj-bench/target/bench-cli.md
     tmp=$(mktemp -d)
@@ -71,8 +71,14 @@ main() {
         symvers="$corpus/$a/Module.symvers"
         [ -d "$tree/kernel" ] || { echo "bench-cli: no $a tree under $corpus (scripts/fetch-corpus.sh)" >&2; continue; }
         small=$(find "$tree/kernel" -name 'dummy.ko*' | head -n 1)
+        case "$small" in # readelf and ld read plain ELF only: every tool gets the same plain file
+            *.xz) xz -dc "$small" >"$tmp/dummy-$a.ko"; small=$tmp/dummy-$a.ko ;;
+            *.zst) zstd -qdc "$small" >"$tmp/dummy-$a.ko"; small=$tmp/dummy-$a.ko ;;
+            *.gz) gzip -dc "$small" >"$tmp/dummy-$a.ko"; small=$tmp/dummy-$a.ko ;;
+        esac
         local readelf=readelf ld=ld
         [ "$a" = arm64 ] && readelf=aarch64-linux-gnu-readelf && ld=aarch64-linux-gnu-ld
+        [ "$a" = riscv64 ] && readelf=riscv64-linux-gnu-readelf && ld=riscv64-linux-gnu-ld
         for ((i = 0; i < runs; i++)); do
             measure "hello" "$java" -cp "$tmp" Hello
             measure "sections-$a" ./kobjdump sections "$small"

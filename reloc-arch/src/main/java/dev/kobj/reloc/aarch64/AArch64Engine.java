@@ -2,6 +2,7 @@ package dev.kobj.reloc.aarch64;
 
 import dev.kobj.elf.Arch;
 import dev.kobj.reloc.Fixup;
+import dev.kobj.reloc.FixupColumns;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationKind;
@@ -95,11 +96,7 @@ public final class AArch64Engine implements RelocationEngine {
 
     @Override
     public void apply(MemorySegment section, ByteOrder order, Fixup fixup) throws RelocationException {
-        List<Write> writes = new ArrayList<>(1);
-        plan(section, fixup, VeneerPool.none(), writes);
-        for (Write w : writes) {
-            w.write(order);
-        }
+        applyAll(section, order, List.of(fixup), VeneerPool.none());
     }
 
     /**
@@ -123,25 +120,36 @@ public final class AArch64Engine implements RelocationEngine {
     @Override
     public void applyAll(MemorySegment section, ByteOrder order, List<Fixup> fixups, VeneerPool veneers)
             throws RelocationException {
-        List<Write> undo = new ArrayList<>();
-        List<Write> writes = new ArrayList<>(5);
+        applyRows(section, order, Rows.of(fixups), veneers);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The same code as the list form, reading the columns: no object per relocation (a row is
+     * made into a {@link Fixup} only to report its refusal, and the erratum 843419 rewrite of an
+     * ADRP at page offset 0xff8/0xffc plans its words in a small array).
+     */
+    @Override
+    public void applyAll(MemorySegment section, ByteOrder order, FixupColumns fixups, VeneerPool veneers)
+            throws RelocationException {
+        applyRows(section, order, new Rows(fixups, null), veneers);
+    }
+
+    private void applyRows(MemorySegment section, ByteOrder order, Rows rows, VeneerPool veneers)
+            throws RelocationException {
+        UndoLog log = UndoLog.open(order);
         int mark = veneers.mark();
         try {
-            for (Fixup f : fixups) {
-                writes.clear();
-                plan(section, f, veneers, writes);
-                for (Write w : writes) {
-                    undo.add(w.snapshot(order));
-                    w.write(order);
-                }
+            for (int i = 0, n = rows.columns().size(); i < n; i++) {
+                plan(section, rows, i, veneers, log);
             }
         } catch (RelocationException | RuntimeException e) {
-            for (int i = undo.size() - 1; i >= 0; i--) {
-                undo.get(i).write(order);
-            }
+            log.rollback();
             veneers.release(mark);
             throw e;
         }
+        log.close();
     }
 
     /**
@@ -176,89 +184,79 @@ public final class AArch64Engine implements RelocationEngine {
         AArch64Stubs.writeVeneer(plt, offset, order, stubAddress, target);
     }
 
-    /** One checked write: a data word of the object's order, or a little-endian instruction. */
-    private record Write(MemorySegment segment, long offset, Field field, long value) {
-        void write(ByteOrder order) {
-            switch (field) {
-                case DATA64 -> DataWords.set64(segment, order, offset, value);
-                case DATA32 -> DataWords.set32(segment, order, offset, (int) value);
-                case DATA16 -> DataWords.set16(segment, order, offset, (short) value);
-                default -> segment.set(INSN, offset, (int) value);
-            }
-        }
-
-        Write snapshot(ByteOrder order) {
-            long old = switch (field) {
-                case DATA64 -> DataWords.get64(segment, order, offset);
-                case DATA32 -> DataWords.get32(segment, order, offset);
-                case DATA16 -> DataWords.get16(segment, order, offset);
-                default -> segment.get(INSN, offset);
-            };
-            return new Write(segment, offset, field, old);
-        }
-    }
-
     /**
-     * Checks everything and adds to {@code out} what to write (nothing for NONE). Writes nothing;
-     * takes a veneer slot from {@code veneers} only once every check has passed.
+     * Checks row {@code i} of {@code rows}, then writes it through {@code log} (nothing for NONE).
+     * Writes nothing when a check fails; takes a veneer slot from {@code veneers} only once every
+     * check has passed.
      */
-    private void plan(MemorySegment section, Fixup f, VeneerPool veneers, List<Write> out)
+    private void plan(MemorySegment section, Rows rows, int i, VeneerPool veneers, UndoLog log)
             throws RelocationException {
-        AArch64Kind k = AArch64Kind.byType(f.type());
+        FixupColumns c = rows.columns();
+        int type = c.type(i);
+        AArch64Kind k = AArch64Kind.byType(type);
         if (k == null) {
-            Optional<Refusals.Refusal> r = Refusals.of(f.type());
-            throw r.isPresent() ? Errors.refused(f, r.get()) : Errors.unknown(f);
+            Optional<Refusals.Refusal> r = Refusals.of(type);
+            throw r.isPresent() ? Errors.refused(rows.fixup(i), r.get()) : Errors.unknown(rows.fixup(i));
         }
         Field field = k.field();
         if (field == Field.NONE) {
             return;
         }
-        if (f.offset() < 0 || f.offset() > section.byteSize() - field.size()) {
-            throw Errors.badPlace(f, field.size(), section.byteSize());
+        long off = c.offset(i);
+        if (off < 0 || off > section.byteSize() - field.size()) {
+            throw Errors.badPlace(rows.fixup(i), field.size(), section.byteSize());
         }
-        if (k.needsGotEntry() && f.got() == 0) {
-            throw Errors.missing(f, "a GOT entry (count it with scan() and pass it in Fixup.got)");
+        long got = c.got(i);
+        long gotBase = c.gotBase(i);
+        if (k.needsGotEntry() && got == 0) {
+            throw Errors.missing(rows.fixup(i), "a GOT entry (count it with scan() and pass it in Fixup.got)");
         }
-        if (k.needsGotBase() && f.gotBase() == 0) {
-            throw Errors.missing(f, "the GOT's address (Fixup.gotBase)");
+        if (k.needsGotBase() && gotBase == 0) {
+            throw Errors.missing(rows.fixup(i), "the GOT's address (Fixup.gotBase)");
         }
-        long x = k.calc().compute(f);
+        long p = c.place(i);
+        long x = k.calc().compute(c.symbol(i), c.addend(i), p, got, gotBase);
         if (field.isData()) {
-            checkRange(f, k, x, "");
-            out.add(new Write(section, f.offset(), field, x));
+            if (x < k.min() || x > k.max()) {
+                throw Errors.outOfRange(rows.fixup(i), x, k.min(), k.max(), "");
+            }
+            log.write(section, off, field, x);
             return;
         }
-        if ((f.place() & 3) != 0) {
-            throw Errors.misplacedInstruction(f);
+        if ((p & 3) != 0) {
+            throw Errors.misplacedInstruction(rows.fixup(i));
         }
-        int insn = section.get(INSN, f.offset());
+        int insn = section.get(INSN, off);
         if (!field.accepts(insn, k.shift())) {
-            throw Errors.wrongInstruction(f, insn, field);
+            throw Errors.wrongInstruction(rows.fixup(i), insn, field);
         }
-        if (k.isAdrp() && erratum843419 && Erratum843419.forbidden(f.place())) {
-            Erratum843419.Rewrite r = Erratum843419.plan(f, k, insn, veneers);
-            out.add(new Write(section, f.offset(), Field.ADRP21, Integer.toUnsignedLong(r.place())));
-            for (int i = 0; r.veneer() != null && i < r.veneerWords().length; i++) {
-                out.add(new Write(r.veneer(), 4L * i, Field.ADRP21, Integer.toUnsignedLong(r.veneerWords()[i])));
+        if (k.isAdrp() && erratum843419 && Erratum843419.forbidden(p)) {
+            long target = k.calc() == Calc.GOT_PAGE_PREL ? got : c.symbol(i) + c.addend(i);
+            long delta = Calc.page(target) - p;
+            if (Erratum843419.adrReaches(delta)) {
+                log.write(section, off, Field.ADRP21, Integer.toUnsignedLong(A64.withImm21(A64.adrpToAdr(insn), delta)));
+                return;
+            }
+            Erratum843419.Rewrite r = Erratum843419.plan(rows.fixup(i), k, insn, veneers);
+            log.write(section, off, Field.ADRP21, Integer.toUnsignedLong(r.place()));
+            for (int w = 0; r.veneer() != null && w < r.veneerWords().length; w++) {
+                log.write(r.veneer(), 4L * w, Field.ADRP21, Integer.toUnsignedLong(r.veneerWords()[w]));
             }
             return;
         }
-        String tail = "";
-        if (k.mayUseVeneer() && (x < k.min() || x > k.max()) && f.stub() != 0) {
-            tail = " (through the veneer at 0x" + Long.toHexString(f.stub()) + ")";
-            x = f.stub() - f.place();
+        long stub = c.stub(i);
+        boolean viaStub = false;
+        if (k.mayUseVeneer() && (x < k.min() || x > k.max()) && stub != 0) {
+            viaStub = true;
+            x = stub - p;
         }
-        checkRange(f, k, x, tail);
-        if ((x & (k.alignment() - 1)) != 0) {
-            throw Errors.misaligned(f, x, k.alignment());
-        }
-        out.add(new Write(section, f.offset(), field,
-                Integer.toUnsignedLong(field.insert(insn, x & k.mask(), k.shift()))));
-    }
-
-    private static void checkRange(Fixup f, AArch64Kind k, long x, String tail) throws RelocationException {
         if (x < k.min() || x > k.max()) {
-            throw Errors.outOfRange(f, x, k.min(), k.max(), tail);
+            throw Errors.outOfRange(rows.fixup(i), x, k.min(), k.max(),
+                    viaStub ? " (through the veneer at 0x" + Long.toHexString(stub) + ")" : "");
         }
+        if ((x & (k.alignment() - 1)) != 0) {
+            throw Errors.misaligned(rows.fixup(i), x, k.alignment());
+        }
+        log.write(section, off, field, Integer.toUnsignedLong(field.insert(insn, x & k.mask(), k.shift())));
     }
 }

@@ -61,18 +61,30 @@ enum Calc {
 
     /** {@return X for {@code f}} */
     long compute(Fixup f) {
-        long sa = f.symbol() + f.addend();
+        return compute(f.symbol(), f.addend(), f.place(), f.got(), f.gotBase());
+    }
+
+    /**
+     * {@return X from the quantities themselves}
+     * @param s S, the symbol's value
+     * @param a A, the addend
+     * @param p P, the place's address
+     * @param got G(GDAT(S + A)), the GOT entry's address
+     * @param gotBase GOT, the GOT's address
+     */
+    long compute(long s, long a, long p, long got, long gotBase) {
+        long sa = s + a;
         return switch (this) {
             case NONE -> 0;
             case ABS -> sa;
-            case PREL -> sa - f.place();
-            case PAGE_PREL -> page(sa) - page(f.place());
-            case GOTREL -> sa - f.gotBase();
-            case GOT -> f.got();
-            case GOT_PREL -> f.got() - f.place();
-            case GOT_PAGE_PREL -> page(f.got()) - page(f.place());
-            case GOT_OFF -> f.got() - f.gotBase();
-            case GOT_PAGE_OFF -> f.got() - page(f.gotBase());
+            case PREL -> sa - p;
+            case PAGE_PREL -> page(sa) - page(p);
+            case GOTREL -> sa - gotBase;
+            case GOT -> got;
+            case GOT_PREL -> got - p;
+            case GOT_PAGE_PREL -> page(got) - page(p);
+            case GOT_OFF -> got - gotBase;
+            case GOT_PAGE_OFF -> got - page(gotBase);
         };
     }
 }

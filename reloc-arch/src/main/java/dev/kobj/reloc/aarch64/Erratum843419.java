@@ -48,6 +48,11 @@ final class Erratum843419 {
         return (address & 0xFFF) >= 0xFF8;
     }
 
+    /** {@return true when an ADR reaches {@code delta} = Page(target) - P: the first, veneer-free rewrite} */
+    static boolean adrReaches(long delta) {
+        return delta >= ADR_MIN && delta <= ADR_MAX;
+    }
+
     /**
      * The smallest section alignment that keeps an ADRP at section offset {@code offset} off
      * 0xff8/0xffc, or 0 when none of at most 4096 can ({@code offset}'s bits [11:3] are all
@@ -73,7 +78,7 @@ final class Erratum843419 {
         long target = k.calc() == Calc.GOT_PAGE_PREL ? f.got() : f.symbol() + f.addend();
         long page = Calc.page(target);
         long delta = page - f.place();
-        if (delta >= ADR_MIN && delta <= ADR_MAX) {
+        if (adrReaches(delta)) {
             return new Rewrite(A64.withImm21(A64.adrpToAdr(insn), delta), null, null);
         }
         String why = " (Cortex-A53 erratum 843419: the ADRP at page offset 0x" + Long.toHexString(f.place() & 0xFFF)

@@ -3,22 +3,37 @@ package dev.kobj.reloc.riscv;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
- * A section seen through the writes of the relocations applied so far, none of which has
- * reached the section yet: {@code applyAll} computes every fixup against this view (so that
- * ADD/SUB/SET at one place accumulate in table order, and two fixups at one place see each
- * other) and {@link #commit()}s only when all succeeded. This is what makes a section's
- * relocation all or nothing.
+ * A section being relocated, written at once and remembered: every write keeps the bytes it
+ * replaced, so that {@link #rollback()} can put the section back as it was when any relocation
+ * of it fails. Reads see the writes made so far (ADD/SUB/SET at one place accumulate in table
+ * order, and two fixups at one place see each other). This is what makes a section's
+ * relocation all or nothing. The log is primitive arrays, one per thread, reused from one
+ * section to the next: no object per write.
  */
 final class PendingWrites {
-    private final MemorySegment section;
-    private final Map<Long, Byte> pending = new HashMap<>();
+    /** Logs above this many writes are not kept for the next section (memory of a huge module). */
+    private static final int KEPT = 1 << 16;
 
-    PendingWrites(MemorySegment section) {
-        this.section = section;
+    private static final ThreadLocal<PendingWrites> VIEWS = ThreadLocal.withInitial(PendingWrites::new);
+
+    private MemorySegment section;
+    private long[] offsets = new long[64];
+    private long[] olds = new long[64];
+    private byte[] widths = new byte[64];
+    private int size;
+
+    private PendingWrites() {
+    }
+
+    /** {@return this thread's log, empty, over {@code section}; {@link #commit()} or {@link #rollback()} it} */
+    static PendingWrites open(MemorySegment section) {
+        PendingWrites view = VIEWS.get();
+        view.section = section;
+        view.size = 0;
+        return view;
     }
 
     long size() {
@@ -26,12 +41,11 @@ final class PendingWrites {
     }
 
     int readByte(long offset) {
-        Byte b = pending.get(offset);
-        return (b != null ? b : section.get(ValueLayout.JAVA_BYTE, offset)) & 0xff;
+        return section.get(ValueLayout.JAVA_BYTE, offset) & 0xff;
     }
 
     void writeByte(long offset, int value) {
-        pending.put(offset, (byte) value);
+        write(offset, 1, ByteOrder.LITTLE_ENDIAN, value);
     }
 
     /** {@return the {@code bytes}-byte unsigned value at {@code offset} in byte order {@code order}} */
@@ -46,8 +60,24 @@ final class PendingWrites {
 
     /** Writes the low {@code bytes} bytes of {@code value} at {@code offset} in byte order {@code order}. */
     void write(long offset, int bytes, ByteOrder order, long value) {
+        long le = order == ByteOrder.LITTLE_ENDIAN ? value : Long.reverseBytes(value) >>> (64 - 8 * bytes);
+        long old = read(offset, bytes, ByteOrder.LITTLE_ENDIAN); // checks the place before logging it
+        if (size == offsets.length) {
+            int n = size * 2;
+            offsets = Arrays.copyOf(offsets, n);
+            olds = Arrays.copyOf(olds, n);
+            widths = Arrays.copyOf(widths, n);
+        }
+        offsets[size] = offset;
+        olds[size] = old;
+        widths[size] = (byte) bytes;
+        size++;
+        put(offset, bytes, le);
+    }
+
+    private void put(long offset, int bytes, long le) {
         for (int i = 0; i < bytes; i++) {
-            writeByte(order == ByteOrder.LITTLE_ENDIAN ? offset + i : offset + bytes - 1 - i, (int) (value >>> (8 * i)));
+            section.set(ValueLayout.JAVA_BYTE, offset + i, (byte) (le >>> (8 * i)));
         }
     }
 
@@ -60,11 +90,24 @@ final class PendingWrites {
         write(offset, bytes, ByteOrder.LITTLE_ENDIAN, insn);
     }
 
-    /** Copies every pending byte to the section. */
+    /** Keeps every write and empties the log. */
     void commit() {
-        for (Map.Entry<Long, Byte> e : pending.entrySet()) {
-            section.set(ValueLayout.JAVA_BYTE, e.getKey(), e.getValue());
+        close();
+    }
+
+    /** Puts back what every write replaced, last write first, and empties the log. */
+    void rollback() {
+        for (int i = size - 1; i >= 0; i--) {
+            put(offsets[i], widths[i], olds[i]);
         }
-        pending.clear();
+        close();
+    }
+
+    private void close() {
+        size = 0;
+        section = null;
+        if (offsets.length > KEPT) {
+            VIEWS.remove();
+        }
     }
 }

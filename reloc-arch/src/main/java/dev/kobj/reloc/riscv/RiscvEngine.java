@@ -2,17 +2,17 @@ package dev.kobj.reloc.riscv;
 
 import dev.kobj.elf.Arch;
 import dev.kobj.reloc.Fixup;
+import dev.kobj.reloc.FixupColumns;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationKind;
 import dev.kobj.reloc.RelocationBatch;
 import dev.kobj.reloc.StubNeeds;
+import dev.kobj.reloc.VeneerPool;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -118,64 +118,100 @@ public final class RiscvEngine implements RelocationEngine {
 
     @Override
     public void applyAll(MemorySegment section, ByteOrder order, List<Fixup> all) throws RelocationException {
-        PendingWrites view = new PendingWrites(section);
-        Map<Long, Fixup> hi20ByAddress = new HashMap<>();
-        for (Fixup f : all) {
-            RiscvKind k = RiscvKind.of(f.type());
-            if (k == RiscvKind.PCREL_HI20 || k == RiscvKind.GOT_HI20 || k == RiscvKind.TLS_GOT_HI20
-                    || k == RiscvKind.TLS_GD_HI20) {
-                hi20ByAddress.putIfAbsent(f.place(), f);
+        applyRows(section, order, Rows.of(all));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The same code as the list form, reading the columns: no object per relocation (a row is
+     * made into a {@link Fixup} only to report its refusal). The pool is not used: RISC-V needs no
+     * place-specific veneer.
+     */
+    @Override
+    public void applyAll(MemorySegment section, ByteOrder order, FixupColumns fixups, VeneerPool veneers)
+            throws RelocationException {
+        applyRows(section, order, new Rows(fixups, null));
+    }
+
+    private void applyRows(MemorySegment section, ByteOrder order, Rows rows) throws RelocationException {
+        FixupColumns c = rows.columns();
+        int n = c.size();
+        int his = 0;
+        for (int i = 0; i < n; i++) {
+            if (isHi20(RiscvKind.of(c.type(i)))) {
+                his++;
             }
         }
-        for (int i = 0; i < all.size(); i++) {
-            Fixup f = all.get(i);
-            RiscvKind k = RiscvKind.of(f.type());
-            if (k == null) {
-                throw RiscvErrors.unknown(f);
+        PlaceIndex hi20ByAddress = PlaceIndex.open(his);
+        for (int i = 0; his > 0 && i < n; i++) {
+            if (isHi20(RiscvKind.of(c.type(i)))) {
+                hi20ByAddress.putIfAbsent(c.place(i), i);
             }
-            switch (k) {
-                case PCREL_LO12_I, PCREL_LO12_S -> {
-                    Fixup hi = hi20ByAddress.get(f.symbol());
-                    if (hi == null) {
-                        throw RiscvErrors.missingPartner(f, f.symbol(), ("no R_RISCV_PCREL_HI20 or R_RISCV_GOT_HI20 "
-                                + "at 0x%x, the address its %%pcrel_lo label names").formatted(f.symbol()));
-                    }
-                    fixups.writeLo12(view, f, k, fixups.partnerValue(f, hi));
+        }
+        PendingWrites view = PendingWrites.open(section);
+        try {
+            for (int i = 0; i < n; i++) {
+                RiscvKind k = RiscvKind.of(c.type(i));
+                if (k == null) {
+                    throw RiscvErrors.unknown(rows.fixup(i));
                 }
-                case SET_ULEB128 -> {
-                    Fixup sub = i + 1 < all.size() ? all.get(i + 1) : null;
-                    if (sub == null || RiscvKind.of(sub.type()) != RiscvKind.SUB_ULEB128 || sub.offset() != f.offset()) {
-                        throw RiscvErrors.missingPartner(f, f.offset(),
-                                "it is not immediately followed by an R_RISCV_SUB_ULEB128 at the same offset");
+                switch (k) {
+                    case PCREL_LO12_I, PCREL_LO12_S -> {
+                        long label = c.symbol(i);
+                        int hi = hi20ByAddress.get(label);
+                        if (hi < 0) {
+                            throw RiscvErrors.missingPartner(rows.fixup(i), label, ("no R_RISCV_PCREL_HI20 or "
+                                    + "R_RISCV_GOT_HI20 at 0x%x, the address its %%pcrel_lo label names").formatted(label));
+                        }
+                        fixups.writeLo12(view, rows, i, k, fixups.partnerValue(rows, i, hi));
                     }
-                    applyUlebPair(view, f, sub);
-                    i++;
+                    case SET_ULEB128 -> {
+                        if (i + 1 >= n || RiscvKind.of(c.type(i + 1)) != RiscvKind.SUB_ULEB128
+                                || c.offset(i + 1) != c.offset(i)) {
+                            throw RiscvErrors.missingPartner(rows.fixup(i), c.offset(i),
+                                    "it is not immediately followed by an R_RISCV_SUB_ULEB128 at the same offset");
+                        }
+                        applyUlebPair(view, rows, i, i + 1);
+                        i++;
+                    }
+                    case SUB_ULEB128 -> throw RiscvErrors.missingPartner(rows.fixup(i), c.offset(i),
+                            "it is not immediately preceded by an R_RISCV_SET_ULEB128 at the same offset");
+                    default -> fixups.apply(view, order, rows, i, k);
                 }
-                case SUB_ULEB128 -> throw RiscvErrors.missingPartner(f, f.offset(),
-                        "it is not immediately preceded by an R_RISCV_SET_ULEB128 at the same offset");
-                default -> fixups.apply(view, order, f, k);
             }
+        } catch (RelocationException | RuntimeException e) {
+            view.rollback();
+            throw e;
         }
         view.commit();
     }
 
+    private static boolean isHi20(RiscvKind k) {
+        return k == RiscvKind.PCREL_HI20 || k == RiscvKind.GOT_HI20 || k == RiscvKind.TLS_GOT_HI20
+                || k == RiscvKind.TLS_GD_HI20;
+    }
+
     /** SET_ULEB128 S1 + A1 then SUB_ULEB128 V - S2 - A2, written once in the existing ULEB128's bytes. */
-    private void applyUlebPair(PendingWrites view, Fixup set, Fixup sub) throws RelocationException {
-        int len = set.offset() < 0 || set.offset() >= view.size() ? -1 : Uleb128.length(view, set.offset());
+    private void applyUlebPair(PendingWrites view, Rows rows, int set, int sub) throws RelocationException {
+        FixupColumns c = rows.columns();
+        long off = c.offset(set);
+        int len = off < 0 || off >= view.size() ? -1 : Uleb128.length(view, off);
         if (len < 0) {
-            throw RiscvErrors.badPlace(set, view.size(), 1);
+            throw RiscvErrors.badPlace(rows.fixup(set), view.size(), 1);
         }
-        long v = (set.symbol() + set.addend()) - (sub.symbol() + sub.addend());
+        long v = (c.symbol(set) + c.addend(set)) - (c.symbol(sub) + c.addend(sub));
         if (xlen == 32) {
             v &= 0xffff_ffffL;
         }
         if (!Uleb128.fits(v, len)) {
-            throw new RelocationException(RelocationException.Reason.OUT_OF_RANGE, sub.type(), v,
+            Fixup named = rows.fixup(sub);
+            throw new RelocationException(RelocationException.Reason.OUT_OF_RANGE, named.type(), v,
                     "%s: relocation R_RISCV_SUB_ULEB128 out of range: %s is not in [0, %s] (the %d-byte ULEB128 at this place)%s"
-                            .formatted(sub.where(), Long.toUnsignedString(v), Long.toUnsignedString(Uleb128.max(len)), len,
-                                    RiscvErrors.references(sub)));
+                            .formatted(named.where(), Long.toUnsignedString(v), Long.toUnsignedString(Uleb128.max(len)), len,
+                                    RiscvErrors.references(named)));
         }
-        Uleb128.write(view, set.offset(), len, v);
+        Uleb128.write(view, off, len, v);
     }
 
     @Override

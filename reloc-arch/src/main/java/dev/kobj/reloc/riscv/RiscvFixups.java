@@ -7,6 +7,7 @@ import static dev.kobj.reloc.riscv.RiscvErrors.outOfRange;
 import static dev.kobj.reloc.riscv.RiscvErrors.wrongInstruction;
 
 import dev.kobj.reloc.Fixup;
+import dev.kobj.reloc.FixupColumns;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationException.Reason;
 import dev.kobj.reloc.RelocationKind;
@@ -38,25 +39,26 @@ final class RiscvFixups {
         return xlen == 32 ? (int) v : v;
     }
 
-    /** Applies fixup {@code f} of kind {@code k} (neither PCREL_LO12 nor ULEB128) to {@code view}. */
-    void apply(PendingWrites view, ByteOrder order, Fixup f, RiscvKind k) throws RelocationException {
-        refuseIfNotAppliable(f, k);
+    /** Applies row {@code f} of {@code rows}, of kind {@code k} (neither PCREL_LO12 nor ULEB128), to {@code view}. */
+    void apply(PendingWrites view, ByteOrder order, Rows rows, int f, RiscvKind k) throws RelocationException {
+        refuseIfNotAppliable(rows, f, k);
         if (k == RiscvKind.NONE || k == RiscvKind.RELAX) {
             return;
         }
         if (k == RiscvKind.ALIGN) {
-            checkAlign(view, f);
+            checkAlign(view, rows, f);
             return;
         }
-        checkPlace(view, f, k.field().bytes);
-        long s = f.symbol();
-        long a = f.addend();
-        long p = f.place();
-        long off = f.offset();
+        checkPlace(view, rows, f, k.field().bytes);
+        FixupColumns c = rows.columns();
+        long s = c.symbol(f);
+        long a = c.addend(f);
+        long p = c.place(f);
+        long off = c.offset(f);
         switch (k) {
-            case ABS32 -> view.write(off, 4, order, checked(f, k, wrap(s + a)));
+            case ABS32 -> view.write(off, 4, order, checked(rows, f, k, wrap(s + a)));
             case ABS64 -> view.write(off, 8, order, s + a);
-            case PCREL32, PLT32 -> view.write(off, 4, order, checked(f, k, wrap(s + a - p)));
+            case PCREL32, PLT32 -> view.write(off, 4, order, checked(rows, f, k, wrap(s + a - p)));
             case ADD8, ADD16, ADD32, ADD64 -> {
                 int n = k.field().bytes;
                 view.write(off, n, order, view.read(off, n, order) + s + a);
@@ -72,105 +74,116 @@ final class RiscvFixups {
                 view.writeByte(off, (old & 0xc0) | (int) (((old & 0x3f) - s - a) & 0x3f));
             }
             case BRANCH -> {
-                int insn = insn32(view, f, RiscvInstructions::isBranch, "a conditional branch (opcode 0x63)");
-                view.writeInsn(off, 4, RiscvInstructions.encodeB(insn, checked(f, k, wrap(s + a - p))));
+                int insn = insn32(view, rows, f, RiscvInstructions::isBranch, "a conditional branch (opcode 0x63)");
+                view.writeInsn(off, 4, RiscvInstructions.encodeB(insn, checked(rows, f, k, wrap(s + a - p))));
             }
             case JAL -> {
-                int insn = insn32(view, f, RiscvInstructions::isJal, "a jal (opcode 0x6f)");
-                view.writeInsn(off, 4, RiscvInstructions.encodeJ(insn, checked(f, k, wrap(s + a - p))));
+                int insn = insn32(view, rows, f, RiscvInstructions::isJal, "a jal (opcode 0x6f)");
+                view.writeInsn(off, 4, RiscvInstructions.encodeJ(insn, checked(rows, f, k, wrap(s + a - p))));
             }
             case RVC_BRANCH -> {
                 int half = view.readInsn(off, 2);
                 if (!RiscvInstructions.isCBranch(half)) {
-                    throw wrongInstruction(f, half, 2, "a c.beqz or c.bnez");
+                    throw wrongInstruction(rows.fixup(f), half, 2, "a c.beqz or c.bnez");
                 }
-                view.writeInsn(off, 2, RiscvInstructions.encodeCB(half, checked(f, k, wrap(s + a - p))));
+                view.writeInsn(off, 2, RiscvInstructions.encodeCB(half, checked(rows, f, k, wrap(s + a - p))));
             }
             case RVC_JUMP -> {
                 int half = view.readInsn(off, 2);
                 if (!RiscvInstructions.isCJump(half, xlen)) {
-                    throw wrongInstruction(f, half, 2, xlen == 32 ? "a c.j or c.jal" : "a c.j");
+                    throw wrongInstruction(rows.fixup(f), half, 2, xlen == 32 ? "a c.j or c.jal" : "a c.j");
                 }
-                view.writeInsn(off, 2, RiscvInstructions.encodeCJ(half, checked(f, k, wrap(s + a - p))));
+                view.writeInsn(off, 2, RiscvInstructions.encodeCJ(half, checked(rows, f, k, wrap(s + a - p))));
             }
-            case CALL, CALL_PLT -> applyCall(view, f, k);
+            case CALL, CALL_PLT -> applyCall(view, rows, f, k);
             case GOT_HI20 -> {
-                int insn = insn32(view, f, RiscvInstructions::isAuipc, "an auipc (opcode 0x17)");
-                view.writeInsn(off, 4, RiscvInstructions.encodeU(insn, checked(f, k, gotValue(f))));
+                int insn = insn32(view, rows, f, RiscvInstructions::isAuipc, "an auipc (opcode 0x17)");
+                view.writeInsn(off, 4, RiscvInstructions.encodeU(insn, checked(rows, f, k, gotValue(rows, f))));
             }
             case PCREL_HI20 -> {
-                int insn = insn32(view, f, RiscvInstructions::isAuipc, "an auipc (opcode 0x17)");
-                view.writeInsn(off, 4, RiscvInstructions.encodeU(insn, checked(f, k, wrap(s + a - p))));
+                int insn = insn32(view, rows, f, RiscvInstructions::isAuipc, "an auipc (opcode 0x17)");
+                view.writeInsn(off, 4, RiscvInstructions.encodeU(insn, checked(rows, f, k, wrap(s + a - p))));
             }
             case HI20 -> {
-                int insn = insn32(view, f, RiscvInstructions::isLui, "a lui (opcode 0x37)");
-                view.writeInsn(off, 4, RiscvInstructions.encodeU(insn, checked(f, k, wrap(s + a))));
+                int insn = insn32(view, rows, f, RiscvInstructions::isLui, "a lui (opcode 0x37)");
+                view.writeInsn(off, 4, RiscvInstructions.encodeU(insn, checked(rows, f, k, wrap(s + a))));
             }
-            case LO12_I -> writeLo12(view, f, k, wrap(s + a));
-            case LO12_S -> writeLo12(view, f, k, wrap(s + a));
+            case LO12_I -> writeLo12(view, rows, f, k, wrap(s + a));
+            case LO12_S -> writeLo12(view, rows, f, k, wrap(s + a));
             default -> throw new IllegalStateException("not a single fixup kind: " + k);
         }
     }
 
-    /** {@return the value of a HI20 the PCREL_LO12 at {@code lo} pairs with; the LO12's own addend is ignored, as lld does} */
-    long partnerValue(Fixup lo, Fixup hi) throws RelocationException {
-        RiscvKind hk = RiscvKind.of(hi.type());
+    /**
+     * {@return the value of the HI20 at row {@code hi} that the PCREL_LO12 at row {@code lo} pairs
+     * with; the LO12's own addend is ignored, as lld does}
+     */
+    long partnerValue(Rows rows, int lo, int hi) throws RelocationException {
+        FixupColumns c = rows.columns();
+        RiscvKind hk = RiscvKind.of(c.type(hi));
         return switch (hk) {
-            case PCREL_HI20 -> wrap(hi.symbol() + hi.addend() - hi.place());
+            case PCREL_HI20 -> wrap(c.symbol(hi) + c.addend(hi) - c.place(hi));
             case GOT_HI20 -> {
-                if (hi.got() == 0) {
-                    throw missingPartner(lo, hi.place(), "its R_RISCV_GOT_HI20 at 0x%x has no GOT entry for '%s'"
-                            .formatted(hi.place(), hi.name()));
+                if (c.got(hi) == 0) {
+                    throw missingPartner(rows.fixup(lo), c.place(hi), "its R_RISCV_GOT_HI20 at 0x%x has no GOT entry for '%s'"
+                            .formatted(c.place(hi), rows.fixup(hi).name()));
                 }
-                yield gotValue(hi);
+                yield gotValue(rows, hi);
             }
-            default -> throw notApplicable(lo, "it pairs with the TLS relocation %s at 0x%x"
-                    .formatted(hk.psabiName(), hi.place()));
+            default -> throw notApplicable(rows.fixup(lo), "it pairs with the TLS relocation %s at 0x%x"
+                    .formatted(hk.psabiName(), c.place(hi)));
         };
     }
 
-    /** Writes the low 12 bits of {@code value} into the I- or S-type instruction of a (PCREL_)LO12_I/S. */
-    void writeLo12(PendingWrites view, Fixup f, RiscvKind k, long value) throws RelocationException {
-        checkPlace(view, f, 4);
+    /** Writes the low 12 bits of {@code value} into the I- or S-type instruction of row {@code f}, a (PCREL_)LO12_I/S. */
+    void writeLo12(PendingWrites view, Rows rows, int f, RiscvKind k, long value) throws RelocationException {
+        checkPlace(view, rows, f, 4);
         boolean store = k == RiscvKind.LO12_S || k == RiscvKind.PCREL_LO12_S;
         int insn = store
-                ? insn32(view, f, RiscvInstructions::isSType, "a store (S-type, opcode 0x23 or 0x27)")
-                : insn32(view, f, RiscvInstructions::isIType,
+                ? insn32(view, rows, f, RiscvInstructions::isSType, "a store (S-type, opcode 0x23 or 0x27)")
+                : insn32(view, rows, f, RiscvInstructions::isIType,
                         "a load, addi, addiw or jalr (I-type, opcode 0x03, 0x07, 0x13, 0x1b or 0x67)");
-        view.writeInsn(f.offset(), 4, store ? RiscvInstructions.encodeS(insn, value) : RiscvInstructions.encodeI(insn, value));
+        view.writeInsn(rows.columns().offset(f), 4,
+                store ? RiscvInstructions.encodeS(insn, value) : RiscvInstructions.encodeI(insn, value));
     }
 
-    private long gotValue(Fixup f) throws RelocationException {
-        if (f.got() == 0) {
-            throw missingPartner(f, 0, "no GOT entry was made for this symbol and addend");
+    private long gotValue(Rows rows, int f) throws RelocationException {
+        FixupColumns c = rows.columns();
+        if (c.got(f) == 0) {
+            throw missingPartner(rows.fixup(f), 0, "no GOT entry was made for this symbol and addend");
         }
-        return wrap(f.got() - f.place());
+        return wrap(c.got(f) - c.place(f));
     }
 
     /**
      * auipc+jalr: S + A - P, or the stub's address - P when that is out of range and the
      * linker made a stub (which reaches S + A).
      */
-    private void applyCall(PendingWrites view, Fixup f, RiscvKind k) throws RelocationException {
-        long off = f.offset();
-        int auipc = insn32(view, f, RiscvInstructions::isAuipc, "an auipc (opcode 0x17) followed by a jalr");
+    private void applyCall(PendingWrites view, Rows rows, int f, RiscvKind k) throws RelocationException {
+        FixupColumns c = rows.columns();
+        long off = c.offset(f);
+        long p = c.place(f);
+        long stub = c.stub(f);
+        int auipc = insn32(view, rows, f, RiscvInstructions::isAuipc, "an auipc (opcode 0x17) followed by a jalr");
         int jalr = view.readInsn(off + 4, 4);
         if (!RiscvInstructions.isJalr(jalr)) {
-            throw wrongInstruction(f, jalr, 4, "the jalr (opcode 0x67, funct3 0) that must follow the auipc");
+            throw wrongInstruction(rows.fixup(f), jalr, 4, "the jalr (opcode 0x67, funct3 0) that must follow the auipc");
         }
         RelocationKind d = describe(k);
-        long v = wrap(f.symbol() + f.addend() - f.place());
-        if ((v < d.min() || v > d.max()) && f.stub() != 0) {
-            long viaStub = wrap(f.stub() - f.place());
+        long v = wrap(c.symbol(f) + c.addend(f) - p);
+        if ((v < d.min() || v > d.max()) && stub != 0) {
+            long viaStub = wrap(stub - p);
             if (viaStub >= d.min() && viaStub <= d.max()) {
                 v = viaStub;
             } else {
-                throw new RelocationException(Reason.OUT_OF_RANGE, f.type(), v,
+                Fixup named = rows.fixup(f);
+                throw new RelocationException(Reason.OUT_OF_RANGE, named.type(), v,
                         "%s: relocation %s out of range: %d is not in [%d, %d], nor is its stub's %d%s"
-                                .formatted(f.where(), k.psabiName(), v, d.min(), d.max(), viaStub, RiscvErrors.references(f)));
+                                .formatted(named.where(), k.psabiName(), v, d.min(), d.max(), viaStub,
+                                        RiscvErrors.references(named)));
             }
         }
-        checked(f, k, v);
+        checked(rows, f, k, v);
         view.writeInsn(off, 4, RiscvInstructions.encodeU(auipc, v));
         view.writeInsn(off + 4, 4, RiscvInstructions.encodeI(jalr, v));
     }
@@ -179,18 +192,20 @@ final class RiscvFixups {
      * R_RISCV_ALIGN: A bytes of nops at P pad an instruction at P + A to N, the least power of
      * two above A. kobj deletes no byte, so P + A must already be N-aligned.
      */
-    private void checkAlign(PendingWrites view, Fixup f) throws RelocationException {
-        long a = f.addend();
-        if (a < 0 || f.offset() < 0 || f.offset() > view.size() - a) {
-            throw RiscvErrors.badPlace(f, view.size(), (int) Math.min(Integer.MAX_VALUE, Math.max(a, 0)));
+    private void checkAlign(PendingWrites view, Rows rows, int f) throws RelocationException {
+        FixupColumns c = rows.columns();
+        long a = c.addend(f);
+        long off = c.offset(f);
+        if (a < 0 || off < 0 || off > view.size() - a) {
+            throw RiscvErrors.badPlace(rows.fixup(f), view.size(), (int) Math.min(Integer.MAX_VALUE, Math.max(a, 0)));
         }
         long n = alignmentOf(a);
-        long target = f.place() + a;
+        long target = c.place(f) + a;
         if ((target & (n - 1)) != 0) {
-            throw new RelocationException(Reason.MISALIGNED, f.type(), target, ("%s: relocation R_RISCV_ALIGN: the "
+            throw new RelocationException(Reason.MISALIGNED, c.type(f), target, ("%s: relocation R_RISCV_ALIGN: the "
                     + "instruction after the %d bytes of nops, at 0x%x, is not aligned to %d bytes, and kobj does not "
                     + "delete bytes (no linker relaxation): build with -mno-relax, or place the section so that it holds")
-                    .formatted(f.where(), a, target, n));
+                    .formatted(rows.fixup(f).where(), a, target, n));
         }
     }
 
@@ -199,7 +214,7 @@ final class RiscvFixups {
         return a <= 0 ? 1 : Long.highestOneBit(a) << 1;
     }
 
-    private void refuseIfNotAppliable(Fixup f, RiscvKind k) throws RelocationException {
+    private void refuseIfNotAppliable(Rows rows, int f, RiscvKind k) throws RelocationException {
         if (k.appliable(xlen)) {
             return;
         }
@@ -209,32 +224,33 @@ final class RiscvFixups {
             case GPREL_I, GPREL_S -> "gp-relative addressing needs __global_pointer$, which a module does not have";
             default -> "thread-local storage is not supported in modules";
         };
-        throw notApplicable(f, why);
+        throw notApplicable(rows.fixup(f), why);
     }
 
-    private static void checkPlace(PendingWrites view, Fixup f, int width) throws RelocationException {
-        if (f.offset() < 0 || f.offset() > view.size() - width) {
-            throw RiscvErrors.badPlace(f, view.size(), width);
+    private static void checkPlace(PendingWrites view, Rows rows, int f, int width) throws RelocationException {
+        long off = rows.columns().offset(f);
+        if (off < 0 || off > view.size() - width) {
+            throw RiscvErrors.badPlace(rows.fixup(f), view.size(), width);
         }
     }
 
-    private static int insn32(PendingWrites view, Fixup f, java.util.function.IntPredicate isClass, String expected)
-            throws RelocationException {
-        int insn = view.readInsn(f.offset(), 4);
+    private static int insn32(PendingWrites view, Rows rows, int f, java.util.function.IntPredicate isClass,
+            String expected) throws RelocationException {
+        int insn = view.readInsn(rows.columns().offset(f), 4);
         if (!isClass.test(insn)) {
-            throw wrongInstruction(f, insn, 4, expected);
+            throw wrongInstruction(rows.fixup(f), insn, 4, expected);
         }
         return insn;
     }
 
     /** {@return v after checking it against the range and alignment of {@code k} for this XLEN} */
-    private long checked(Fixup f, RiscvKind k, long v) throws RelocationException {
+    private long checked(Rows rows, int f, RiscvKind k, long v) throws RelocationException {
         RelocationKind d = describe(k);
         if (v < d.min() || v > d.max()) {
-            throw outOfRange(f, v, d.min(), d.max());
+            throw outOfRange(rows.fixup(f), v, d.min(), d.max());
         }
         if (d.alignment() > 1 && Math.floorMod(v, d.alignment()) != 0) {
-            throw misaligned(f, v, d.alignment());
+            throw misaligned(rows.fixup(f), v, d.alignment());
         }
         return v;
     }

@@ -58,7 +58,7 @@ final class RiscvStubs {
     }
 
     void writeGotEntry(MemorySegment got, long offset, ByteOrder order, long value) {
-        PendingWrites view = new PendingWrites(got);
+        PendingWrites view = PendingWrites.open(got);
         if (offset < 0 || offset > got.byteSize() - gotEntrySize()) {
             throw new IndexOutOfBoundsException("GOT entry at 0x%x (%d bytes) lies outside the GOT of 0x%x bytes"
                     .formatted(offset, gotEntrySize(), got.byteSize()));
@@ -92,7 +92,7 @@ final class RiscvStubs {
                         RiscvInstructions.jalr(RiscvInstructions.T1, t3, 0), RiscvInstructions.NOP}
                 : new int[] {RiscvInstructions.auipc(t3, hi), RiscvInstructions.jalr(0, t3, lo), RiscvInstructions.NOP,
                         RiscvInstructions.NOP};
-        PendingWrites view = new PendingWrites(plt);
+        PendingWrites view = PendingWrites.open(plt);
         for (int i = 0; i < insns.length; i++) {
             view.writeInsn(offset + 4L * i, 4, insns[i]);
         }
