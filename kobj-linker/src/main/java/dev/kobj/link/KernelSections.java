@@ -6,19 +6,13 @@ import static dev.kobj.elf.ElfConstants.SHF_ALLOC;
 import static dev.kobj.elf.ElfConstants.SHF_EXECINSTR;
 import static dev.kobj.elf.ElfConstants.SHF_WRITE;
 import static dev.kobj.elf.ElfConstants.SHT_NOBITS;
-import static dev.kobj.elf.ElfConstants.SHT_RELA;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfFormatException;
-import dev.kobj.elf.Relocation;
-import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.SectionHeader;
-import dev.kobj.elf.SymbolTable;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The module's sections as the kernel sees them when it lays them out, read as facts from
@@ -102,9 +96,9 @@ final class KernelSections {
         long[] gots = {0};
         try {
             if (machine == EM_AARCH64) {
-                countArm64(elf, in.erratum843419(), plts);
+                PltCounts.countArm64(elf, in.erratum843419(), plts);
             } else if (machine == EM_RISCV) {
-                countRiscv(elf, plt32, plts, gots);
+                PltCounts.countRiscv(elf, plt32, plts, gots);
             }
         } catch (ElfFormatException e) {
             throw new LinkException(LinkException.Kind.FORMAT, elf.name(), e.getMessage(), e);
@@ -175,115 +169,6 @@ final class KernelSections {
         long at = Layout.align(cursor, Math.max(1, h.addralign()));
         out.add(new LayoutPlan.Slot(h, area, span, at, h.size(), !h.isNobits()));
         return at + h.size();
-    }
-
-    private static SymbolTable symbols(ElfFile elf) throws ElfFormatException {
-        return elf.symbolTable().orElse(null);
-    }
-
-    /**
-     * arm64 {@code count_plts}, summed per RELA section into plts[0] (core) and plts[1] (init),
-     * as arch/arm64/kernel/module-plts.c counts (facts, 6.1): the branch relocations that need a
-     * PLT (JUMP26/CALL26 to a symbol of another section) are first partitioned to the front
-     * ({@code partition_branch_plt_relas}: two indices moving towards each other, swapping; the
-     * element where they meet is never looked at, so the last such relocation may stay outside
-     * the front part), the front part is sorted by type, symbol and addend, and each relocation
-     * counts unless it equals the one before it ({@code duplicate_rel}). A relocation left
-     * outside the sorted part can so count twice (6.1 arm64 vitesse: 10 distinct core targets,
-     * 11 counted, a 12-entry .plt in the real kernel).
-     */
-    private static void countArm64(ElfFile elf, boolean erratum, long[] plts) throws ElfFormatException {
-        SymbolTable syms = symbols(elf);
-        for (RelocationTable t : elf.relocationTables()) {
-            SectionHeader dst = t.target();
-            if (t.section().type() != SHT_RELA || dst == null || (dst.flags() & SHF_EXECINSTR) == 0) {
-                continue;
-            }
-            int num = (int) Math.min(t.size(), Integer.MAX_VALUE);
-            long[][] rela = new long[num][];
-            for (int i = 0; i < num; i++) {
-                Relocation r = t.get(i);
-                rela[i] = new long[] {r.type(), r.symbol(), r.addend(), r.offset()};
-            }
-            int i = 0;
-            int j = num - 1;
-            while (i < j) {
-                if (needsPlt(syms, rela[i], dst)) {
-                    i++;
-                } else if (needsPlt(syms, rela[j], dst)) {
-                    long[] x = rela[i];
-                    rela[i] = rela[j];
-                    rela[j] = x;
-                } else {
-                    j--;
-                }
-            }
-            java.util.Arrays.sort(rela, 0, i, KernelSections::cmpRela);
-            long n = 0;
-            for (int k = 0; k < num; k++) {
-                long[] r = rela[k];
-                int type = (int) r[0];
-                if (type == 282 || type == 283) { // R_AARCH64_JUMP26, R_AARCH64_CALL26
-                    if (sameSection(syms, r, dst)) {
-                        continue;
-                    }
-                    if (r[2] != 0 || k == 0 || cmpRela(r, rela[k - 1]) != 0) {
-                        n++;
-                    }
-                } else if (erratum && (type == 275 || type == 276)) { // ADR_PREL_PG_HI21(_NC)
-                    long minAlign = 2L << Long.numberOfTrailingZeros(~(r[3] | 0x7));
-                    if (minAlign > 4096) {
-                        n++;
-                    }
-                }
-            }
-            if (erratum) {
-                n += Math.ceilDiv(n, 4096 / PLT_ENTRY);
-            }
-            plts[dst.name().startsWith(".init") ? 1 : 0] += n;
-        }
-    }
-
-    private static boolean sameSection(SymbolTable syms, long[] r, SectionHeader dst) throws ElfFormatException {
-        return syms != null && r[1] < syms.size() && syms.get((int) r[1]).shndx() == dst.index();
-    }
-
-    /** {@code branch_rela_needs_plt}: a JUMP26/CALL26 to a symbol outside the section. */
-    private static boolean needsPlt(SymbolTable syms, long[] r, SectionHeader dst) throws ElfFormatException {
-        return (r[0] == 282 || r[0] == 283) && !sameSection(syms, r, dst);
-    }
-
-    /** {@code cmp_rela}: by type, then symbol index, then addend. */
-    private static int cmpRela(long[] x, long[] y) {
-        int c = Long.compareUnsigned(x[0], y[0]);
-        if (c == 0) {
-            c = Long.compareUnsigned(x[1], y[1]);
-        }
-        return c != 0 ? c : Long.compare(x[2], y[2]);
-    }
-
-    /** riscv {@code count_max_entries}: distinct (r_info, r_addend) per RELA section of an executable section. */
-    private static void countRiscv(ElfFile elf, boolean plt32, long[] plts, long[] gots) throws ElfFormatException {
-        for (RelocationTable t : elf.relocationTables()) {
-            SectionHeader dst = t.target();
-            if (t.section().type() != SHT_RELA || dst == null || (dst.flags() & SHF_EXECINSTR) == 0) {
-                continue;
-            }
-            Set<List<Long>> seen = new HashSet<>();
-            for (long i = 0; i < t.size(); i++) {
-                Relocation r = t.get(i);
-                int type = (int) r.type();
-                boolean plt = type == 19 || (plt32 && type == 59); // CALL_PLT, PLT32
-                boolean got = type == 20; // GOT_HI20
-                if ((plt || got) && seen.add(List.of(r.type(), r.symbol(), r.addend()))) {
-                    if (plt) {
-                        plts[0]++;
-                    } else {
-                        gots[0]++;
-                    }
-                }
-            }
-        }
     }
 
     /**

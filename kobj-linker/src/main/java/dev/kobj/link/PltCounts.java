@@ -1,0 +1,236 @@
+package dev.kobj.link;
+
+import static dev.kobj.elf.ElfConstants.SHF_EXECINSTR;
+import static dev.kobj.elf.ElfConstants.SHT_RELA;
+
+import dev.kobj.elf.ElfFile;
+import dev.kobj.elf.ElfFormatException;
+import dev.kobj.elf.RelocationTable;
+import dev.kobj.elf.SectionHeader;
+import dev.kobj.elf.SymbolTable;
+import dev.kobj.reloc.TargetSlots;
+import java.util.Arrays;
+
+/**
+ * How many PLT (and GOT) entries the kernel's module loader reserves for a module, counted as
+ * arm64's {@code module_frob_arch_sections} and riscv's do, from the relocation tables read in
+ * place: primitive columns reused per thread, no object per relocation. {@link KernelSections}
+ * sizes the {@code .plt}, {@code .init.plt}, {@code .got} and {@code .got.plt} sections with them.
+ */
+final class PltCounts {
+    private PltCounts() {
+    }
+
+    private static final int JUMP26 = 282;
+    private static final int CALL26 = 283;
+    /** Columns above this many rows are not kept for the next module. */
+    private static final int KEPT = 1 << 16;
+
+    /** One table's relocations, column by column, reused per thread. */
+    private static final class Columns {
+        long[] type = new long[256];
+        long[] sym = new long[256];
+        long[] addend = new long[256];
+        long[] offset = new long[256];
+        long[] keys = new long[256];
+        long[] shndx = new long[256];
+
+        void ensure(int n) {
+            if (type.length < n) {
+                int m = Math.max(n, type.length * 2);
+                type = new long[m];
+                sym = new long[m];
+                addend = new long[m];
+                offset = new long[m];
+                keys = new long[m];
+            }
+        }
+
+        void swap(int i, int j) {
+            long t = type[i];
+            type[i] = type[j];
+            type[j] = t;
+            t = sym[i];
+            sym[i] = sym[j];
+            sym[j] = t;
+            t = addend[i];
+            addend[i] = addend[j];
+            addend[j] = t;
+            t = offset[i];
+            offset[i] = offset[j];
+            offset[j] = t;
+        }
+    }
+
+    private static final ThreadLocal<Columns> COLUMNS = ThreadLocal.withInitial(Columns::new);
+
+    /**
+     * arm64 {@code count_plts}, summed per RELA section into plts[0] (core) and plts[1] (init),
+     * as arch/arm64/kernel/module-plts.c counts (facts, 6.1): the branch relocations that need a
+     * PLT (JUMP26/CALL26 to a symbol of another section) are first partitioned to the front
+     * ({@code partition_branch_plt_relas}: two indices moving towards each other, swapping; the
+     * element where they meet is never looked at, so the last such relocation may stay outside
+     * the front part), the front part is sorted by type, symbol and addend, and each relocation
+     * counts unless it equals the one before it ({@code duplicate_rel}). A relocation left
+     * outside the sorted part can so count twice (6.1 arm64 vitesse: 10 distinct core targets,
+     * 11 counted, a 12-entry .plt in the real kernel).
+     *
+     * <p>A symbol's section is read once per module ({@code shndx} below); the first look-up of
+     * each decodes the whole symbol, so a malformed one fails here as before.
+     */
+    static void countArm64(ElfFile elf, boolean erratum, long[] plts) throws ElfFormatException {
+        SymbolTable syms = elf.symbolTable().orElse(null);
+        Columns c = COLUMNS.get();
+        int nsyms = syms == null ? 0 : syms.size();
+        if (c.shndx.length < nsyms) {
+            c.shndx = new long[Math.max(nsyms, c.shndx.length * 2)];
+        }
+        Arrays.fill(c.shndx, 0, nsyms, Long.MIN_VALUE); // not read yet
+        for (RelocationTable t : elf.relocationTables()) {
+            SectionHeader dst = t.target();
+            if (t.section().type() != SHT_RELA || dst == null || (dst.flags() & SHF_EXECINSTR) == 0) {
+                continue;
+            }
+            int num = (int) Math.min(t.size(), Integer.MAX_VALUE);
+            c.ensure(num);
+            for (int i = 0; i < num; i++) {
+                c.type[i] = t.type(i);
+                c.sym[i] = t.symbol(i);
+                c.addend[i] = t.addend(i);
+                c.offset[i] = t.offset(i);
+            }
+            int i = 0;
+            int j = num - 1;
+            while (i < j) {
+                if (needsPlt(syms, c, i, dst)) {
+                    i++;
+                } else if (needsPlt(syms, c, j, dst)) {
+                    c.swap(i, j);
+                } else {
+                    j--;
+                }
+            }
+            sortFront(c, i);
+            long n = 0;
+            for (int k = 0; k < num; k++) {
+                long type = c.type[k];
+                if (type == JUMP26 || type == CALL26) {
+                    if (sameSection(syms, c, k, dst)) {
+                        continue;
+                    }
+                    if (c.addend[k] != 0 || k == 0 || cmpRela(c, k, k - 1) != 0) {
+                        n++;
+                    }
+                } else if (erratum && (type == 275 || type == 276)) { // ADR_PREL_PG_HI21(_NC)
+                    long minAlign = 2L << Long.numberOfTrailingZeros(~(c.offset[k] | 0x7));
+                    if (minAlign > 4096) {
+                        n++;
+                    }
+                }
+            }
+            if (erratum) {
+                n += Math.ceilDiv(n, 4096 / KernelSections.PLT_ENTRY);
+            }
+            plts[dst.name().startsWith(".init") ? 1 : 0] += n;
+        }
+        if (c.type.length > KEPT || c.shndx.length > KEPT) {
+            COLUMNS.remove();
+        }
+    }
+
+    /**
+     * Sorts rows [0, n) by {@code cmp_rela} (type, symbol index, addend). They are all JUMP26 or
+     * CALL26 (the partition put them there): each row's type and symbol make one key, sorted
+     * with the row's index, then each run of equal keys has its addends sorted. The order of
+     * equal rows does not matter: rows equal by type, symbol and addend are the same to the count.
+     */
+    private static void sortFront(Columns c, int n) {
+        if (n < 2) {
+            return;
+        }
+        if (n >= 1 << 30) {
+            throw new IllegalStateException("more than 2^30 branch relocations in one table");
+        }
+        for (int k = 0; k < n; k++) {
+            long key = (c.type[k] - JUMP26) << 32 | c.sym[k]; // 33 bits: type 282/283, r_sym < 2^32
+            c.keys[k] = key << 30 | k;
+        }
+        Arrays.sort(c.keys, 0, n);
+        // gather the addends in key order into offset[] (unused for these rows), then write back
+        for (int k = 0; k < n; k++) {
+            c.offset[k] = c.addend[(int) (c.keys[k] & ((1 << 30) - 1))];
+        }
+        for (int k = 0; k < n;) {
+            long key = c.keys[k] >>> 30;
+            int end = k + 1;
+            while (end < n && c.keys[end] >>> 30 == key) {
+                end++;
+            }
+            Arrays.sort(c.offset, k, end);
+            for (int m = k; m < end; m++) {
+                c.type[m] = JUMP26 + (key >>> 32);
+                c.sym[m] = key & 0xFFFF_FFFFL;
+                c.addend[m] = c.offset[m];
+            }
+            k = end;
+        }
+    }
+
+    private static boolean sameSection(SymbolTable syms, Columns c, int k, SectionHeader dst)
+            throws ElfFormatException {
+        long sym = c.sym[k];
+        if (syms == null || sym >= syms.size()) {
+            return false;
+        }
+        long shndx = c.shndx[(int) sym];
+        if (shndx == Long.MIN_VALUE) {
+            shndx = syms.get((int) sym).shndx();
+            c.shndx[(int) sym] = shndx;
+        }
+        return shndx == dst.index();
+    }
+
+    /** {@code branch_rela_needs_plt}: a JUMP26/CALL26 to a symbol outside the section. */
+    private static boolean needsPlt(SymbolTable syms, Columns c, int k, SectionHeader dst)
+            throws ElfFormatException {
+        return (c.type[k] == JUMP26 || c.type[k] == CALL26) && !sameSection(syms, c, k, dst);
+    }
+
+    /** {@code cmp_rela}: by type, then symbol index, then addend. */
+    private static int cmpRela(Columns c, int x, int y) {
+        int r = Long.compareUnsigned(c.type[x], c.type[y]);
+        if (r == 0) {
+            r = Long.compareUnsigned(c.sym[x], c.sym[y]);
+        }
+        return r != 0 ? r : Long.compare(c.addend[x], c.addend[y]);
+    }
+
+    /**
+     * riscv {@code count_max_entries}: distinct (type, symbol, addend) per RELA section of an
+     * executable section, of R_RISCV_CALL_PLT (and R_RISCV_PLT32 when {@code plt32}) into plts[0]
+     * and of R_RISCV_GOT_HI20 into gots[0].
+     */
+    static void countRiscv(ElfFile elf, boolean plt32, long[] plts, long[] gots) throws ElfFormatException {
+        TargetSlots seen = new TargetSlots();
+        for (RelocationTable t : elf.relocationTables()) {
+            SectionHeader dst = t.target();
+            if (t.section().type() != SHT_RELA || dst == null || (dst.flags() & SHF_EXECINSTR) == 0) {
+                continue;
+            }
+            seen.clear();
+            for (long i = 0, n = t.size(); i < n; i++) {
+                long type = t.type(i);
+                boolean plt = type == 19 || (plt32 && type == 59); // CALL_PLT, PLT32
+                boolean got = type == 20; // GOT_HI20
+                // r_sym < 2^32 and the type < 2^32 on ELF64 (< 2^8 on ELF32): one key per (type, symbol)
+                if ((plt || got) && seen.putIfAbsent(type << 32 | t.symbol(i), t.addend(i), 1)) {
+                    if (plt) {
+                        plts[0]++;
+                    } else {
+                        gots[0]++;
+                    }
+                }
+            }
+        }
+    }
+}
