@@ -7,9 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * depmod over a module tree: finds the modules ({@link ModuleTree}), reads what each exports
@@ -88,19 +87,40 @@ public final class Depmod {
         ModuleTree tree = ModuleTree.scan(root);
         List<ModuleTree.Entry> entries = tree.modules();
         progress.started(entries.size());
-        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        int n = Math.max(1, Math.min(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
+                entries.size()));
         Object[] read = new Object[entries.size()];
-        try (ForkJoinPool pool = new ForkJoinPool(Math.max(1, n))) {
-            pool.submit(() -> IntStream.range(0, entries.size()).parallel()
-                    .forEach(i -> {
-                        read[i] = readSymbols(entries.get(i).file());
-                        progress.moduleRead();
-                    })).get();
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        // Each thread takes the next module and reads it with its own reader (buffers that stay).
+        Runnable work = () -> {
+            try {
+                SymbolReader reader = new SymbolReader();
+                for (int i; (i = next.getAndIncrement()) < entries.size(); ) {
+                    read[i] = readSymbols(reader, entries.get(i).file());
+                    progress.moduleRead();
+                }
+            } catch (Throwable t) {
+                failed.compareAndSet(null, t);
+                next.set(entries.size());
+            }
+        };
+        Thread[] helpers = new Thread[n - 1];
+        for (int t = 0; t < helpers.length; t++) {
+            helpers[t] = Thread.ofPlatform().name("depmod-" + (t + 1)).daemon().start(work);
+        }
+        work.run();
+        try {
+            for (Thread t : helpers) {
+                t.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            next.set(entries.size());
             throw new IOException("interrupted while reading " + root, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("reading " + root + ": " + e.getCause(), e.getCause());
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException("reading " + root + ": " + failed.get(), failed.get());
         }
         List<DependencyGraph.Node> nodes = new ArrayList<>(entries.size());
         List<String> problems = new ArrayList<>();
@@ -111,17 +131,25 @@ public final class Depmod {
                 symbols = s;
             } else {
                 problems.add(e.path() + ": " + read[i]);
-                symbols = new ModuleSymbols(List.of(), List.of());
+                symbols = new ModuleSymbols(NameList.EMPTY, NameList.EMPTY);
             }
             nodes.add(new DependencyGraph.Node(e.path(), e.name(), symbols));
         }
         return new Result(tree, DependencyGraph.of(nodes), problems);
     }
 
-    /** {@return the module's symbols, or the message of what went wrong reading it} */
-    private static Object readSymbols(Path file) {
+    /**
+     * {@return the module's symbols (names as bytes), or the message of what went wrong reading
+     * it}: the reader's fast path first, the general reader for what it does not take
+     */
+    private static Object readSymbols(SymbolReader reader, Path file) {
+        ModuleSymbols fast = reader.read(file);
+        if (fast != null) {
+            return fast;
+        }
         try (ElfFile f = ElfFile.open(file)) {
-            return ModuleSymbols.read(f);
+            ModuleSymbols s = ModuleSymbols.read(f);
+            return new ModuleSymbols(NameList.latin1(s.exports()), NameList.latin1(s.imports()));
         } catch (IOException | dev.kobj.elf.ElfFormatException | RuntimeException e) {
             String m = e.getMessage();
             return m != null ? m : e.getClass().getSimpleName();

@@ -163,18 +163,27 @@ public final class ModuleTree {
             }
         }
         Map<String, Integer> order = readOrder(root.resolve("modules.order"));
-        List<Entry> listed = new ArrayList<>();
+        // Each module's line in modules.order, looked up once (not at every comparison of the sort).
+        long[] listed = new long[byName.size()]; // line << 32 | index in entries
+        List<Entry> entries = new ArrayList<>(byName.values());
         List<Entry> rest = new ArrayList<>();
-        for (Entry e : byName.values()) {
-            if (order.containsKey(uncompressedPath(e.path()))) {
-                listed.add(new Entry(e.path(), e.name(), e.file(), true));
+        int nListed = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            Integer line = order.get(uncompressedPath(e.path()));
+            if (line != null) {
+                listed[nListed++] = (long) line << 32 | i;
             } else {
                 rest.add(e);
             }
         }
-        listed.sort(Comparator.comparingInt(e -> order.get(uncompressedPath(e.path()))));
+        java.util.Arrays.sort(listed, 0, nListed);
         rest.sort(Comparator.comparing(Entry::path));
-        List<Entry> all = new ArrayList<>(listed);
+        List<Entry> all = new ArrayList<>(entries.size());
+        for (int k = 0; k < nListed; k++) {
+            Entry e = entries.get((int) listed[k]);
+            all.add(new Entry(e.path(), e.name(), e.file(), true));
+        }
         all.addAll(rest);
         return new ModuleTree(root, all);
     }
