@@ -289,7 +289,21 @@ public final class DependencyGraph {
                 }
             }
         }
-        Arrays.sort(found, 0, c);
+        if (c > 64) {
+            Arrays.sort(found, 0, c);
+        } else {
+            // Most closures are short: an insertion sort, which also keeps Arrays.sort's
+            // partition lambdas from being spun (and compiled) in a short run.
+            for (int k = 1; k < c; k++) {
+                int v = found[k];
+                int j = k - 1;
+                while (j >= 0 && found[j] > v) {
+                    found[j + 1] = found[j];
+                    j--;
+                }
+                found[j + 1] = v;
+            }
+        }
         for (int k = 0; k < c; k++) {
             found[k] = bySort[found[k]];
         }
