@@ -228,6 +228,15 @@ public final class ModuleTree {
     }
 
     private static String relative(Path root, Path file) {
+        // The walk makes every path by resolving names against the root: its string starts
+        // with the root's and a separator (cheaper than relativize and a Path per name).
+        String r = root.toString();
+        String f = file.toString();
+        String sep = file.getFileSystem().getSeparator();
+        if (sep.equals("/") && f.length() > r.length() + 1 && f.startsWith(r)
+                && (r.endsWith("/") ? f.charAt(r.length() - 1) == '/' : f.charAt(r.length()) == '/')) {
+            return f.substring(r.endsWith("/") ? r.length() : r.length() + 1);
+        }
         Path rel = root.relativize(file);
         StringBuilder sb = new StringBuilder();
         for (Path part : rel) {
