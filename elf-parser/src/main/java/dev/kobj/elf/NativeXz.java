@@ -45,11 +45,9 @@ final class NativeXz {
         }
     }
 
-    // Confined to the thread that decodes; a buffer that grows is freed at once, not by the GC.
-    private final Arena arena = Arena.ofConfined();
-    private final MemorySegment words = arena.allocate(ValueLayout.JAVA_LONG, 3); // memlimit, in_pos, out_pos
-    private Arena inArena;
-    private Arena outArena;
+    // Native memory freed by the GC once unreachable (a buffer outgrown, or this decoder): a
+    // confined arena would leak when a caller drops the decoder without a close.
+    private final MemorySegment words = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG, 3); // memlimit, in_pos, out_pos
     private MemorySegment in = MemorySegment.NULL;
     private MemorySegment out = MemorySegment.NULL;
 
@@ -66,21 +64,13 @@ final class NativeXz {
      */
     long decode(byte[] data, int length, long limit) {
         if (in.byteSize() < length) {
-            if (inArena != null) {
-                inArena.close();
-            }
-            inArena = Arena.ofConfined();
-            in = inArena.allocate(Math.max(length, in.byteSize() * 2));
+            in = Arena.ofAuto().allocate(Math.max(length, in.byteSize() * 2));
         }
         MemorySegment.copy(data, 0, in, ValueLayout.JAVA_BYTE, 0, length);
         long size = Math.min(limit, Math.max(out.byteSize(), Math.max(65536, (long) length * 8)));
         while (true) {
             if (out.byteSize() < size) {
-                if (outArena != null) {
-                    outArena.close();
-                }
-                outArena = Arena.ofConfined();
-                out = outArena.allocate(Math.max(size, Math.min(limit, out.byteSize() * 2)));
+                out = Arena.ofAuto().allocate(Math.max(size, Math.min(limit, out.byteSize() * 2)));
             }
             words.setAtIndex(ValueLayout.JAVA_LONG, 0, MEMLIMIT);
             words.setAtIndex(ValueLayout.JAVA_LONG, 1, 0);
