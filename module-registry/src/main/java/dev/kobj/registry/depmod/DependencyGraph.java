@@ -57,6 +57,7 @@ public final class DependencyGraph {
     private final List<Node> nodes;
     private final int[][] direct;
     private final int[] sortIndex;
+    private final int[] bySort; // the module of each sort index
     private final Map<String, Integer> byPath;
     private final Map<String, Integer> byName;
     private volatile Map<String, Integer> owners; // made on first use of owner()
@@ -65,6 +66,10 @@ public final class DependencyGraph {
         this.nodes = nodes;
         this.direct = direct;
         this.sortIndex = sortIndex;
+        this.bySort = new int[sortIndex.length];
+        for (int i = 0; i < sortIndex.length; i++) {
+            bySort[sortIndex[i]] = i;
+        }
         this.byPath = new HashMap<>();
         this.byName = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -252,7 +257,7 @@ public final class DependencyGraph {
     public List<Node> dependencies(Node module) {
         int n = nodes.size();
         int[] found = new int[n];
-        int c = closure(index(module), new int[n], new int[n], found, bySort());
+        int c = closure(index(module), new int[n], new int[n], found);
         List<Node> out = new ArrayList<>(c);
         for (int k = 0; k < c; k++) {
             out.add(nodes.get(found[k]));
@@ -260,21 +265,12 @@ public final class DependencyGraph {
         return Collections.unmodifiableList(out);
     }
 
-    /** {@return the module of each sort index} */
-    private int[] bySort() {
-        int[] by = new int[sortIndex.length];
-        for (int i = 0; i < sortIndex.length; i++) {
-            by[sortIndex[i]] = i;
-        }
-        return by;
-    }
-
     /**
      * Puts in {@code found} every module {@code root} needs, directly or not, in modules.dep's
      * order (by sort index); {@return how many}. {@code seen} is marked with {@code root + 1}
      * (so one array serves every root), {@code stack} is work space.
      */
-    private int closure(int root, int[] seen, int[] stack, int[] found, int[] bySort) {
+    private int closure(int root, int[] seen, int[] stack, int[] found) {
         int mark = root + 1;
         int top = 0;
         int c = 0;
@@ -337,12 +333,11 @@ public final class DependencyGraph {
         int[] seen = new int[n];
         int[] stack = new int[n];
         int[] found = new int[n];
-        int[] bySort = bySort();
         StringBuilder line = new StringBuilder(256);
         for (int i = 0; i < n; i++) {
             line.setLength(0);
             line.append(nodes.get(i).path()).append(':');
-            int c = closure(i, seen, stack, found, bySort);
+            int c = closure(i, seen, stack, found);
             for (int k = 0; k < c; k++) {
                 line.append(' ').append(nodes.get(found[k]).path());
             }
