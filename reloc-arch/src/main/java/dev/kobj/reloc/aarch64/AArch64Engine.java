@@ -234,7 +234,7 @@ public final class AArch64Engine implements RelocationEngine {
             long target = k.calc() == Calc.GOT_PAGE_PREL ? got : c.symbol(i) + c.addend(i);
             long delta = Calc.page(target) - p;
             if (Erratum843419.adrReaches(delta)) {
-                log.write(section, off, Field.ADRP21, Integer.toUnsignedLong(A64.withImm21(A64.adrpToAdr(insn), delta)));
+                log.writeInsn(section, off, insn, A64.withImm21(A64.adrpToAdr(insn), delta));
                 return;
             }
             Erratum843419.Rewrite r = Erratum843419.plan(rows.fixup(i), k, insn, veneers);
@@ -257,6 +257,6 @@ public final class AArch64Engine implements RelocationEngine {
         if ((x & (k.alignment() - 1)) != 0) {
             throw Errors.misaligned(rows.fixup(i), x, k.alignment());
         }
-        log.write(section, off, field, Integer.toUnsignedLong(field.insert(insn, x & k.mask(), k.shift())));
+        log.writeInsn(section, off, insn, field.insert(insn, x & k.mask(), k.shift()));
     }
 }

@@ -46,11 +46,7 @@ final class UndoLog {
      */
     void write(MemorySegment segment, long offset, Field field, long value) {
         if (size == offsets.length) {
-            int n = size * 2;
-            segments = Arrays.copyOf(segments, n);
-            offsets = Arrays.copyOf(offsets, n);
-            olds = Arrays.copyOf(olds, n);
-            fields = Arrays.copyOf(fields, n);
+            grow();
         }
         int i = size++;
         segments[i] = segment;
@@ -58,6 +54,30 @@ final class UndoLog {
         fields[i] = (byte) field.ordinal();
         olds[i] = get(segment, offset, field);
         set(segment, offset, field, value);
+    }
+
+    /**
+     * Writes the instruction word {@code insn} at {@code offset} of {@code segment}, remembering
+     * {@code old}, the word the caller has just read there (no second read).
+     */
+    void writeInsn(MemorySegment segment, long offset, int old, int insn) {
+        if (size == offsets.length) {
+            grow();
+        }
+        int i = size++;
+        segments[i] = segment;
+        offsets[i] = offset;
+        fields[i] = (byte) Field.ADRP21.ordinal(); // any instruction field: a little-endian word
+        olds[i] = old;
+        segment.set(INSN, offset, insn);
+    }
+
+    private void grow() {
+        int n = size * 2;
+        segments = Arrays.copyOf(segments, n);
+        offsets = Arrays.copyOf(offsets, n);
+        olds = Arrays.copyOf(olds, n);
+        fields = Arrays.copyOf(fields, n);
     }
 
     /** Puts every replaced value back, last write first, and empties the log. */
