@@ -51,19 +51,31 @@ public final class TrainAotCache {
         // launcher gives those commands: an AOT cache's classes are all loaded and linked at
         // every start, so the full cache (about 3,100 classes) costs the short commands more
         // than it saves them.
-        List<String> names = List.of("kobjdump-" + hash + ".aot", "kobjdump-" + hash + "-files.jsa");
+        // The archive is trained on, and used with, the small jar of the file commands (FilesJar).
+        List<String> names = List.of("kobjdump-" + hash + ".aot", "kobjdump-" + hash + "-files.jsa",
+                "kobjdump-" + hash + "-files.jar");
         try (Stream<Path> old = Files.list(jar.getParent())) {
             for (Path p : old.toList()) {
                 String f = p.getFileName().toString();
-                if (f.startsWith("kobjdump-") && f.matches(".*\\.(aot|jsa)(\\.config|\\.sha256)?")
+                if (f.startsWith("kobjdump-") && f.matches(".*[0-9a-f]{16}(-files)?\\.(aot|jsa|jar)(\\.config|\\.sha256)?")
                         && !names.contains(f) && !names.contains(f.replaceFirst("\\.(config|sha256)$", ""))) {
                     Files.delete(p);
                 }
             }
         }
-        for (String name : names) {
-            train(jar, testdata, work, name, name.endsWith(".jsa") ? List.of("files") : List.of());
+        train(jar, testdata, work, names.get(0), List.of());
+        Path files;
+        try {
+            files = FilesJar.make(jar, testdata, work, hash);
+        } catch (IOException e) {
+            if (Boolean.getBoolean("kobj.aot.required")) {
+                throw e;
+            }
+            System.err.println("TrainAotCache: no jar of the file commands: " + e.getMessage());
+            return;
         }
+        Files.writeString(files.resolveSibling(files.getFileName() + ".sha256"), sha256(files) + "\n");
+        train(files, testdata, work, names.get(1), List.of("files"));
     }
 
     private static void train(Path jar, Path testdata, Path work, String name, List<String> mode) throws Exception {

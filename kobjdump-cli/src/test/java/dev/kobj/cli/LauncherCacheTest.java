@@ -52,11 +52,11 @@ class LauncherCacheTest {
         Path builtJar = built.resolve("kobjdump.jar");
         List<Path> caches;
         try (Stream<Path> s = Files.list(built)) {
-            caches = s.filter(p -> p.getFileName().toString().matches("kobjdump-[0-9a-f]{16}(\\.aot|-files\\.jsa)(\\.sha256)?"))
+            caches = s.filter(p -> p.getFileName().toString().matches("kobjdump-[0-9a-f]{16}(\\.aot|-files\\.jsa|-files\\.jar)(\\.sha256)?"))
                     .toList();
         }
-        if (!Files.isRegularFile(builtJar) || caches.size() != 4) {
-            Tools.skip("no packaged kobjdump.jar with its AOT cache and CDS archive in " + built
+        if (!Files.isRegularFile(builtJar) || caches.size() != 6) {
+            Tools.skip("no packaged kobjdump.jar with its AOT cache, files jar and CDS archive in " + built
                     + " (mvn package without -Dkobj.aot.skip=true)");
         }
         target = Files.createDirectories(root.resolve("kobjdump-cli/target"));
@@ -140,6 +140,23 @@ class LauncherCacheTest {
         assertThat(r.err()).isEmpty();
         assertThat(state()).contains("k_cds_files=" + aot);
         assertThat(classesFromTheCache()).as("kobj's classes loaded from the cache").isGreaterThan(20);
+    }
+
+    @Test
+    void theFilesJarFindsTheDecompressorsInTheShadedJar() throws Exception {
+        // The small jar of the file commands holds no XZ or zstd-jni class (they have
+        // multi-release variants): a compressed module's classes come from kobjdump.jar through
+        // the small jar's Class-Path, zstd-jni's native library with the manifest's native access.
+        for (String m : List.of("module.ko.xz", "module.ko.zst")) {
+            Tools.Run r = launch("sections", "--json", module().resolveSibling(m).toString());
+            sectionsAsReadelf(r);
+            assertThat(r.err()).as(m).isEmpty();
+            assertThat(state()).contains("k_jar_files=" + target.resolve(jarOfFiles()));
+        }
+    }
+
+    private String jarOfFiles() {
+        return aot.getFileName().toString().replace("-files.jsa", "-files.jar");
     }
 
     @Test
