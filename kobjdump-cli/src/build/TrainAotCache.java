@@ -52,18 +52,22 @@ public final class TrainAotCache {
         // every start, so the full cache (about 3,100 classes) costs the short commands more
         // than it saves them.
         // The archive is trained on, and used with, the small jar of the file commands (FilesJar).
+        // A third, the AOT cache of the whole-tree commands (check, stats, depmod), trained on
+        // them alone (Training's "trees"): the profiles of the other commands' short runs in the
+        // full cache made a check of a Debian tree slower than no cache at all.
         List<String> names = List.of("kobjdump-" + hash + ".aot", "kobjdump-" + hash + "-files.jsa",
-                "kobjdump-" + hash + "-files.jar");
+                "kobjdump-" + hash + "-files.jar", "kobjdump-" + hash + "-trees.aot");
         try (Stream<Path> old = Files.list(jar.getParent())) {
             for (Path p : old.toList()) {
                 String f = p.getFileName().toString();
-                if (f.startsWith("kobjdump-") && f.matches(".*[0-9a-f]{16}(-files)?\\.(aot|jsa|jar)(\\.config|\\.sha256)?")
+                if (f.startsWith("kobjdump-") && f.matches(".*[0-9a-f]{16}(-files|-trees)?\\.(aot|jsa|jar)(\\.config|\\.sha256)?")
                         && !names.contains(f) && !names.contains(f.replaceFirst("\\.(config|sha256)$", ""))) {
                     Files.delete(p);
                 }
             }
         }
         train(jar, testdata, work, names.get(0), List.of());
+        train(jar, testdata, work, names.get(3), List.of("trees"));
         Path files;
         try {
             files = FilesJar.make(jar, testdata, work, hash);
@@ -90,7 +94,9 @@ public final class TrainAotCache {
         } else {
             cmd.addAll(List.of("-XX:AOTCacheOutput=" + cache, "--enable-native-access=ALL-UNNAMED"));
         }
-        cmd.addAll(List.of("-Xlog:disable", "-Xlog:all=error:stderr", "-XX:+UseSerialGC", "-cp", jar.toString(),
+        // The collector the launcher gives the commands trained (check and stats: ParallelGC).
+        cmd.addAll(name.endsWith("-trees.aot") ? List.of("-XX:+UseParallelGC", "-Xmx160m") : List.of("-XX:+UseSerialGC"));
+        cmd.addAll(List.of("-Xlog:disable", "-Xlog:all=error:stderr", "-cp", jar.toString(),
                 "dev.kobj.cli.Training", testdata.toString(), work.toString()));
         cmd.addAll(mode);
         long t0 = System.nanoTime();

@@ -52,10 +52,10 @@ class LauncherCacheTest {
         Path builtJar = built.resolve("kobjdump.jar");
         List<Path> caches;
         try (Stream<Path> s = Files.list(built)) {
-            caches = s.filter(p -> p.getFileName().toString().matches("kobjdump-[0-9a-f]{16}(\\.aot|-files\\.jsa|-files\\.jar)(\\.sha256)?"))
+            caches = s.filter(p -> p.getFileName().toString().matches("kobjdump-[0-9a-f]{16}(\\.aot|-trees\\.aot|-files\\.jsa|-files\\.jar)(\\.sha256)?"))
                     .toList();
         }
-        if (!Files.isRegularFile(builtJar) || caches.size() != 6) {
+        if (!Files.isRegularFile(builtJar) || caches.size() != 8) {
             Tools.skip("no packaged kobjdump.jar with its AOT cache, files jar and CDS archive in " + built
                     + " (mvn package without -Dkobj.aot.skip=true)");
         }
