@@ -20,6 +20,17 @@ final class X86_64Instructions {
     }
 
     /** Writes the low {@code bytes} bytes of {@code value}, little-endian, at {@code offset}. */
+    /**
+     * Writes the low {@code bytes} bytes of {@code value} little-endian at {@code array[at]}: what
+     * {@link #writeField} does on a heap segment, in plain array stores (cheap before the JIT
+     * compiles segment access). The caller checked that the field lies inside the section.
+     */
+    static void writeLittleEndian(byte[] array, int at, int bytes, long value) {
+        for (int k = 0; k < bytes; k++) {
+            array[at + k] = (byte) (value >>> (8 * k));
+        }
+    }
+
     static void writeField(MemorySegment segment, long offset, int bytes, long value) {
         switch (bytes) {
             case 1 -> segment.set(U8, offset, (byte) value);
