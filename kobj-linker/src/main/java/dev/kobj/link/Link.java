@@ -363,7 +363,7 @@ final class Link {
     private void relocate() throws ElfFormatException, LinkException {
         gotSlots = stubMap(StubKind.GOT);
         pltSlots = stubMap(StubKind.PLT);
-        branchKinds = new BranchKinds(engine);
+        branchKinds = BranchKinds.of(engine);
         FixupColumns columns = COLUMNS.get();
         for (RelocationTable t : tables) {
             PlacedSection sec = placed.get(t.target().index());
