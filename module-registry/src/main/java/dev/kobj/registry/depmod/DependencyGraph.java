@@ -3,11 +3,9 @@ package dev.kobj.registry.depmod;
 import dev.kobj.registry.ModuleException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,15 +57,19 @@ public final class DependencyGraph {
     private final List<Node> nodes;
     private final int[][] direct;
     private final int[] sortIndex;
+    private final int[] bySort; // the module of each sort index
     private final Map<String, Integer> byPath;
     private final Map<String, Integer> byName;
-    private final Map<String, Integer> owners;
+    private volatile Map<String, Integer> owners; // made on first use of owner()
 
-    private DependencyGraph(List<Node> nodes, int[][] direct, int[] sortIndex, Map<String, Integer> owners) {
+    private DependencyGraph(List<Node> nodes, int[][] direct, int[] sortIndex) {
         this.nodes = nodes;
         this.direct = direct;
         this.sortIndex = sortIndex;
-        this.owners = owners;
+        this.bySort = new int[sortIndex.length];
+        for (int i = 0; i < sortIndex.length; i++) {
+            bySort[sortIndex[i]] = i;
+        }
         this.byPath = new HashMap<>();
         this.byName = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -88,23 +90,13 @@ public final class DependencyGraph {
     public static DependencyGraph of(List<Node> modules) throws ModuleException {
         List<Node> nodes = List.copyOf(modules);
         int n = nodes.size();
-        Map<String, Integer> owners = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            for (String e : nodes.get(i).symbols().exports()) {
-                owners.put(e, i); // the last exporter in module order wins
-            }
-        }
-        int[][] direct = new int[n][];
+        // Symbols read by Depmod are name bytes: matched without a String per symbol.
+        int[][] direct = ExportTable.applies(nodes) ? ExportTable.direct(nodes) : directByName(nodes);
         int[] users = new int[n];
-        for (int i = 0; i < n; i++) {
-            LinkedHashSet<Integer> deps = new LinkedHashSet<>();
-            for (String imp : nodes.get(i).symbols().imports()) {
-                Integer o = owners.get(imp.startsWith(".") ? imp.substring(1) : imp);
-                if (o != null && o != i && deps.add(o)) {
-                    users[o]++;
-                }
+        for (int[] d : direct) {
+            for (int o : d) {
+                users[o]++;
             }
-            direct[i] = deps.stream().mapToInt(Integer::intValue).toArray();
         }
         int[] sortIndex = new int[n];
         Arrays.fill(sortIndex, -1);
@@ -129,7 +121,35 @@ public final class DependencyGraph {
             throw new ModuleException(ModuleException.Errno.EDEADLK, (n - sorted)
                     + " modules in or below dependency cycles; a cycle: " + cycle(nodes, direct, sortIndex));
         }
-        return new DependencyGraph(nodes, direct, sortIndex, owners);
+        return new DependencyGraph(nodes, direct, sortIndex);
+    }
+
+    /** {@return each exported name's owner: the last exporter in module order} */
+    private static Map<String, Integer> owners(List<Node> nodes) {
+        Map<String, Integer> owners = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String e : nodes.get(i).symbols().exports()) {
+                owners.put(e, i); // the last exporter in module order wins
+            }
+        }
+        return owners;
+    }
+
+    /** {@return each module's direct dependencies, by rules 1 and 2 on the names as strings} */
+    private static int[][] directByName(List<Node> nodes) {
+        Map<String, Integer> owners = owners(nodes);
+        int[][] direct = new int[nodes.size()][];
+        for (int i = 0; i < nodes.size(); i++) {
+            LinkedHashSet<Integer> deps = new LinkedHashSet<>();
+            for (String imp : nodes.get(i).symbols().imports()) {
+                Integer o = owners.get(imp.startsWith(".") ? imp.substring(1) : imp);
+                if (o != null && o != i) {
+                    deps.add(o);
+                }
+            }
+            direct[i] = deps.stream().mapToInt(Integer::intValue).toArray();
+        }
+        return direct;
     }
 
     /** The modules of a long cycle named at each end of it in the message. */
@@ -207,7 +227,11 @@ public final class DependencyGraph {
      * @param symbol an exported symbol
      */
     public Optional<Node> owner(String symbol) {
-        Integer i = owners.get(symbol);
+        Map<String, Integer> o = owners;
+        if (o == null) {
+            owners = o = owners(nodes);
+        }
+        Integer i = o.get(symbol);
         return i == null ? Optional.empty() : Optional.of(nodes.get(i));
     }
 
@@ -231,27 +255,55 @@ public final class DependencyGraph {
      * @param module a module of the graph
      */
     public List<Node> dependencies(Node module) {
-        int root = index(module);
-        boolean[] seen = new boolean[nodes.size()];
-        List<Integer> found = new ArrayList<>();
-        Deque<Integer> work = new ArrayDeque<>();
-        work.push(root);
-        seen[root] = true;
-        while (!work.isEmpty()) {
-            for (int d : direct[work.pop()]) {
-                if (!seen[d]) {
-                    seen[d] = true;
-                    found.add(d);
-                    work.push(d);
+        int n = nodes.size();
+        int[] found = new int[n];
+        int c = closure(index(module), new int[n], new int[n], found);
+        List<Node> out = new ArrayList<>(c);
+        for (int k = 0; k < c; k++) {
+            out.add(nodes.get(found[k]));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * Puts in {@code found} every module {@code root} needs, directly or not, in modules.dep's
+     * order (by sort index); {@return how many}. {@code seen} is marked with {@code root + 1}
+     * (so one array serves every root), {@code stack} is work space.
+     */
+    private int closure(int root, int[] seen, int[] stack, int[] found) {
+        int mark = root + 1;
+        int top = 0;
+        int c = 0;
+        stack[top++] = root;
+        seen[root] = mark;
+        while (top > 0) {
+            for (int d : direct[stack[--top]]) {
+                if (seen[d] != mark) {
+                    seen[d] = mark;
+                    found[c++] = sortIndex[d];
+                    stack[top++] = d;
                 }
             }
         }
-        found.sort((a, b) -> Integer.compare(sortIndex[a], sortIndex[b]));
-        List<Node> out = new ArrayList<>(found.size());
-        for (int x : found) {
-            out.add(nodes.get(x));
+        if (c > 64) {
+            Arrays.sort(found, 0, c);
+        } else {
+            // Most closures are short: an insertion sort, which also keeps Arrays.sort's
+            // partition lambdas from being spun (and compiled) in a short run.
+            for (int k = 1; k < c; k++) {
+                int v = found[k];
+                int j = k - 1;
+                while (j >= 0 && found[j] > v) {
+                    found[j + 1] = found[j];
+                    j--;
+                }
+                found[j + 1] = v;
+            }
         }
-        return Collections.unmodifiableList(out);
+        for (int k = 0; k < c; k++) {
+            found[k] = bySort[found[k]];
+        }
+        return c;
     }
 
     /** {@return the number of direct dependency edges} */
@@ -277,12 +329,17 @@ public final class DependencyGraph {
      * @throws IOException when {@code out} fails
      */
     public void writeModulesDep(Appendable out) throws IOException {
+        int n = nodes.size();
+        int[] seen = new int[n];
+        int[] stack = new int[n];
+        int[] found = new int[n];
         StringBuilder line = new StringBuilder(256);
-        for (Node m : nodes) {
+        for (int i = 0; i < n; i++) {
             line.setLength(0);
-            line.append(m.path()).append(':');
-            for (Node d : dependencies(m)) {
-                line.append(' ').append(d.path());
+            line.append(nodes.get(i).path()).append(':');
+            int c = closure(i, seen, stack, found);
+            for (int k = 0; k < c; k++) {
+                line.append(' ').append(nodes.get(found[k]).path());
             }
             line.append('\n');
             out.append(line);

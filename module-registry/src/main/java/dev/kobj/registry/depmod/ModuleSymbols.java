@@ -38,10 +38,10 @@ public record ModuleSymbols(List<String> exports, List<String> imports) {
     /** The prefix of the symbol each exported name leaves in a Linux 6.1 module. */
     public static final String KSYMTAB_PREFIX = "__ksymtab_";
 
-    /** Copies the lists. */
+    /** Copies the lists (lists of names that {@link SymbolReader} made are immutable and kept). */
     public ModuleSymbols {
-        exports = List.copyOf(exports);
-        imports = List.copyOf(imports);
+        exports = exports instanceof NameList ? exports : List.copyOf(exports);
+        imports = imports instanceof NameList ? imports : List.copyOf(imports);
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The modules of a tree such as {@code /lib/modules/6.1.0-56-amd64}, found and ordered as
@@ -122,11 +123,26 @@ public final class ModuleTree {
      * @return every module under {@code root}, in path order
      */
     public static ModuleTree scan(Path root) throws IOException {
+        return scan(root, null);
+    }
+
+    /**
+     * Finds the modules under {@code root} and orders them, telling {@code found} of each module
+     * file as the walk finds it (so that reading can start before the walk ends). Every file
+     * the tree's entries name is told, each once; files that lose to another of the same module
+     * name are told too.
+     *
+     * @param root  the tree
+     * @param found told each module file (the same {@code Path} object as {@link Entry#file()}); may be null
+     * @return the tree, as {@link #scan(Path)} gives it
+     * @throws IOException as {@link #scan(Path)}
+     */
+    static ModuleTree scan(Path root, Consumer<Path> found) throws IOException {
         Objects.requireNonNull(root, "root");
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString(), null, "not a directory");
         }
-        List<Path> found = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -142,7 +158,10 @@ public final class ModuleTree {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (attrs.isRegularFile() && isModuleFile(file.getFileName().toString())) {
-                    found.add(file);
+                    files.add(file);
+                    if (found != null) {
+                        found.accept(file);
+                    }
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -152,9 +171,9 @@ public final class ModuleTree {
                 return FileVisitResult.CONTINUE; // as depmod: an unreadable entry is skipped
             }
         });
-        found.sort(Comparator.naturalOrder());
+        files.sort(null); // natural order
         Map<String, Entry> byName = new LinkedHashMap<>();
-        for (Path f : found) {
+        for (Path f : files) {
             String rel = relative(root, f);
             String name = moduleName(rel);
             Entry old = byName.get(name);
@@ -163,20 +182,44 @@ public final class ModuleTree {
             }
         }
         Map<String, Integer> order = readOrder(root.resolve("modules.order"));
-        List<Entry> listed = new ArrayList<>();
+        // Each module's line in modules.order, looked up once; lines are distinct, so the
+        // listed modules fall in order when put at their line (no sort, no comparator).
+        Entry[] atLine = new Entry[order.size() == 0 ? 0 : lines(order)];
         List<Entry> rest = new ArrayList<>();
         for (Entry e : byName.values()) {
-            if (order.containsKey(uncompressedPath(e.path()))) {
-                listed.add(new Entry(e.path(), e.name(), e.file(), true));
+            Integer line = order.get(uncompressedPath(e.path()));
+            if (line != null) {
+                atLine[line] = new Entry(e.path(), e.name(), e.file(), true);
             } else {
                 rest.add(e);
             }
         }
-        listed.sort(Comparator.comparingInt(e -> order.get(uncompressedPath(e.path()))));
-        rest.sort(Comparator.comparing(Entry::path));
-        List<Entry> all = new ArrayList<>(listed);
+        rest.sort(BY_PATH);
+        List<Entry> all = new ArrayList<>(byName.size());
+        for (Entry e : atLine) {
+            if (e != null) {
+                all.add(e);
+            }
+        }
         all.addAll(rest);
         return new ModuleTree(root, all);
+    }
+
+    /** Entries by path (a class, not a lambda: nothing to spin at run time). */
+    private static final Comparator<Entry> BY_PATH = new Comparator<>() {
+        @Override
+        public int compare(Entry a, Entry b) {
+            return a.path().compareTo(b.path());
+        }
+    };
+
+    /** {@return one more than the highest line number in {@code order}} */
+    private static int lines(Map<String, Integer> order) {
+        int max = -1;
+        for (int v : order.values()) {
+            max = Math.max(max, v);
+        }
+        return max + 1;
     }
 
     /** {@return 0 for a module under updates/, 1 for the others: lower wins} */
@@ -185,6 +228,15 @@ public final class ModuleTree {
     }
 
     private static String relative(Path root, Path file) {
+        // The walk makes every path by resolving names against the root: its string starts
+        // with the root's and a separator (cheaper than relativize and a Path per name).
+        String r = root.toString();
+        String f = file.toString();
+        String sep = file.getFileSystem().getSeparator();
+        if (sep.equals("/") && f.length() > r.length() + 1 && f.startsWith(r)
+                && (r.endsWith("/") ? f.charAt(r.length() - 1) == '/' : f.charAt(r.length()) == '/')) {
+            return f.substring(r.endsWith("/") ? r.length() : r.length() + 1);
+        }
         Path rel = root.relativize(file);
         StringBuilder sb = new StringBuilder();
         for (Path part : rel) {
