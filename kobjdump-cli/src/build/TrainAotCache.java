@@ -16,12 +16,22 @@ import java.util.stream.Stream;
  *
  * <p>The cache is made by one training run of the real commands ({@code dev.kobj.cli.Training})
  * on the packaged jar with {@code -XX:AOTCacheOutput} (JEP 514's one-step workflow). It is
- * named after the jar's SHA-256, {@code kobjdump-<first 16 hex digits>.aot} (and
- * {@code kobjdump-<hash>-files.aot}, trained on the file commands only), beside the jar,
+ * named after the jar's SHA-256, {@code kobjdump-<first 16 hex digits>.aot}, beside the jar,
  * so that a cache never meets a jar other than its own (on JDK 25.0.3 a cache could run
  * stale classes after the jar changed, JDK-8377932); older caches are deleted. Beside it,
  * {@code kobjdump-<hash>.aot.sha256} holds the cache's own SHA-256, which the launcher checks
  * once before using it. JVM logging goes to stderr, never stdout.
+ *
+ * <p>The file commands (headers, sections, symbols, relocs, modinfo, groups) get a dynamic CDS
+ * archive instead, {@code kobjdump-<hash>-files.jsa} ({@code -XX:ArchiveClassesAtExit} after a
+ * training run of those commands only, layered on the JDK's own CDS archive): measured on
+ * 25.0.3, an AOT cache loads and links all its classes at start (1,600 for the file commands'
+ * cache) and, unlike a dynamic archive, does not regenerate the JDK's lambda-form holder classes,
+ * so the first memory-segment access spins nine {@code LambdaForm$DMH} classes at run time; the
+ * dynamic archive starts {@code sections} of a small module in about 10 ms less CPU. It is
+ * trained without {@code --enable-native-access} (the launcher's {@code -jar} gets native access
+ * from the manifest): a module option that the JDK's base archive was not made with would turn
+ * off its archived module graph, with an error line.
  *
  * <p>Usage: {@code java TrainAotCache.java JAR TESTDATA WORKDIR}. A failed training run
  * leaves no cache and fails the build step only when {@code -Dkobj.aot.required=true}
@@ -36,31 +46,57 @@ public final class TrainAotCache {
         Path testdata = Path.of(args[1]).toAbsolutePath();
         Path work = Path.of(args[2]).toAbsolutePath();
         String hash = sha256(jar).substring(0, 16);
-        // Two caches: the full one (every command) and a small one of the file commands only
-        // (headers, sections, symbols, relocs, modinfo, groups), which the launcher gives those
-        // commands: a cache's classes are all loaded and linked at every start, so the full
-        // cache (about 3,100 classes) costs the short commands more than it saves them.
-        List<String> names = List.of("kobjdump-" + hash + ".aot", "kobjdump-" + hash + "-files.aot");
+        // Two caches: the AOT cache of every command, and the dynamic CDS archive of the file
+        // commands only (headers, sections, symbols, relocs, modinfo, groups), which the
+        // launcher gives those commands: an AOT cache's classes are all loaded and linked at
+        // every start, so the full cache (about 3,100 classes) costs the short commands more
+        // than it saves them.
+        // The archive is trained on, and used with, the small jar of the file commands (FilesJar).
+        // A third, the AOT cache of check, trained on one check of a 300-module tree alone
+        // (Training's "trees" says why): the profiles of the other commands' runs in the full
+        // cache made a check of a Debian tree slower than no cache at all.
+        List<String> names = List.of("kobjdump-" + hash + ".aot", "kobjdump-" + hash + "-files.jsa",
+                "kobjdump-" + hash + "-files.jar", "kobjdump-" + hash + "-trees.aot");
         try (Stream<Path> old = Files.list(jar.getParent())) {
             for (Path p : old.toList()) {
                 String f = p.getFileName().toString();
-                if (f.startsWith("kobjdump-") && (f.endsWith(".aot") || f.endsWith(".aot.config") || f.endsWith(".aot.sha256"))
+                if (f.startsWith("kobjdump-") && f.matches(".*[0-9a-f]{16}(-files|-trees)?\\.(aot|jsa|jar)(\\.config|\\.sha256)?")
                         && !names.contains(f) && !names.contains(f.replaceFirst("\\.(config|sha256)$", ""))) {
                     Files.delete(p);
                 }
             }
         }
-        for (String name : names) {
-            train(jar, testdata, work, name, name.endsWith("-files.aot") ? List.of("files") : List.of());
+        train(jar, testdata, work, names.get(0), List.of());
+        train(jar, testdata, work, names.get(3), List.of("trees"));
+        Path files;
+        try {
+            files = FilesJar.make(jar, testdata, work, hash);
+        } catch (IOException e) {
+            if (Boolean.getBoolean("kobj.aot.required")) {
+                throw e;
+            }
+            System.err.println("TrainAotCache: no jar of the file commands: " + e.getMessage());
+            return;
         }
+        Files.writeString(files.resolveSibling(files.getFileName() + ".sha256"), sha256(files) + "\n");
+        train(files, testdata, work, names.get(1), List.of("files"));
     }
 
     private static void train(Path jar, Path testdata, Path work, String name, List<String> mode) throws Exception {
         Path cache = jar.resolveSibling(name);
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:AOTCacheOutput=" + cache,
-                "-Xlog:disable", "-Xlog:all=error:stderr", "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED", "-cp", jar.toString(),
+        List<String> cmd = new ArrayList<>(List.of(java));
+        if (name.endsWith(".jsa")) {
+            // No --enable-native-access (see above); --illegal-native-access=allow only silences
+            // zstd-jni's System.loadLibrary warning of this -cp run and is not archived.
+            Files.deleteIfExists(cache);
+            cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + cache, "--illegal-native-access=allow"));
+        } else {
+            cmd.addAll(List.of("-XX:AOTCacheOutput=" + cache, "--enable-native-access=ALL-UNNAMED"));
+        }
+        // The collector the launcher gives the commands trained (check: ParallelGC).
+        cmd.addAll(name.endsWith("-trees.aot") ? List.of("-XX:+UseParallelGC", "-Xmx160m") : List.of("-XX:+UseSerialGC"));
+        cmd.addAll(List.of("-Xlog:disable", "-Xlog:all=error:stderr", "-cp", jar.toString(),
                 "dev.kobj.cli.Training", testdata.toString(), work.toString()));
         cmd.addAll(mode);
         long t0 = System.nanoTime();

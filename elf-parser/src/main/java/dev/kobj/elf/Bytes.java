@@ -93,4 +93,19 @@ final class Bytes {
     long word(boolean is64, long off) {
         return is64 ? u64(off) : u32(off);
     }
+
+    /**
+     * {@return the {@code n} bytes at {@code off} of {@code seg}, copied into a new array}
+     * For names (string tables, note names), so a loop of byte reads: the JDK's bulk copies
+     * ({@code MemorySegment.copy} into an array, {@code copyFrom}, {@code toArray}) run, on
+     * their first call, a type switch bootstrap or an enum look-up by reflection that spin
+     * classes at run time, several milliseconds of a short command's start (issue 9).
+     */
+    static byte[] copyOf(MemorySegment seg, long off, int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = seg.get(ValueLayout.JAVA_BYTE, off + i);
+        }
+        return b;
+    }
 }

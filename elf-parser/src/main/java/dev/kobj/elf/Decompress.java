@@ -84,9 +84,7 @@ final class Decompress {
             throw bytes.error(sh.offset(), "ch_size", size, where + ": larger than " + Limits.MAX_EXPANSION
                     + " times its " + payloadSize + " compressed bytes");
         }
-        byte[] src = new byte[(int) payloadSize];
-        java.lang.foreign.MemorySegment.copy(bytes.seg, java.lang.foreign.ValueLayout.JAVA_BYTE, payloadOffset,
-                src, 0, src.length);
+        byte[] src = bytes.seg.asSlice(payloadOffset, payloadSize).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
         byte[] out = new byte[(int) size];
         if (type == ElfConstants.ELFCOMPRESS_ZLIB) {
             Inflater inf = new Inflater();

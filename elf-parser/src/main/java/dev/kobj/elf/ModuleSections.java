@@ -113,8 +113,7 @@ final class ModuleSections {
                 q++;
             }
             if (q < end) {
-                byte[] b = new byte[(int) (q - at)];
-                MemorySegment.copy(data, ValueLayout.JAVA_BYTE, at, b, 0, b.length);
+                byte[] b = Bytes.copyOf(data, at, (int) (q - at));
                 nm = new String(b, StandardCharsets.ISO_8859_1);
             }
         }

@@ -1,7 +1,5 @@
 package dev.kobj.elf;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +40,7 @@ final class NoteReader {
             while (nlen > 0 && bytes.u8(nameStart + nlen - 1) == 0) {
                 nlen--;
             }
-            byte[] nb = new byte[nlen];
-            MemorySegment.copy(bytes.seg, ValueLayout.JAVA_BYTE, nameStart, nb, 0, nlen);
+            byte[] nb = Bytes.copyOf(bytes.seg, nameStart, nlen);
             out.add(new Note(new String(nb, StandardCharsets.ISO_8859_1), type, bytes.seg.asSlice(descStart, descsz), p));
             long next = descStart + align(descsz, align);
             p = next > end ? end : next;

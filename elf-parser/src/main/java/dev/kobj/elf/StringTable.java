@@ -51,9 +51,7 @@ public final class StringTable {
         if (n <= 0) {
             return "";
         }
-        byte[] b = new byte[n];
-        MemorySegment.copy(bytes.seg, ValueLayout.JAVA_BYTE, p, b, 0, n);
-        return new String(b, StandardCharsets.ISO_8859_1);
+        return new String(Bytes.copyOf(bytes.seg, p, n), StandardCharsets.ISO_8859_1);
     }
 
     /** {@return the length of the string {@link #get(long, String, long)} would return}, with its checks */

@@ -52,11 +52,11 @@ class LauncherCacheTest {
         Path builtJar = built.resolve("kobjdump.jar");
         List<Path> caches;
         try (Stream<Path> s = Files.list(built)) {
-            caches = s.filter(p -> p.getFileName().toString().matches("kobjdump-[0-9a-f]{16}(-files)?\\.aot(\\.sha256)?"))
+            caches = s.filter(p -> p.getFileName().toString().matches("kobjdump-[0-9a-f]{16}(\\.aot|-trees\\.aot|-files\\.jsa|-files\\.jar)(\\.sha256)?"))
                     .toList();
         }
-        if (!Files.isRegularFile(builtJar) || caches.size() != 4) {
-            Tools.skip("no packaged kobjdump.jar with its two AOT caches in " + built
+        if (!Files.isRegularFile(builtJar) || caches.size() != 8) {
+            Tools.skip("no packaged kobjdump.jar with its AOT cache, files jar and CDS archive in " + built
                     + " (mvn package without -Dkobj.aot.skip=true)");
         }
         target = Files.createDirectories(root.resolve("kobjdump-cli/target"));
@@ -66,8 +66,8 @@ class LauncherCacheTest {
         jar = Files.copy(builtJar, target.resolve("kobjdump.jar"), StandardCopyOption.COPY_ATTRIBUTES);
         for (Path c : caches) {
             Path copy = Files.copy(c, target.resolve(c.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-            if (copy.getFileName().toString().endsWith("-files.aot")) {
-                aot = copy; // the cache of the file commands, which the runs here use (sections)
+            if (copy.getFileName().toString().endsWith("-files.jsa")) {
+                aot = copy; // the CDS archive of the file commands, which the runs here use (sections)
             }
         }
         Path lib = built.resolve("lib"); // the jars of the manifest's Class-Path (BouncyCastle)
@@ -138,8 +138,25 @@ class LauncherCacheTest {
         Tools.Run r = launch("sections", "--json", module().toString());
         sectionsAsReadelf(r);
         assertThat(r.err()).isEmpty();
-        assertThat(state()).contains("k_aot_files=" + aot);
+        assertThat(state()).contains("k_cds_files=" + aot);
         assertThat(classesFromTheCache()).as("kobj's classes loaded from the cache").isGreaterThan(20);
+    }
+
+    @Test
+    void theFilesJarFindsTheDecompressorsInTheShadedJar() throws Exception {
+        // The small jar of the file commands holds no XZ or zstd-jni class (they have
+        // multi-release variants): a compressed module's classes come from kobjdump.jar through
+        // the small jar's Class-Path, zstd-jni's native library with the manifest's native access.
+        for (String m : List.of("module.ko.xz", "module.ko.zst")) {
+            Tools.Run r = launch("sections", "--json", module().resolveSibling(m).toString());
+            sectionsAsReadelf(r);
+            assertThat(r.err()).as(m).isEmpty();
+            assertThat(state()).contains("k_jar_files=" + target.resolve(jarOfFiles()));
+        }
+    }
+
+    private String jarOfFiles() {
+        return aot.getFileName().toString().replace("-files.jsa", "-files.jar");
     }
 
     @Test
@@ -152,7 +169,7 @@ class LauncherCacheTest {
         sectionsAsReadelf(r);
         assertThat(r.err().lines().toList()).singleElement().asString()
                 .startsWith("kobjdump: " + aot).contains("damaged");
-        assertThat(state()).contains("k_aot_files=''");
+        assertThat(state()).contains("k_cds_files=''");
         assertThat(classesFromTheCache()).isZero();
         Tools.Run again = launch("sections", "--json", module().toString());
         sectionsAsReadelf(again);
@@ -172,7 +189,7 @@ class LauncherCacheTest {
         Tools.Run r = launch("sections", "--json", module().toString());
         sectionsAsReadelf(r);
         assertThat(r.err()).isEmpty();
-        assertThat(state()).contains("k_aot_files=''");
+        assertThat(state()).contains("k_cds_files=''");
         assertThat(classesFromTheCache()).isZero();
     }
 
@@ -183,11 +200,11 @@ class LauncherCacheTest {
         try (FileSystem z = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of())) {
             Files.writeString(z.getPath("kobj-launcher-test.txt"), "another jar\n");
         }
-        Path other = Files.move(aot, target.resolve("kobjdump-" + sha256(jar).substring(0, 16) + "-files.aot"));
+        Path other = Files.move(aot, target.resolve("kobjdump-" + sha256(jar).substring(0, 16) + "-files.jsa"));
         Files.writeString(other.resolveSibling(other.getFileName() + ".sha256"), sha256(other));
         Tools.Run r = launch("sections", "--json", module().toString());
         sectionsAsReadelf(r);
-        assertThat(state()).contains("k_aot_files=" + other);
+        assertThat(state()).contains("k_cds_files=" + other);
     }
 
     @Test
@@ -198,7 +215,7 @@ class LauncherCacheTest {
         Files.writeString(aot.resolveSibling(aot.getFileName() + ".sha256"), sha256(aot));
         Tools.Run r = launch("sections", "--json", module().toString());
         sectionsAsReadelf(r);
-        assertThat(state()).contains("k_aot_files=" + aot);
+        assertThat(state()).contains("k_cds_files=" + aot);
         assertThat(classesFromTheCache()).as("the JVM refused the cache").isZero();
     }
 
