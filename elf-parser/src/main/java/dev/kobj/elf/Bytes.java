@@ -85,6 +85,11 @@ final class Bytes {
         return (le ? seg.get(LE64, off) : seg.get(BE64, off));
     }
 
+    /** Copies {@code n} unchecked u64 words from {@code off} into {@code out[0, n)}: one bulk copy. */
+    void u64s(long off, long[] out, int n) {
+        MemorySegment.copy(seg, le ? LE64 : BE64, off, out, 0, n);
+    }
+
     long word(boolean is64, long off) {
         return is64 ? u64(off) : u32(off);
     }

@@ -39,6 +39,7 @@ public final class ElfFile implements AutoCloseable {
     private final List<SectionHeader> sections;
     private final List<ProgramHeader> programHeaders;
     private volatile List<ModInfoEntry> modinfo; // read once (CheckRun asks for several keys)
+    private volatile List<RelocationTable> relocationTables; // read once (the linker and its checks ask again)
 
     private ElfFile(String name, Arena arena, Compression compression, MemorySegment whole) throws ElfFormatException {
         this.name = name;
@@ -71,18 +72,18 @@ public final class ElfFile implements AutoCloseable {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             byte[] head = new byte[8];
-            int n = read(ch, head, 0, head.length);
+            int n = FileReads.read(ch, head, 0, head.length);
             Compression kind = Decompress.detect(head, n);
             if (kind != Compression.NONE) {
                 if (size > Limits.MAX_ARRAY) {
                     throw new ElfFormatException(name, 0, "file size", size, "too large for a compressed module");
                 }
-                byte[] data = Decompress.file(name, kind, readAll(ch, size));
+                byte[] data = Decompress.file(name, kind, FileReads.readAll(ch, size));
                 return new ElfFile(name, null, kind, MemorySegment.ofArray(data));
             }
             if (size < 4096) {
                 // Small files are cheaper to read than to map.
-                return new ElfFile(name, null, Compression.NONE, MemorySegment.ofArray(readAll(ch, size)));
+                return new ElfFile(name, null, Compression.NONE, MemorySegment.ofArray(FileReads.readAll(ch, size)));
             }
             Arena arena = Arena.ofShared();
             try {
@@ -93,24 +94,6 @@ public final class ElfFile implements AutoCloseable {
                 throw e;
             }
         }
-    }
-
-    /** Reads from position 0 of {@code ch} into {@code b[off, off+len)}; {@return the bytes read} (fewer at EOF). */
-    private static int read(FileChannel ch, byte[] b, int off, int len) throws IOException {
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b, off, len);
-        while (buf.hasRemaining()) {
-            if (ch.read(buf, buf.position() - off) < 0) {
-                break;
-            }
-        }
-        return buf.position() - off;
-    }
-
-    /** {@return the whole file behind {@code ch}, whose size was {@code size} when asked} */
-    private static byte[] readAll(FileChannel ch, long size) throws IOException {
-        byte[] b = new byte[(int) size];
-        int n = read(ch, b, 0, b.length);
-        return n == b.length ? b : java.util.Arrays.copyOf(b, n);
     }
 
     /**
@@ -272,12 +255,10 @@ public final class ElfFile implements AutoCloseable {
     public record CompressionHeader(int type, long size, long addralign) {
     }
 
-    /*
-     * Elf32_Chdr (12 bytes): ch_type u32, ch_size u32, ch_addralign u32.
-     * Elf64_Chdr (24 bytes): ch_type u32, ch_reserved u32, ch_size u64, ch_addralign u64.
-     */
     /**
-     * {@return the compression header ({@code Elf_Chdr}) of an SHF_COMPRESSED section}
+     * {@return the compression header ({@code Elf_Chdr}) of an SHF_COMPRESSED section}: Elf32_Chdr
+     * (12 bytes) ch_type u32, ch_size u32, ch_addralign u32; Elf64_Chdr (24 bytes) ch_type u32,
+     * ch_reserved u32, ch_size u64, ch_addralign u64
      * @param s an SHF_COMPRESSED section of this file
      * @throws ElfFormatException when the section is too short for the header or lies outside the file
      */
@@ -332,16 +313,15 @@ public final class ElfFile implements AutoCloseable {
      */
     public SymbolTable symbolTable(SectionHeader s) throws ElfFormatException {
         int ent = SymbolTable.entrySize(header.is64());
-        String what = "section " + s.index() + " (" + s.name() + ")";
         if (s.type() != SHT_SYMTAB && s.type() != SHT_DYNSYM) {
-            throw bytes.error(sectionHeaderOffset(s.index()) + 4, "sh_type of " + what, s.type() & 0xffffffffL,
+            throw bytes.error(sectionHeaderOffset(s.index()) + 4, "sh_type of " + what(s), s.type() & 0xffffffffL,
                     "not a symbol table");
         }
-        checkTable(s, ent, what);
+        checkTable(s, ent);
         if (s.size() / ent > Integer.MAX_VALUE) {
-            throw bytes.error(sectionHeaderOffset(s.index()), "sh_size of " + what, s.size(), "too many symbols");
+            throw bytes.error(sectionHeaderOffset(s.index()), "sh_size of " + what(s), s.size(), "too many symbols");
         }
-        SectionHeader strSh = linked(s, "sh_link of " + what);
+        SectionHeader strSh = linked(s, "sh_link of ", s);
         StringTable strings = stringTable(strSh);
         SectionHeader shndx = null;
         for (SectionHeader x : sections) {
@@ -358,25 +338,31 @@ public final class ElfFile implements AutoCloseable {
         return new SymbolTable(bytes, header.is64(), s, strings, shndx);
     }
 
-    private void checkTable(SectionHeader s, int ent, String what) throws ElfFormatException {
+    /** {@return "section N (NAME)", for error messages only (not built on the way of a good file)} */
+    private static String what(SectionHeader s) {
+        return "section " + s.index() + " (" + s.name() + ")";
+    }
+
+    private void checkTable(SectionHeader s, int ent) throws ElfFormatException {
         checkData(s);
         if (s.type() == SHT_NOBITS) {
-            throw bytes.error(sectionHeaderOffset(s.index()) + 4, "sh_type of " + what, s.type(), "a table cannot be NOBITS");
+            throw bytes.error(sectionHeaderOffset(s.index()) + 4, "sh_type of " + what(s), s.type(),
+                    "a table cannot be NOBITS");
         }
         if (s.entsize() != ent) {
-            throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 56 : 36), "sh_entsize of " + what,
+            throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 56 : 36), "sh_entsize of " + what(s),
                     s.entsize(), "expected " + ent);
         }
         if (s.size() % ent != 0) {
-            throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 32 : 20), "sh_size of " + what,
+            throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 32 : 20), "sh_size of " + what(s),
                     s.size(), "not a multiple of the entry size " + ent);
         }
     }
 
-    /** {@return the section {@code s}'s sh_link names; {@code field} names sh_link in the error} */
-    SectionHeader linked(SectionHeader s, String field) throws ElfFormatException {
+    /** {@return the section {@code s}'s sh_link names; {@code field} + {@code what(of)} names sh_link in the error} */
+    SectionHeader linked(SectionHeader s, String field, SectionHeader of) throws ElfFormatException {
         if (s.link() <= 0 || s.link() >= sections.size()) {
-            throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 40 : 24), field, s.link(),
+            throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 40 : 24), field + what(of), s.link(),
                     "no such section (the file has " + sections.size() + ")");
         }
         return sections.get((int) s.link());
@@ -387,13 +373,17 @@ public final class ElfFile implements AutoCloseable {
      * @throws ElfFormatException when a table is malformed (see {@link #relocationTable})
      */
     public List<RelocationTable> relocationTables() throws ElfFormatException {
-        List<RelocationTable> out = new ArrayList<>();
-        for (SectionHeader s : sections) {
-            if (s.type() == SHT_REL || s.type() == SHT_RELA) {
-                out.add(relocationTable(s));
+        List<RelocationTable> r = relocationTables;
+        if (r == null) {
+            List<RelocationTable> out = new ArrayList<>();
+            for (SectionHeader s : sections) {
+                if (s.type() == SHT_REL || s.type() == SHT_RELA) {
+                    out.add(relocationTable(s));
+                }
             }
+            relocationTables = r = java.util.Collections.unmodifiableList(out);
         }
-        return out;
+        return r;
     }
 
     /**
@@ -403,17 +393,16 @@ public final class ElfFile implements AutoCloseable {
      * @throws ElfFormatException when sh_type, sh_entsize, sh_size or sh_info is wrong
      */
     public RelocationTable relocationTable(SectionHeader s) throws ElfFormatException {
-        String what = "section " + s.index() + " (" + s.name() + ")";
         boolean rela = s.type() == SHT_RELA;
         if (!rela && s.type() != SHT_REL) {
-            throw bytes.error(sectionHeaderOffset(s.index()) + 4, "sh_type of " + what, s.type() & 0xffffffffL,
+            throw bytes.error(sectionHeaderOffset(s.index()) + 4, "sh_type of " + what(s), s.type() & 0xffffffffL,
                     "not a relocation table");
         }
-        checkTable(s, RelocationTable.entrySize(header.is64(), rela), what);
+        checkTable(s, RelocationTable.entrySize(header.is64(), rela));
         SectionHeader target = null;
         if (s.info() != 0) {
             if (s.info() >= sections.size()) {
-                throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 44 : 28), "sh_info of " + what,
+                throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 44 : 28), "sh_info of " + what(s),
                         s.info(), "no such section (the file has " + sections.size() + ")");
             }
             target = sections.get((int) s.info());

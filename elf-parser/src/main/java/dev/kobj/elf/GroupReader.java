@@ -26,7 +26,7 @@ final class GroupReader {
             throw bytes.error(f.sectionHeaderOffset(s.index()) + (is64 ? 32 : 20), "sh_size of " + what,
                     s.size(), "a group is a flag word and member indexes, 4 bytes each");
         }
-        SymbolTable symtab = f.symbolTable(f.linked(s, "sh_link of " + what));
+        SymbolTable symtab = f.symbolTable(f.linked(s, "sh_link of ", s));
         if (s.info() >= symtab.size()) {
             throw bytes.error(f.sectionHeaderOffset(s.index()) + (is64 ? 44 : 28), "sh_info of " + what,
                     s.info(), "no such symbol (the table has " + symtab.size() + ")");

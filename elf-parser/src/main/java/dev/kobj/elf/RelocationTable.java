@@ -112,6 +112,55 @@ public final class RelocationTable {
     }
 
     /**
+     * Copies entries {@code [from, from + n)} into {@code out}, three longs per entry:
+     * {@code r_offset}, {@code r_info} as stored (split it with {@link #typeOf} and
+     * {@link #symbolOf}) and {@code r_addend} sign-extended (0 for REL). For ELF64 RELA, the
+     * layout of the file (gABI "Relocation"), this is one bulk copy: a caller that walks a
+     * whole table reads it in chunks through a reused array instead of one bounds-checked
+     * memory access per field.
+     *
+     * @param from  the first entry, from 0
+     * @param n     how many entries
+     * @param out   receives {@code 3 * n} longs from index 0
+     * @throws IndexOutOfBoundsException if {@code [from, from + n)} is not inside
+     *                                   {@code [0, size())} or {@code out} is shorter than {@code 3 * n}
+     */
+    public void read(long from, int n, long[] out) {
+        if (from < 0 || n < 0 || from > count - n || out.length / 3 < n) {
+            throw new IndexOutOfBoundsException("relocations [" + from + ", +" + n + ") of " + count
+                    + " into " + out.length + " longs");
+        }
+        if (is64 && rela) {
+            bytes.u64s(section.offset() + from * entrySize, out, 3 * n);
+            return;
+        }
+        for (int k = 0; k < n; k++) {
+            long i = from + k;
+            out[3 * k] = offset(i);
+            out[3 * k + 1] = rawInfo(i);
+            out[3 * k + 2] = addend(i);
+        }
+    }
+
+    /**
+     * {@return the relocation type in an {@code r_info} of this table's class}: ELF64_R_TYPE
+     * (low 32 bits) or ELF32_R_TYPE (low 8 bits)
+     * @param info an r_info as {@link #rawInfo} or {@link #read} gives it
+     */
+    public long typeOf(long info) {
+        return is64 ? info & 0xffffffffL : info & 0xff;
+    }
+
+    /**
+     * {@return the symbol index in an {@code r_info} of this table's class}: ELF64_R_SYM
+     * (high 32 bits) or ELF32_R_SYM (bits 8 and up)
+     * @param info an r_info as {@link #rawInfo} or {@link #read} gives it
+     */
+    public long symbolOf(long info) {
+        return is64 ? info >>> 32 : info >>> 8;
+    }
+
+    /**
      * {@return entry {@code i}, decoded}
      * @param i the entry's index in the table, from 0
      */

@@ -54,6 +54,11 @@ public final class StringTable {
         return new String(Bytes.copyOf(bytes.seg, p, n), StandardCharsets.ISO_8859_1);
     }
 
+    /** {@return the length of the string {@link #get(long, String, long)} would return}, with its checks */
+    int length(long offset, String field, long index) throws ElfFormatException {
+        return (int) Math.max(0, end(offset, field, index) - (start + offset));
+    }
+
     /**
      * Checks what {@link #get(long, String, long)} checks (the offset lies inside the table and
      * the string ends there) without making the string: same exceptions, no allocation.

@@ -137,6 +137,17 @@ public final class SymbolTable {
     }
 
     /**
+     * {@return the length in bytes of the name of entry {@code i}, without its NUL}: what
+     * {@code name(i).length()} gives (names are decoded one char per byte), without making the
+     * string
+     * @param i the symbol's index in the table, from 0
+     * @throws ElfFormatException as {@link #name} does
+     */
+    public int nameLength(int i) throws ElfFormatException {
+        return strings.length(nameOffset(i), "st_name of symbol ", i);
+    }
+
+    /**
      * {@return entry {@code i}, decoded}
      *
      * @throws IndexOutOfBoundsException if {@code i} is not in [0, size())

@@ -19,6 +19,23 @@ final class BranchKinds {
         this.engine = engine;
     }
 
+    /** The last one a thread used: the modules of a tree share an engine class and architecture. */
+    private static final ThreadLocal<BranchKinds> LAST = new ThreadLocal<>();
+
+    /**
+     * {@return the thread's answers for {@code engine}}, kept from its previous link when that
+     * engine was of the same class and architecture (which kinds are branches is a property of
+     * the architecture's relocation types, not of an engine's options)
+     */
+    static BranchKinds of(RelocationEngine engine) {
+        BranchKinds b = LAST.get();
+        if (b == null || b.engine.getClass() != engine.getClass() || b.engine.arch() != engine.arch()) {
+            b = new BranchKinds(engine);
+            LAST.set(b);
+        }
+        return b;
+    }
+
     boolean isBranch(int type) {
         if (type < 0 || type >= 4096) {
             return ask(type);

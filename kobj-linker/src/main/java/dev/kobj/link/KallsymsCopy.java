@@ -71,26 +71,27 @@ final class KallsymsCopy {
         long n = table.size();
         long k = 0;
         long names = 0;
-        for (int i = 0; i < n; i++) {
-            dev.kobj.elf.ElfSymbol s;
-            try {
-                s = table.get(i);
-            } catch (ElfFormatException e) {
-                throw new LinkException(LinkException.Kind.FORMAT, elf.name(), e.getMessage(), e);
-            }
-            boolean keep = i == 0;
-            if (!keep && s.rawShndx() != SHN_UNDEF && s.shndx() < shnum && table.nameOffset(i) != 0) {
-                if (kallsymsAll && s.shndx() == percpu) {
-                    keep = true;
-                } else {
-                    KernelSections.Sec sec = sections.byIndex(s.shndx());
-                    keep = sec != null && !sec.init() && (kallsymsAll || (sec.flags() & SHF_EXECINSTR) != 0);
+        try {
+            for (int i = 0; i < n; i++) {
+                // the symbol's name and section as table.get(i) checks them, without making the symbol
+                int nameLength = table.nameLength(i);
+                long shndx = table.shndx(i);
+                boolean keep = i == 0;
+                if (!keep && table.rawShndx(i) != SHN_UNDEF && shndx < shnum && table.nameOffset(i) != 0) {
+                    if (kallsymsAll && shndx == percpu) {
+                        keep = true;
+                    } else {
+                        KernelSections.Sec sec = sections.byIndex(shndx);
+                        keep = sec != null && !sec.init() && (kallsymsAll || (sec.flags() & SHF_EXECINSTR) != 0);
+                    }
+                }
+                if (keep) {
+                    k++;
+                    names += nameLength + 1; // ISO-8859-1 names: one byte per char, as in the file
                 }
             }
-            if (keep) {
-                k++;
-                names += s.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
-            }
+        } catch (ElfFormatException e) {
+            throw new LinkException(LinkException.Kind.FORMAT, elf.name(), e.getMessage(), e);
         }
         symbols = n;
         kept = k;

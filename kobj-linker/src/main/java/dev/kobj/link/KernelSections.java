@@ -80,7 +80,8 @@ final class KernelSections {
     }
 
     final List<Sec> sections = new ArrayList<>();
-    private final Map<Long, Sec> byIndex = new java.util.HashMap<>();
+    /** By section header index (an array: KallsymsCopy asks once per symbol). */
+    private final Sec[] byIndex;
     /** The per-CPU section, if any (laid out by kobj in an area of its own). */
     SectionHeader percpu;
 
@@ -104,6 +105,7 @@ final class KernelSections {
             throw new LinkException(LinkException.Kind.FORMAT, elf.name(), e.getMessage(), e);
         }
         long gotEntry = elf.header().is64() ? 8 : 4;
+        byIndex = new Sec[elf.sections().size()];
         for (SectionHeader s : in.loaded()) {
             String n = s.name();
             if (n.equals(".data..percpu")) {
@@ -145,13 +147,13 @@ final class KernelSections {
             boolean roai = n.equals(".data..ro_after_init") || n.equals("__jump_table");
             Sec sec = new Sec(s, flags, size, align, copy, roai, n.startsWith(".init"));
             sections.add(sec);
-            byIndex.put((long) s.index(), sec);
+            byIndex[s.index()] = sec;
         }
     }
 
     /** {@return the section with header index {@code index}, if laid out} */
     Sec byIndex(long index) {
-        return byIndex.get(index);
+        return index >= 0 && index < byIndex.length ? byIndex[(int) index] : null;
     }
 
     /**

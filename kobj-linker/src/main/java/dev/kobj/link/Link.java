@@ -66,6 +66,8 @@ final class Link {
     private long gotBase;
     private VeneerPool veneers = VeneerPool.none();
     private long[] values;
+    /** st_size of each symbol (Z of the SIZE relocations). */
+    private long[] sizes;
     private Source[] sources;
     private String[] providers;
     private long relocations;
@@ -163,14 +165,17 @@ final class Link {
             int section = target.index();
             long align = target.addralign();
             boolean code = (target.flags() & SHF_EXECINSTR) != 0;
-            for (long i = 0, n = t.size(); i < n; i++) {
-                long symbol = t.symbol(i);
-                if (symbol >= nsyms && symbol != 0) {
-                    throw new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": " + t.section().name() + "["
-                            + i + "]: symbol index " + symbol + " beyond the symbol table ("
-                            + resolution.symbols.size() + ")", null);
+            long[] e = ENTRIES.get();
+            for (long from = 0, n = t.size(); from < n; from += CHUNK) {
+                int k = (int) Math.min(CHUNK, n - from);
+                t.read(from, k, e);
+                for (int j = 0; j < 3 * k; j += 3) {
+                    long symbol = t.symbolOf(e[j + 1]);
+                    if (symbol >= nsyms && symbol != 0) {
+                        throw badSymbol(t, from + j / 3, symbol);
+                    }
+                    batch.add((int) t.typeOf(e[j + 1]), symbol, e[j + 2], section, e[j], align, code);
                 }
-                batch.add((int) t.type(i), symbol, t.addend(i), section, t.offset(i), align, code);
             }
         }
         needs = engine.scan(batch);
@@ -179,6 +184,15 @@ final class Link {
             BATCHES.remove(); // a rare huge module: its arrays are not kept for the next ones
         }
     }
+
+    private LinkException badSymbol(RelocationTable t, long i, long symbol) {
+        return new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": " + t.section().name() + "[" + i
+                + "]: symbol index " + symbol + " beyond the symbol table (" + resolution.symbols.size() + ")", null);
+    }
+
+    /** Relocation entries read at a time ({@link RelocationTable#read}) into a per-thread array of 24 KiB. */
+    private static final int CHUNK = 1024;
+    private static final ThreadLocal<long[]> ENTRIES = ThreadLocal.withInitial(() -> new long[3 * CHUNK]);
 
     /** Rows of the reusable per-thread columns kept between links (3-5 MiB per thread at most). */
     private static final int KEPT_ROWS = 1 << 16;
@@ -231,12 +245,14 @@ final class Link {
     private void resolve() {
         int n = resolution.symbols.size();
         values = new long[n];
+        sizes = new long[n];
         sources = new Source[n];
         providers = new String[n];
         List<LinkedSymbol> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ElfSymbol s = resolution.symbols.get(i);
             providers[i] = "";
+            sizes[i] = s.size();
             if (i == 0) {
                 sources[i] = Source.NULL;
             } else if (s.rawShndx() == SHN_UNDEF) {
@@ -347,7 +363,7 @@ final class Link {
     private void relocate() throws ElfFormatException, LinkException {
         gotSlots = stubMap(StubKind.GOT);
         pltSlots = stubMap(StubKind.PLT);
-        branchKinds = new BranchKinds(engine);
+        branchKinds = BranchKinds.of(engine);
         FixupColumns columns = COLUMNS.get();
         for (RelocationTable t : tables) {
             PlacedSection sec = placed.get(t.target().index());
@@ -355,8 +371,14 @@ final class Link {
             MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(),
                     thisModuleSpan(sec, a.address() + a.size() - sec.address()));
             columns.clear();
-            for (long i = 0, n = t.size(); i < n; i++) {
-                fixup(columns, sec, t, i);
+            long[] rows = ENTRIES.get();
+            for (long from = 0, n = t.size(); from < n; from += CHUNK) {
+                int k = (int) Math.min(CHUNK, n - from);
+                t.read(from, k, rows);
+                for (int j = 0; j < 3 * k; j += 3) {
+                    long info = rows[j + 1];
+                    fixup(columns, sec, rows[j], (int) t.typeOf(info), t.symbolOf(info), rows[j + 2]);
+                }
             }
             try {
                 engine.applyAll(bytes, order, columns, veneers);
@@ -420,13 +442,9 @@ final class Link {
         return LinkException.of(elf.name(), List.of(p), e);
     }
 
-    /** Adds relocation {@code i} of {@code t} to {@code out}, with its GOT entry and stub. */
-    private void fixup(FixupColumns out, PlacedSection sec, RelocationTable t, long i) {
-        long offset = t.offset(i);
-        long symbol = t.symbol(i);
-        long addend = t.addend(i);
+    /** Adds the relocation (r_offset, type, r_sym, r_addend) to {@code out}, with its GOT entry and stub. */
+    private void fixup(FixupColumns out, PlacedSection sec, long offset, int type, long symbol, long addend) {
         int sym = (int) symbol;
-        int type = (int) t.type(i);
         long got = 0;
         long stub = 0;
         boolean branch = pltSlots != null && branchKinds.isBranch(type);
@@ -435,14 +453,14 @@ final class Link {
             got = gotSlots == null ? 0 : gotSlots.get(symbol, keyAddend, 0);
             stub = branch ? pltSlots.get(symbol, keyAddend, 0) : 0;
         }
-        long size = sym == 0 ? 0 : resolution.symbols.get(sym).size();
+        long size = sym == 0 ? 0 : sizes[sym];
         out.add(type, offset, sec.address() + offset, sym == 0 ? 0 : values[sym], addend, size, got, gotBase, stub);
     }
 
     /** {@return relocation {@code i} of {@code t} as a fixup naming its symbol and place (for messages)} */
     private Fixup named(PlacedSection sec, RelocationTable t, long i) {
         FixupColumns one = new FixupColumns();
-        fixup(one, sec, t, i);
+        fixup(one, sec, t.offset(i), (int) t.type(i), t.symbol(i), t.addend(i));
         Fixup f = one.fixup(0);
         String where = elf.name() + ": " + sec.name() + "+0x" + Long.toHexString(f.offset());
         return new Fixup(f.type(), f.offset(), f.place(), f.symbol(), f.addend(), f.symbolSize(), f.got(), f.gotBase(),

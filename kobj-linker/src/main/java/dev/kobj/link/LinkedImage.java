@@ -45,7 +45,7 @@ final class LinkedImage implements LoadedImage {
         this.memory = memory;
         this.strategy = strategy;
         this.allocations = new LinkedHashMap<>(placement.byArea);
-        this.areaOfRegion = Map.copyOf(placement.areaOfRegion);
+        this.areaOfRegion = new java.util.IdentityHashMap<>(placement.areaOfRegion); // look-ups pass its own regions
         this.allAreas = List.copyOf(placement.areas);
         this.allRegions = List.copyOf(placement.regions);
         this.sections = List.copyOf(sections);

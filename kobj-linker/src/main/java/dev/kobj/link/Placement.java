@@ -31,7 +31,8 @@ final class Placement {
     final Map<String, Allocation> byArea = new LinkedHashMap<>();
     final List<Area> areas = new ArrayList<>();
     final List<Region> regions = new ArrayList<>();
-    final Map<Region, String> areaOfRegion = new HashMap<>();
+    /** By identity: every look-up passes one of the regions made here (a record's hashCode is not free). */
+    final Map<Region, String> areaOfRegion = new java.util.IdentityHashMap<>();
     final Map<Integer, PlacedSection> placed = new LinkedHashMap<>();
     final List<StubSection> stubs = new ArrayList<>();
     long gotBase;

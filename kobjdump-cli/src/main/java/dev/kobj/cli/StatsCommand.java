@@ -137,6 +137,10 @@ final class StatsCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ parsing
 
+    /** Relocation entries read at a time into a per-thread array. */
+    private static final int CHUNK = 1024;
+    private static final ThreadLocal<long[]> ENTRIES = ThreadLocal.withInitial(() -> new long[3 * CHUNK]);
+
     /** Parses everything kobj reads from one file. */
     static FileResult parse(Path p) {
         long disk = 0;
@@ -164,12 +168,18 @@ final class StatsCommand implements Callable<Integer> {
                 for (RelocationTable t : f.relocationTables()) {
                     SymbolTable symtab = symtabs.of(t);
                     long nsyms = symtab == null ? 0 : symtab.size();
-                    for (long i = 0, n = t.size(); i < n; i++) {
-                        long symbol = t.symbol(i);
-                        if (symbol != 0 && symbol >= nsyms) {
-                            Describe.relocationSymbol(f, t, symtab, i, symbol); // throws
+                    long[] e = ENTRIES.get();
+                    for (long from = 0, n = t.size(); from < n; from += CHUNK) {
+                        int k = (int) Math.min(CHUNK, n - from);
+                        t.read(from, k, e); // r_offset, r_info, r_addend per entry, in one copy
+                        for (int j = 0; j < k; j++) {
+                            long info = e[3 * j + 1];
+                            long symbol = t.symbolOf(info);
+                            if (symbol != 0 && symbol >= nsyms) {
+                                Describe.relocationSymbol(f, t, symtab, from + j, symbol); // throws
+                            }
+                            types.add(t.typeOf(info));
                         }
-                        types.add(t.type(i));
                     }
                     relocations += t.size();
                 }

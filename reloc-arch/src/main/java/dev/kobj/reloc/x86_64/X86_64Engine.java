@@ -124,8 +124,17 @@ public final class X86_64Engine implements RelocationEngine {
                 check(section, order, fixups.fixup(i), i, values, widths); // throws, or a slow kind
             }
         }
+        // Heap memory (check, stats, tests) is written as plain array stores; any other memory
+        // through the segment. Every row was checked above: all or nothing holds either way.
+        byte[] array = section.isReadOnly() ? null : section.heapBase().orElse(null) instanceof byte[] b ? b : null;
+        long base = section.address();
         for (int i = 0; i < n; i++) {
-            if (widths[i] != 0) {
+            if (widths[i] == 0) {
+                continue;
+            }
+            if (array != null) {
+                X86_64Instructions.writeLittleEndian(array, (int) (base + fixups.offset(i)), widths[i], values[i]);
+            } else {
                 X86_64Instructions.writeField(section, fixups.offset(i), widths[i], values[i]);
             }
         }

@@ -20,6 +20,37 @@ final class X86_64Instructions {
     }
 
     /** Writes the low {@code bytes} bytes of {@code value}, little-endian, at {@code offset}. */
+    /**
+     * Writes the low {@code bytes} bytes of {@code value} little-endian at {@code array[at]}: what
+     * {@link #writeField} does on a heap segment, in plain array stores (cheap before the JIT
+     * compiles segment access). The caller checked that the field lies inside the section.
+     */
+    static void writeLittleEndian(byte[] array, int at, int bytes, long value) {
+        switch (bytes) {
+            case 8 -> {
+                array[at + 7] = (byte) (value >>> 56);
+                array[at + 6] = (byte) (value >>> 48);
+                array[at + 5] = (byte) (value >>> 40);
+                array[at + 4] = (byte) (value >>> 32);
+                array[at + 3] = (byte) (value >>> 24);
+                array[at + 2] = (byte) (value >>> 16);
+                array[at + 1] = (byte) (value >>> 8);
+                array[at] = (byte) value;
+            }
+            case 4 -> {
+                array[at + 3] = (byte) (value >>> 24);
+                array[at + 2] = (byte) (value >>> 16);
+                array[at + 1] = (byte) (value >>> 8);
+                array[at] = (byte) value;
+            }
+            default -> {
+                for (int k = 0; k < bytes; k++) {
+                    array[at + k] = (byte) (value >>> (8 * k));
+                }
+            }
+        }
+    }
+
     static void writeField(MemorySegment segment, long offset, int bytes, long value) {
         switch (bytes) {
             case 1 -> segment.set(U8, offset, (byte) value);
