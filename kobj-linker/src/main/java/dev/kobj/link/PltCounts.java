@@ -38,11 +38,17 @@ final class PltCounts {
         void ensure(int n) {
             if (type.length < n) {
                 int m = Math.max(n, type.length * 2);
-                type = new long[m];
-                sym = new long[m];
-                addend = new long[m];
-                offset = new long[m];
-                keys = new long[m];
+                // all made before any is replaced: an OutOfMemoryError leaves the columns consistent
+                long[] t = new long[m];
+                long[] s = new long[m];
+                long[] a = new long[m];
+                long[] o = new long[m];
+                long[] k = new long[m];
+                type = t;
+                sym = s;
+                addend = a;
+                offset = o;
+                keys = k;
             }
         }
 

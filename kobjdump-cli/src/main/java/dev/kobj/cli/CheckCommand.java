@@ -142,8 +142,28 @@ final class CheckCommand implements Callable<Integer> {
                         : e.problems();
                 return new Result(p, named, null, problems, 0, machine);
             }
+        } catch (OutOfMemoryError e) {
+            return new Result(p, named, KobjDump.errorMessage(name, e), List.of(), 0, OUT_OF_MEMORY);
         } catch (Exception | StackOverflowError e) {
             return new Result(p, named, KobjDump.errorMessage(name, e), List.of(), 0);
+        }
+    }
+
+    /** The machine field of a result whose module did not fit the heap (its error says so). */
+    static final int OUT_OF_MEMORY = -1;
+
+    /**
+     * Links again, one at a time, the modules that ran out of heap while other workers held
+     * theirs: alone, a module has the whole heap (the launcher's -Xmx160m keeps a whole-tree
+     * check under 256 MiB of RSS; riscv64 trees have modules of a million symbols). One that
+     * still does not fit keeps its error, which says how to give the JVM more heap.
+     */
+    void retryAlone(List<Result> results, KernelTables tables, LoadPolicy policy) {
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            if (r.error() != null && r.machine() == OUT_OF_MEMORY) {
+                results.set(i, check(r.path(), r.named(), tables, policy));
+            }
         }
     }
 
@@ -158,7 +178,11 @@ final class CheckCommand implements Callable<Integer> {
             sample();
             thread = Thread.ofPlatform().daemon().name("kobjdump-heap").start(() -> {
                 while (!stop) {
-                    sample();
+                    try {
+                        sample();
+                    } catch (OutOfMemoryError e) {
+                        // a worker's module filled the heap: that worker reports it; sample again later
+                    }
                     try {
                         Thread.sleep(5);
                     } catch (InterruptedException e) {
@@ -238,6 +262,7 @@ final class CheckCommand implements Callable<Integer> {
                 ProgressBar.step(bar);
                 return r;
             }));
+            retryAlone(results, tables, checkPolicy);
             peak = heap.peak();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

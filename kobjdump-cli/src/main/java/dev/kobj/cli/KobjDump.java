@@ -191,6 +191,9 @@ public final class KobjDump implements Callable<Integer> {
             text = fse.getReason() != null ? fse.getReason() : e.getClass().getSimpleName();
         } else if (e instanceof IOException) {
             text = msg != null ? msg : e.getClass().getSimpleName();
+        } else if (e instanceof OutOfMemoryError) {
+            text = "not enough Java heap to link this module (limit " + Runtime.getRuntime().maxMemory() / 1048576
+                    + " MiB); run again with a bigger heap, e.g. KOBJ_JAVA_OPTS=-Xmx1g";
         } else {
             text = "internal error: " + e.getClass().getName() + (msg != null ? ": " + msg : "");
         }

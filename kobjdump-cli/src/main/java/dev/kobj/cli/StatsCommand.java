@@ -190,7 +190,7 @@ final class StatsCommand implements Callable<Integer> {
                 return new FileResult(p, null, disk, f.fileBytes().byteSize(), sections, symbols, relocations,
                         ElfNames.arch(h), h.machine(), types.toMap());
             }
-        } catch (Exception | StackOverflowError e) {
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             return new FileResult(p, KobjDump.errorMessage(p.toString(), e), disk, 0, 0, 0, 0, null, 0, Map.of());
         }
     }

@@ -76,15 +76,25 @@ public final class FixupColumns {
 
     private void grow() {
         int n = types.length * 2;
-        types = Arrays.copyOf(types, n);
-        offsets = Arrays.copyOf(offsets, n);
-        places = Arrays.copyOf(places, n);
-        symbols = Arrays.copyOf(symbols, n);
-        addends = Arrays.copyOf(addends, n);
-        symbolSizes = Arrays.copyOf(symbolSizes, n);
-        gots = Arrays.copyOf(gots, n);
-        gotBases = Arrays.copyOf(gotBases, n);
-        stubs = Arrays.copyOf(stubs, n);
+        // all copied before any is replaced: an OutOfMemoryError leaves the arrays consistent
+        var typesGrown = Arrays.copyOf(types, n);
+        var offsetsGrown = Arrays.copyOf(offsets, n);
+        var placesGrown = Arrays.copyOf(places, n);
+        var symbolsGrown = Arrays.copyOf(symbols, n);
+        var addendsGrown = Arrays.copyOf(addends, n);
+        var symbolSizesGrown = Arrays.copyOf(symbolSizes, n);
+        var gotsGrown = Arrays.copyOf(gots, n);
+        var gotBasesGrown = Arrays.copyOf(gotBases, n);
+        var stubsGrown = Arrays.copyOf(stubs, n);
+        types = typesGrown;
+        offsets = offsetsGrown;
+        places = placesGrown;
+        symbols = symbolsGrown;
+        addends = addendsGrown;
+        symbolSizes = symbolSizesGrown;
+        gots = gotsGrown;
+        gotBases = gotBasesGrown;
+        stubs = stubsGrown;
     }
 
     private int check(int i) {

@@ -103,13 +103,21 @@ public final class RelocationBatch {
 
     private void grow() {
         int n = types.length * 2;
-        types = Arrays.copyOf(types, n);
-        symbols = Arrays.copyOf(symbols, n);
-        addends = Arrays.copyOf(addends, n);
-        sections = Arrays.copyOf(sections, n);
-        offsets = Arrays.copyOf(offsets, n);
-        alignments = Arrays.copyOf(alignments, n);
-        executable = Arrays.copyOf(executable, n);
+        // all copied before any is replaced: an OutOfMemoryError leaves the arrays consistent
+        var typesGrown = Arrays.copyOf(types, n);
+        var symbolsGrown = Arrays.copyOf(symbols, n);
+        var addendsGrown = Arrays.copyOf(addends, n);
+        var sectionsGrown = Arrays.copyOf(sections, n);
+        var offsetsGrown = Arrays.copyOf(offsets, n);
+        var alignmentsGrown = Arrays.copyOf(alignments, n);
+        var executableGrown = Arrays.copyOf(executable, n);
+        types = typesGrown;
+        symbols = symbolsGrown;
+        addends = addendsGrown;
+        sections = sectionsGrown;
+        offsets = offsetsGrown;
+        alignments = alignmentsGrown;
+        executable = executableGrown;
     }
 
     private int check(int i) {

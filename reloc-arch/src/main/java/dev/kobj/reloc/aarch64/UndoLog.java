@@ -74,10 +74,15 @@ final class UndoLog {
 
     private void grow() {
         int n = size * 2;
-        segments = Arrays.copyOf(segments, n);
-        offsets = Arrays.copyOf(offsets, n);
-        olds = Arrays.copyOf(olds, n);
-        fields = Arrays.copyOf(fields, n);
+        // all copied before any is replaced: an OutOfMemoryError leaves the arrays consistent
+        var segmentsGrown = Arrays.copyOf(segments, n);
+        var offsetsGrown = Arrays.copyOf(offsets, n);
+        var oldsGrown = Arrays.copyOf(olds, n);
+        var fieldsGrown = Arrays.copyOf(fields, n);
+        segments = segmentsGrown;
+        offsets = offsetsGrown;
+        olds = oldsGrown;
+        fields = fieldsGrown;
     }
 
     /** Puts every replaced value back, last write first, and empties the log. */

@@ -64,9 +64,13 @@ final class PendingWrites {
         long old = read(offset, bytes, ByteOrder.LITTLE_ENDIAN); // checks the place before logging it
         if (size == offsets.length) {
             int n = size * 2;
-            offsets = Arrays.copyOf(offsets, n);
-            olds = Arrays.copyOf(olds, n);
-            widths = Arrays.copyOf(widths, n);
+            // all copied before any is replaced: an OutOfMemoryError leaves the arrays consistent
+            var offsetsGrown = Arrays.copyOf(offsets, n);
+            var oldsGrown = Arrays.copyOf(olds, n);
+            var widthsGrown = Arrays.copyOf(widths, n);
+            offsets = offsetsGrown;
+            olds = oldsGrown;
+            widths = widthsGrown;
         }
         offsets[size] = offset;
         olds[size] = old;

@@ -26,9 +26,11 @@ final class PlaceIndex {
     static PlaceIndex open(int expected) {
         int want = Integer.highestOneBit(Math.max(32, expected) * 2 - 1) << 1; // load at most 1/2
         PlaceIndex index = want > KEPT ? new PlaceIndex() : INDEXES.get();
-        if (index.keys.length < want) {
-            index.keys = new long[want];
-            index.rows = new int[want];
+        if (index.keys.length < want || index.rows.length < want) {
+            long[] keys = new long[want]; // both made before either is replaced (OutOfMemoryError)
+            int[] rows = new int[want];
+            index.keys = keys;
+            index.rows = rows;
         }
         index.mask = want - 1;
         Arrays.fill(index.rows, 0, want, -1);
