@@ -1,5 +1,6 @@
 package dev.kobj.reloc.aarch64;
 
+import dev.kobj.reloc.FixupRows;
 import dev.kobj.elf.Arch;
 import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.FixupColumns;
@@ -120,7 +121,7 @@ public final class AArch64Engine implements RelocationEngine {
     @Override
     public void applyAll(MemorySegment section, ByteOrder order, List<Fixup> fixups, VeneerPool veneers)
             throws RelocationException {
-        applyRows(section, order, Rows.of(fixups), veneers);
+        applyRows(section, order, FixupRows.of(fixups), veneers);
     }
 
     /**
@@ -133,10 +134,10 @@ public final class AArch64Engine implements RelocationEngine {
     @Override
     public void applyAll(MemorySegment section, ByteOrder order, FixupColumns fixups, VeneerPool veneers)
             throws RelocationException {
-        applyRows(section, order, new Rows(fixups, null), veneers);
+        applyRows(section, order, new FixupRows(fixups, null), veneers);
     }
 
-    private void applyRows(MemorySegment section, ByteOrder order, Rows rows, VeneerPool veneers)
+    private void applyRows(MemorySegment section, ByteOrder order, FixupRows rows, VeneerPool veneers)
             throws RelocationException {
         UndoLog log = UndoLog.open(order);
         int mark = veneers.mark();
@@ -189,7 +190,7 @@ public final class AArch64Engine implements RelocationEngine {
      * Writes nothing when a check fails; takes a veneer slot from {@code veneers} only once every
      * check has passed.
      */
-    private void plan(MemorySegment section, Rows rows, int i, VeneerPool veneers, UndoLog log)
+    private void plan(MemorySegment section, FixupRows rows, int i, VeneerPool veneers, UndoLog log)
             throws RelocationException {
         FixupColumns c = rows.columns();
         int type = c.type(i);

@@ -1,5 +1,6 @@
 package dev.kobj.reloc.riscv;
 
+import dev.kobj.reloc.FixupRows;
 import dev.kobj.elf.Arch;
 import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.FixupColumns;
@@ -118,7 +119,7 @@ public final class RiscvEngine implements RelocationEngine {
 
     @Override
     public void applyAll(MemorySegment section, ByteOrder order, List<Fixup> all) throws RelocationException {
-        applyRows(section, order, Rows.of(all));
+        applyRows(section, order, FixupRows.of(all));
     }
 
     /**
@@ -131,10 +132,10 @@ public final class RiscvEngine implements RelocationEngine {
     @Override
     public void applyAll(MemorySegment section, ByteOrder order, FixupColumns fixups, VeneerPool veneers)
             throws RelocationException {
-        applyRows(section, order, new Rows(fixups, null));
+        applyRows(section, order, new FixupRows(fixups, null));
     }
 
-    private void applyRows(MemorySegment section, ByteOrder order, Rows rows) throws RelocationException {
+    private void applyRows(MemorySegment section, ByteOrder order, FixupRows rows) throws RelocationException {
         FixupColumns c = rows.columns();
         int n = c.size();
         int his = 0;
@@ -193,7 +194,7 @@ public final class RiscvEngine implements RelocationEngine {
     }
 
     /** SET_ULEB128 S1 + A1 then SUB_ULEB128 V - S2 - A2, written once in the existing ULEB128's bytes. */
-    private void applyUlebPair(PendingWrites view, Rows rows, int set, int sub) throws RelocationException {
+    private void applyUlebPair(PendingWrites view, FixupRows rows, int set, int sub) throws RelocationException {
         FixupColumns c = rows.columns();
         long off = c.offset(set);
         int len = off < 0 || off >= view.size() ? -1 : Uleb128.length(view, off);

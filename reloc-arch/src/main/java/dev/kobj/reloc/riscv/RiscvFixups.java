@@ -8,6 +8,7 @@ import static dev.kobj.reloc.riscv.RiscvErrors.wrongInstruction;
 
 import dev.kobj.reloc.Fixup;
 import dev.kobj.reloc.FixupColumns;
+import dev.kobj.reloc.FixupRows;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationException.Reason;
 import dev.kobj.reloc.RelocationKind;
@@ -40,7 +41,7 @@ final class RiscvFixups {
     }
 
     /** Applies row {@code f} of {@code rows}, of kind {@code k} (neither PCREL_LO12 nor ULEB128), to {@code view}. */
-    void apply(PendingWrites view, ByteOrder order, Rows rows, int f, RiscvKind k) throws RelocationException {
+    void apply(PendingWrites view, ByteOrder order, FixupRows rows, int f, RiscvKind k) throws RelocationException {
         refuseIfNotAppliable(rows, f, k);
         if (k == RiscvKind.NONE || k == RiscvKind.RELAX) {
             return;
@@ -118,7 +119,7 @@ final class RiscvFixups {
      * {@return the value of the HI20 at row {@code hi} that the PCREL_LO12 at row {@code lo} pairs
      * with; the LO12's own addend is ignored, as lld does}
      */
-    long partnerValue(Rows rows, int lo, int hi) throws RelocationException {
+    long partnerValue(FixupRows rows, int lo, int hi) throws RelocationException {
         FixupColumns c = rows.columns();
         RiscvKind hk = RiscvKind.of(c.type(hi));
         return switch (hk) {
@@ -136,7 +137,7 @@ final class RiscvFixups {
     }
 
     /** Writes the low 12 bits of {@code value} into the I- or S-type instruction of row {@code f}, a (PCREL_)LO12_I/S. */
-    void writeLo12(PendingWrites view, Rows rows, int f, RiscvKind k, long value) throws RelocationException {
+    void writeLo12(PendingWrites view, FixupRows rows, int f, RiscvKind k, long value) throws RelocationException {
         checkPlace(view, rows, f, 4);
         boolean store = k == RiscvKind.LO12_S || k == RiscvKind.PCREL_LO12_S;
         int insn = store
@@ -147,7 +148,7 @@ final class RiscvFixups {
                 store ? RiscvInstructions.encodeS(insn, value) : RiscvInstructions.encodeI(insn, value));
     }
 
-    private long gotValue(Rows rows, int f) throws RelocationException {
+    private long gotValue(FixupRows rows, int f) throws RelocationException {
         FixupColumns c = rows.columns();
         if (c.got(f) == 0) {
             throw missingPartner(rows.fixup(f), 0, "no GOT entry was made for this symbol and addend");
@@ -159,7 +160,7 @@ final class RiscvFixups {
      * auipc+jalr: S + A - P, or the stub's address - P when that is out of range and the
      * linker made a stub (which reaches S + A).
      */
-    private void applyCall(PendingWrites view, Rows rows, int f, RiscvKind k) throws RelocationException {
+    private void applyCall(PendingWrites view, FixupRows rows, int f, RiscvKind k) throws RelocationException {
         FixupColumns c = rows.columns();
         long off = c.offset(f);
         long p = c.place(f);
@@ -192,7 +193,7 @@ final class RiscvFixups {
      * R_RISCV_ALIGN: A bytes of nops at P pad an instruction at P + A to N, the least power of
      * two above A. kobj deletes no byte, so P + A must already be N-aligned.
      */
-    private void checkAlign(PendingWrites view, Rows rows, int f) throws RelocationException {
+    private void checkAlign(PendingWrites view, FixupRows rows, int f) throws RelocationException {
         FixupColumns c = rows.columns();
         long a = c.addend(f);
         long off = c.offset(f);
@@ -214,7 +215,7 @@ final class RiscvFixups {
         return a <= 0 ? 1 : Long.highestOneBit(a) << 1;
     }
 
-    private void refuseIfNotAppliable(Rows rows, int f, RiscvKind k) throws RelocationException {
+    private void refuseIfNotAppliable(FixupRows rows, int f, RiscvKind k) throws RelocationException {
         if (k.appliable(xlen)) {
             return;
         }
@@ -227,14 +228,14 @@ final class RiscvFixups {
         throw notApplicable(rows.fixup(f), why);
     }
 
-    private static void checkPlace(PendingWrites view, Rows rows, int f, int width) throws RelocationException {
+    private static void checkPlace(PendingWrites view, FixupRows rows, int f, int width) throws RelocationException {
         long off = rows.columns().offset(f);
         if (off < 0 || off > view.size() - width) {
             throw RiscvErrors.badPlace(rows.fixup(f), view.size(), width);
         }
     }
 
-    private static int insn32(PendingWrites view, Rows rows, int f, java.util.function.IntPredicate isClass,
+    private static int insn32(PendingWrites view, FixupRows rows, int f, java.util.function.IntPredicate isClass,
             String expected) throws RelocationException {
         int insn = view.readInsn(rows.columns().offset(f), 4);
         if (!isClass.test(insn)) {
@@ -244,7 +245,7 @@ final class RiscvFixups {
     }
 
     /** {@return v after checking it against the range and alignment of {@code k} for this XLEN} */
-    private long checked(Rows rows, int f, RiscvKind k, long v) throws RelocationException {
+    private long checked(FixupRows rows, int f, RiscvKind k, long v) throws RelocationException {
         RelocationKind d = describe(k);
         if (v < d.min() || v > d.max()) {
             throw outOfRange(rows.fixup(f), v, d.min(), d.max());
