@@ -41,7 +41,8 @@ final class Decompress {
             case ZSTD -> new ZstdInputStream(new ByteArrayInputStream(data));
             case NONE -> throw new IllegalArgumentException("not compressed");
         }) {
-            return readBounded(name, kind, in, limit, data.length);
+            Filled f = readBounded(name, kind, in, limit, data.length, new byte[0]);
+            return f.length() == f.buffer().length ? f.buffer() : Arrays.copyOf(f.buffer(), f.length());
         } catch (IOException | RuntimeException e) {
             if (e instanceof IllegalArgumentException iae && "not compressed".equals(iae.getMessage())) {
                 throw iae;
@@ -51,9 +52,19 @@ final class Decompress {
         }
     }
 
-    private static byte[] readBounded(String name, Compression kind, InputStream in, long limit, long inputSize)
-            throws IOException, ElfFormatException {
-        byte[] buf = new byte[(int) Math.min(limit, Math.max(65536, Math.min(inputSize * 4, 1 << 26)))];
+    /** What {@link #readBounded} read: {@code buffer[0, length)}. */
+    record Filled(byte[] buffer, int length) {
+    }
+
+    /**
+     * Reads {@code in} to its end into {@code reuse} (grown as needed; a fresh buffer when it is
+     * empty), refusing more than {@code limit} bytes: the one bounded loop of whole-file
+     * decompression, for {@link #file} and {@link ModuleDecompressor}.
+     */
+    static Filled readBounded(String name, Compression kind, InputStream in, long limit, long inputSize,
+            byte[] reuse) throws IOException, ElfFormatException {
+        byte[] buf = reuse.length > 0 ? reuse
+                : new byte[(int) Math.min(limit, Math.max(65536, Math.min(inputSize * 4, 1 << 26)))];
         int n = 0;
         while (true) {
             if (n == buf.length) {
@@ -61,19 +72,27 @@ final class Decompress {
                     if (in.read() < 0) {
                         break;
                     }
-                    throw new ElfFormatException(name, 0, kind.name().toLowerCase() + " stream", inputSize,
-                            "decompresses to more than " + limit + " bytes (" + Limits.MAX_EXPANSION
-                                    + " times its size)");
+                    throw tooBig(name, kind, inputSize, limit);
                 }
                 buf = Arrays.copyOf(buf, (int) Math.min(limit, (long) buf.length * 2));
             }
-            int r = in.read(buf, n, buf.length - n);
+            // a reused buffer may be longer than this file's limit: read at most one byte past it
+            int r = in.read(buf, n, (int) Math.min(buf.length - n, limit - n + 1));
             if (r < 0) {
                 break;
             }
             n += r;
+            if (n > limit) {
+                throw tooBig(name, kind, inputSize, limit);
+            }
         }
-        return n == buf.length ? buf : Arrays.copyOf(buf, n);
+        return new Filled(buf, n);
+    }
+
+    /** The error of a stream that decompresses to more than {@code limit} bytes. */
+    static ElfFormatException tooBig(String name, Compression kind, long inputSize, long limit) {
+        return new ElfFormatException(name, 0, kind.name().toLowerCase() + " stream", inputSize,
+                "decompresses to more than " + limit + " bytes (" + Limits.MAX_EXPANSION + " times its size)");
     }
 
     /** Decompresses an SHF_COMPRESSED section's payload into exactly {@code size} bytes. */

@@ -4,7 +4,6 @@ import com.github.luben.zstd.ZstdInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import org.tukaani.xz.ArrayCache;
 import org.tukaani.xz.BasicArrayCache;
@@ -71,8 +70,7 @@ public final class ModuleDecompressor {
             }
             long n = nativeXz.decode(data, length, limit);
             if (n == -1 - NativeXz.LZMA_BUF_ERROR) {
-                throw new ElfFormatException(name, 0, "xz stream", length, "decompresses to more than " + limit
-                        + " bytes (" + Limits.MAX_EXPANSION + " times its size)");
+                throw Decompress.tooBig(name, kind, length, limit);
             }
             if (n < 0) {
                 throw new ElfFormatException(name, 0, "xz stream", length, "cannot be decompressed: liblzma error "
@@ -105,33 +103,8 @@ public final class ModuleDecompressor {
 
     private int fill(String name, Compression kind, InputStream in, long limit, long inputSize)
             throws IOException, ElfFormatException {
-        if (out.length == 0) {
-            out = new byte[(int) Math.min(limit, Math.max(65536, Math.min(inputSize * 4, 1 << 26)))];
-        }
-        int n = 0;
-        while (true) {
-            if (n == out.length) {
-                if (n >= limit) {
-                    if (in.read() < 0) {
-                        break;
-                    }
-                    throw new ElfFormatException(name, 0, kind.name().toLowerCase() + " stream", inputSize,
-                            "decompresses to more than " + limit + " bytes (" + Limits.MAX_EXPANSION
-                                    + " times its size)");
-                }
-                out = Arrays.copyOf(out, (int) Math.min(Limits.MAX_ARRAY, (long) out.length * 2));
-            }
-            int r = in.read(out, n, (int) Math.min(out.length - n, limit - n + 1));
-            if (r < 0) {
-                break;
-            }
-            n += r;
-            if (n > limit) {
-                throw new ElfFormatException(name, 0, kind.name().toLowerCase() + " stream", inputSize,
-                        "decompresses to more than " + limit + " bytes (" + Limits.MAX_EXPANSION
-                                + " times its size)");
-            }
-        }
-        return n;
+        Decompress.Filled f = Decompress.readBounded(name, kind, in, limit, inputSize, out);
+        out = f.buffer();
+        return f.length();
     }
 }

@@ -45,14 +45,7 @@ final class UndoLog {
      * remembering what was there. The caller has checked the place and the value.
      */
     void write(MemorySegment segment, long offset, Field field, long value) {
-        if (size == offsets.length) {
-            grow();
-        }
-        int i = size++;
-        segments[i] = segment;
-        offsets[i] = offset;
-        fields[i] = (byte) field.ordinal();
-        olds[i] = get(segment, offset, field);
+        log(segment, offset, field, get(segment, offset, field));
         set(segment, offset, field, value);
     }
 
@@ -61,15 +54,20 @@ final class UndoLog {
      * {@code old}, the word the caller has just read there (no second read).
      */
     void writeInsn(MemorySegment segment, long offset, int old, int insn) {
+        log(segment, offset, Field.ADRP21, old); // any instruction field: a little-endian word
+        segment.set(INSN, offset, insn);
+    }
+
+    /** Remembers that {@code old} was in {@code field} at {@code offset} of {@code segment}. */
+    private void log(MemorySegment segment, long offset, Field field, long old) {
         if (size == offsets.length) {
             grow();
         }
         int i = size++;
         segments[i] = segment;
         offsets[i] = offset;
-        fields[i] = (byte) Field.ADRP21.ordinal(); // any instruction field: a little-endian word
+        fields[i] = (byte) field.ordinal();
         olds[i] = old;
-        segment.set(INSN, offset, insn);
     }
 
     private void grow() {
