@@ -13,7 +13,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -56,14 +55,9 @@ class ColumnsAgreeWithListTest {
                 }
                 boolean is64 = elf.header().bits() == 64;
                 long base = is64 ? 0xffff_ffff_8100_0000L : 0xc100_0000L;
-                Map<Integer, Long> sectionAddr = new HashMap<>();
-                long next = base;
-                for (SectionHeader s : elf.sections()) {
-                    if (s.isAlloc()) {
-                        sectionAddr.put(s.index(), next);
-                        next += (s.size() + 0xfff) & ~0xfffL;
-                    }
-                }
+                PageLayout layout = PageLayout.of(elf, base);
+                Map<Integer, Long> sectionAddr = layout.addresses();
+                long next = layout.end();
                 SymbolTable symtab = elf.symbolTable().orElseThrow();
                 long externs = next + (is64 ? far : 0);
                 long gotBase = (next + 64L * symtab.size() + 0xfff) & ~0xfffL;

@@ -8,6 +8,7 @@ import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.elf.SymbolTable;
 import dev.kobj.reloc.Fixup;
+import dev.kobj.reloc.PageLayout;
 import dev.kobj.testkit.Testdata;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -55,14 +56,9 @@ class RiscvLdGoldenTest {
         try (ElfFile elf = ElfFile.open(obj)) {
             int xlen = elf.header().bits();
             RiscvEngine engine = xlen == 64 ? RiscvEngine.rv64() : RiscvEngine.rv32();
-            Map<Integer, Long> addr = new HashMap<>();
-            long next = xlen == 64 ? 0xffff_ffff_8100_0000L : 0xc100_0000L;
-            for (SectionHeader s : elf.sections()) {
-                if (s.isAlloc()) {
-                    addr.put(s.index(), next);
-                    next += (s.size() + 0xfff) & ~0xfffL;
-                }
-            }
+            PageLayout layout = PageLayout.of(elf, xlen == 64 ? 0xffff_ffff_8100_0000L : 0xc100_0000L);
+            Map<Integer, Long> addr = layout.addresses();
+            long next = layout.end();
             long externs = next;
             SymbolTable symtab = elf.symbolTable().orElseThrow();
             Map<Integer, RelocationTable> byTarget = new HashMap<>();

@@ -8,6 +8,7 @@ import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.elf.SymbolTable;
 import dev.kobj.reloc.Fixup;
+import dev.kobj.reloc.PageLayout;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationException.Reason;
 import dev.kobj.reloc.StubNeeds;
@@ -56,14 +57,9 @@ class RiscvRealObjectsTest {
             int xlen = elf.header().bits();
             RiscvEngine engine = xlen == 64 ? RiscvEngine.rv64() : RiscvEngine.rv32();
             long base = xlen == 64 ? 0xffff_ffff_8100_0000L : 0xc100_0000L;
-            Map<Integer, Long> sectionAddr = new HashMap<>();
-            long next = base;
-            for (SectionHeader s : elf.sections()) {
-                if (s.isAlloc()) {
-                    sectionAddr.put(s.index(), next);
-                    next += (s.size() + 0xfff) & ~0xfffL;
-                }
-            }
+            PageLayout layout = PageLayout.of(elf, base);
+            Map<Integer, Long> sectionAddr = layout.addresses();
+            long next = layout.end();
             SymbolTable symtab = elf.symbolTable().orElseThrow();
             long externs = next; // within a jal's reach of the code
             List<RelocationTable> tables = elf.relocationTables();

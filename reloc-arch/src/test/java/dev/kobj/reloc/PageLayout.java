@@ -1,0 +1,29 @@
+package dev.kobj.reloc;
+
+import dev.kobj.elf.ElfFile;
+import dev.kobj.elf.SectionHeader;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The placement the engine tests apply relocations at: every SHF_ALLOC section of an object, in
+ * section-table order from {@code base}, each starting on a fresh 4 KiB page.
+ *
+ * @param addresses the address of each placed section, by section index
+ * @param end       the first page after the last placed section
+ */
+public record PageLayout(Map<Integer, Long> addresses, long end) {
+
+    /** {@return the sections of {@code elf} placed from {@code base}} */
+    public static PageLayout of(ElfFile elf, long base) {
+        Map<Integer, Long> addresses = new HashMap<>();
+        long next = base;
+        for (SectionHeader s : elf.sections()) {
+            if (s.isAlloc()) {
+                addresses.put(s.index(), next);
+                next += (s.size() + 0xfff) & ~0xfffL;
+            }
+        }
+        return new PageLayout(addresses, next);
+    }
+}
