@@ -22,6 +22,7 @@ import java.util.Arrays;
 public final class ElfReader {
     private final long maxBuffered;
     private byte[] buffer = new byte[0];
+    private long lastFileSize = -1;
 
     /** A reader that buffers files up to 64 MiB. */
     public ElfReader() {
@@ -46,8 +47,10 @@ public final class ElfReader {
      */
     public ElfFile open(Path path) throws IOException, ElfFormatException {
         String name = path.toString();
+        lastFileSize = -1;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
+            lastFileSize = size;
             if (size > maxBuffered) {
                 return ElfFile.open(path);
             }
@@ -65,5 +68,13 @@ public final class ElfReader {
             }
             return ElfFile.of(name, MemorySegment.ofArray(buffer).asSlice(0, n));
         }
+    }
+
+    /**
+     * {@return the size of the file the last {@link #open} opened, as the file system gave it
+     * when it was opened}, or -1 when that open failed before it knew the size
+     */
+    public long lastFileSize() {
+        return lastFileSize;
     }
 }

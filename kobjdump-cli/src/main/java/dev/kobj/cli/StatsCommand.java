@@ -1,14 +1,7 @@
 package dev.kobj.cli;
 
-import static dev.kobj.elf.ElfConstants.*;
-
-import dev.kobj.elf.ElfFile;
-import dev.kobj.elf.ElfHeader;
 import dev.kobj.elf.ElfNames;
-import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.RelocationTypes;
-import dev.kobj.elf.SectionHeader;
-import dev.kobj.elf.SymbolTable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -22,7 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -125,6 +118,11 @@ final class StatsCommand implements Callable<Integer> {
 
     /** Collects the files under {@code root}, sorted; unreadable directories become failures. */
     static List<Path> walk(Path root, List<String[]> failures) throws IOException {
+        return walk(root, failures, null);
+    }
+
+    /** {@link #walk(Path, List)}, giving each file to {@code found} as the walk finds it (see {@link Trees}). */
+    static List<Path> walk(Path root, List<String[]> failures, Consumer<Path> found) throws IOException {
         if (!Files.exists(root)) {
             throw new java.nio.file.NoSuchFileException(root.toString());
         }
@@ -132,67 +130,14 @@ final class StatsCommand implements Callable<Integer> {
             synchronized (failures) {
                 failures.add(new String[] {file.toString(), error});
             }
-        });
+        }, found);
     }
 
     // ------------------------------------------------------------------ parsing
 
-    /** Relocation entries read at a time into a per-thread array. */
-    private static final int CHUNK = 1024;
-    private static final ThreadLocal<long[]> ENTRIES = ThreadLocal.withInitial(() -> new long[3 * CHUNK]);
-
-    /** Parses everything kobj reads from one file. */
+    /** Parses everything kobj reads from one file ({@link StatsReader}, on this thread's buffer). */
     static FileResult parse(Path p) {
-        long disk = 0;
-        try {
-            disk = Files.size(p);
-            try (ElfFile f = ElfFile.open(p)) {
-                ElfHeader h = f.header();
-                long sections = 0;
-                long symbols = 0;
-                long relocations = 0;
-                for (SectionHeader s : f.sections()) {
-                    sections++;
-                    f.rawData(s);
-                    if (s.isCompressed() && s.type() != SHT_NOBITS) {
-                        f.compressionHeader(s);
-                    }
-                    if (s.type() == SHT_SYMTAB || s.type() == SHT_DYNSYM) {
-                        SymbolTable t = f.symbolTable(s);
-                        t.checkAll(); // what reading every symbol checks, without making them
-                        symbols += t.size();
-                    }
-                }
-                TypeCounts types = new TypeCounts();
-                Describe.SymbolTables symtabs = new Describe.SymbolTables(f);
-                for (RelocationTable t : f.relocationTables()) {
-                    SymbolTable symtab = symtabs.of(t);
-                    long nsyms = symtab == null ? 0 : symtab.size();
-                    long[] e = ENTRIES.get();
-                    for (long from = 0, n = t.size(); from < n; from += CHUNK) {
-                        int k = (int) Math.min(CHUNK, n - from);
-                        t.read(from, k, e); // r_offset, r_info, r_addend per entry, in one copy
-                        for (int j = 0; j < k; j++) {
-                            long info = e[3 * j + 1];
-                            long symbol = t.symbolOf(info);
-                            if (symbol != 0 && symbol >= nsyms) {
-                                Describe.relocationSymbol(f, t, symtab, from + j, symbol); // throws
-                            }
-                            types.add(t.typeOf(info));
-                        }
-                    }
-                    relocations += t.size();
-                }
-                f.groups();
-                f.modinfo();
-                f.modversions();
-                f.thisModule();
-                return new FileResult(p, null, disk, f.fileBytes().byteSize(), sections, symbols, relocations,
-                        ElfNames.arch(h), h.machine(), types.toMap());
-            }
-        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-            return new FileResult(p, KobjDump.errorMessage(p.toString(), e), disk, 0, 0, 0, 0, null, 0, Map.of());
-        }
+        return StatsReader.get().parse(p);
     }
 
     // ------------------------------------------------------------------ running
@@ -201,21 +146,23 @@ final class StatsCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Stats st = new Stats();
         List<String[]> walkFailures = new ArrayList<>();
-        List<Path> files = walk(root, walkFailures);
         int cpus = Runtime.getRuntime().availableProcessors();
         int n = threads <= 0 ? cpus : Math.min(threads, cpus);
         st.threads = n;
-        List<FileResult> results;
-        try (ProgressBar progress = ProgressBar.on(ctx, files.size(), "files", forceProgress);
-                ForkJoinPool pool = new ForkJoinPool(n)) {
-            results = pool.submit(() -> files.parallelStream().map(p -> {
-                FileResult r = parse(p);
-                if (progress != null) {
-                    progress.bytes.addAndGet(r.diskBytes());
-                    progress.done.incrementAndGet();
-                }
-                return r;
-            }).toList()).get();
+        List<FileResult> results = new ArrayList<>();
+        List<Path> files;
+        // The workers parse each file as the walk finds it (the walk is a good part of a tree's
+        // time); the results are then taken in the sorted order of the walk's list.
+        StatsWork work = new StatsWork(n);
+        try (work) {
+            files = walk(root, walkFailures, work::submit);
+            if (work.submitted() == 0 && files.size() == 1) {
+                work.submit(files.getFirst()); // a regular file given as DIR
+            }
+            work.showProgress(ProgressBar.on(ctx, files.size(), "files", forceProgress));
+            for (Path p : files) {
+                results.add(work.result(p));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

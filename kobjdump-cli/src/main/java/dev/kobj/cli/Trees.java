@@ -38,6 +38,16 @@ final class Trees {
      * {@code failed} with its one-line error and the walk goes on.
      */
     static List<Path> files(Path root, Predicate<Path> wanted, BiConsumer<Path, String> failed) throws IOException {
+        return files(root, wanted, failed, null);
+    }
+
+    /**
+     * {@return what {@link #files(Path, Predicate, BiConsumer)} returns}; each file is also given to
+     * {@code found} (when not null) as the walk finds it, in the walk's order, so that work on it can
+     * start before the walk ends. {@code root} itself, when not a directory, is not given to it.
+     */
+    static List<Path> files(Path root, Predicate<Path> wanted, BiConsumer<Path, String> failed,
+            java.util.function.Consumer<Path> found) throws IOException {
         if (!Files.isDirectory(root)) {
             return List.of(root);
         }
@@ -47,6 +57,9 @@ final class Trees {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (wanted.test(file) && (attrs.isRegularFile() || Files.isRegularFile(file))) {
                     out.add(file);
+                    if (found != null) {
+                        found.accept(file);
+                    }
                 }
                 return FileVisitResult.CONTINUE;
             }

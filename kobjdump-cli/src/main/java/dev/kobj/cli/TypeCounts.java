@@ -11,11 +11,15 @@ import java.util.Map;
 final class TypeCounts {
     private static final int DIRECT = 2048;
     private final long[] counts = new long[DIRECT];
+    private final int[] seen = new int[DIRECT]; // the types below DIRECT counted, in the order first seen
+    private int nseen;
     private Map<Long, Long> others;
 
     void add(long type) {
         if (type >= 0 && type < DIRECT) {
-            counts[(int) type]++;
+            if (counts[(int) type]++ == 0) {
+                seen[nseen++] = (int) type;
+            }
         } else {
             if (others == null) {
                 others = new HashMap<>();
@@ -26,12 +30,19 @@ final class TypeCounts {
 
     /** {@return type → count, for the types seen} */
     Map<Long, Long> toMap() {
-        Map<Long, Long> m = others == null ? new HashMap<>() : others;
-        for (int t = 0; t < DIRECT; t++) {
-            if (counts[t] != 0) {
-                m.put((long) t, counts[t]);
-            }
+        Map<Long, Long> m = others == null ? new HashMap<>() : new HashMap<>(others);
+        for (int i = 0; i < nseen; i++) {
+            m.put((long) seen[i], counts[seen[i]]);
         }
         return m;
+    }
+
+    /** Forgets every count, so that the same object counts the next file. */
+    void clear() {
+        for (int i = 0; i < nseen; i++) {
+            counts[seen[i]] = 0;
+        }
+        nseen = 0;
+        others = null;
     }
 }

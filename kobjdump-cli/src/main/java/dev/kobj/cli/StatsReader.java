@@ -1,0 +1,135 @@
+package dev.kobj.cli;
+
+import static dev.kobj.elf.ElfConstants.*;
+
+import dev.kobj.elf.ElfFile;
+import dev.kobj.elf.ElfFormatException;
+import dev.kobj.elf.ElfHeader;
+import dev.kobj.elf.ElfNames;
+import dev.kobj.elf.ElfReader;
+import dev.kobj.elf.RelocationTable;
+import dev.kobj.elf.SectionHeader;
+import dev.kobj.elf.SymbolTable;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code kobjdump stats} does with one file, on one worker thread: the file is read into
+ * the thread's buffer by positional reads ({@link ElfReader}: no mapping, so no page fault per
+ * page and no {@code mmap}/{@code munmap} per file), then every section, symbol, relocation,
+ * group and module section is checked as the general reader checks it when each is read.
+ *
+ * <p>The checks that would cost a call per symbol through a memory segment (a symbol's name
+ * inside its string table and terminated there, its section index resolvable) are made on the
+ * buffer's array when the file lies in one: a name at offset {@code o} is good exactly when a
+ * NUL lies in {@code [o, size)}, that is when {@code o} is at most the offset of the table's
+ * last NUL. Any symbol this fast check does not pass (a bad name, an {@code SHN_XINDEX} index)
+ * sends the whole table to {@link SymbolTable#checkAll}, which throws the general reader's
+ * exception, so a damaged file fails with the same message as before.
+ *
+ * <p>Not thread-safe: one per thread ({@link #get}).
+ */
+final class StatsReader {
+    private static final ThreadLocal<StatsReader> READERS = ThreadLocal.withInitial(StatsReader::new);
+    /** Relocation entries read at a time into {@link #entries}. */
+    private static final int CHUNK = 1024;
+
+    private final ElfReader reader = new ElfReader();
+    private final TypeCounts types = new TypeCounts();
+    private final long[] entries = new long[3 * CHUNK];
+
+    private StatsReader() {
+    }
+
+    /** {@return this thread's reader} */
+    static StatsReader get() {
+        return READERS.get();
+    }
+
+    /** Parses everything kobj reads from one file: {@link StatsCommand#parse}. */
+    StatsCommand.FileResult parse(Path p) {
+        try {
+            ElfFile f = reader.open(p);
+            try {
+                return parse(p, f);
+            } finally {
+                f.close();
+            }
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            return new StatsCommand.FileResult(p, KobjDump.errorMessage(p.toString(), e), diskSize(p),
+                    0, 0, 0, 0, null, 0, Map.of());
+        }
+    }
+
+    /** {@return the size of a file that failed: as the reader saw it, else as the file system says, else 0} */
+    private long diskSize(Path p) {
+        long size = reader.lastFileSize();
+        if (size >= 0) {
+            return size;
+        }
+        try {
+            return Files.size(p);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private StatsCommand.FileResult parse(Path p, ElfFile f) throws ElfFormatException {
+        ElfHeader h = f.header();
+        MemorySegment seg = f.bytes();
+        long fileSize = seg.byteSize();
+        long symbols = 0;
+        List<SectionHeader> sections = f.sections();
+        for (SectionHeader s : sections) {
+            int type = s.type();
+            // ElfFile.rawData's check (the bytes lie inside the file), asked only of a section
+            // that would fail it, so that no slice is made per section.
+            if (type != SHT_NOBITS && s.size() != 0
+                    && (s.offset() < 0 || s.size() < 0 || s.offset() > fileSize || s.size() > fileSize - s.offset())) {
+                f.rawData(s); // throws
+            }
+            if (s.isCompressed() && type != SHT_NOBITS) {
+                f.compressionHeader(s);
+            }
+            if (type == SHT_SYMTAB || type == SHT_DYNSYM) {
+                SymbolTable t = f.symbolTable(s);
+                if (!SymbolChecks.passes(seg, h, t)) {
+                    t.checkAll(); // what reading every symbol checks, without making them
+                }
+                symbols += t.size();
+            }
+        }
+        long relocations = 0;
+        TypeCounts counts = types;
+        counts.clear();
+        long[] e = entries;
+        Describe.SymbolTables symtabs = new Describe.SymbolTables(f);
+        for (RelocationTable t : f.relocationTables()) {
+            SymbolTable symtab = symtabs.of(t);
+            long nsyms = symtab == null ? 0 : symtab.size();
+            for (long from = 0, n = t.size(); from < n; from += CHUNK) {
+                int k = (int) Math.min(CHUNK, n - from);
+                t.read(from, k, e); // r_offset, r_info, r_addend per entry, in one copy
+                for (int j = 0; j < k; j++) {
+                    long info = e[3 * j + 1];
+                    long symbol = t.symbolOf(info);
+                    if (symbol != 0 && symbol >= nsyms) {
+                        Describe.relocationSymbol(f, t, symtab, from + j, symbol); // throws
+                    }
+                    counts.add(t.typeOf(info));
+                }
+            }
+            relocations += t.size();
+        }
+        f.groups();
+        f.modinfo();
+        f.modversions();
+        f.thisModule();
+        return new StatsCommand.FileResult(p, null, reader.lastFileSize(), f.fileBytes().byteSize(),
+                sections.size(), symbols, relocations, ElfNames.arch(h), h.machine(), counts.toMap());
+    }
+}
