@@ -114,10 +114,29 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    /** Files named on the command line are taken as they are; directories give their modules, sorted. */
-    static List<Path> modules(Path root, List<Result> failures) throws IOException {
-        return Trees.files(root, Trees.MODULES,
-                (file, error) -> failures.add(new Result(file, false, error, List.of(), 0)));
+    /**
+     * Files named on the command line are taken as they are; directories give their modules,
+     * sorted. Collects the modules of {@link #paths} into {@code files} (and whether each was named on the
+     * command line into {@code named}); paths that cannot be walked become results. The first
+     * module found is told to {@code loader}.
+     */
+    private void walk(List<Result> results, List<Path> files, List<Boolean> named, TablesLoader loader) {
+        for (Path p : paths) {
+            try {
+                if (!Files.exists(p)) {
+                    throw new java.nio.file.NoSuchFileException(p.toString());
+                }
+                boolean dir = Files.isDirectory(p);
+                for (Path m : Trees.files(p, Trees.MODULES,
+                        (file, error) -> results.add(new Result(file, false, error, List.of(), 0)), loader::found)) {
+                    loader.found(m); // a file named as it is
+                    files.add(m);
+                    named.add(!dir);
+                }
+            } catch (IOException e) {
+                results.add(new Result(p, true, KobjDump.errorMessage(p.toString(), e), List.of(), 0));
+            }
+        }
     }
 
     /** One reusable file buffer per thread (the modules are read, not mapped). */
@@ -212,9 +231,17 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long start = System.nanoTime();
+        // The tables are read on a thread of their own while this one walks the trees.
+        TablesLoader loader = TablesLoader.start(matrix ? List.of() : kernel);
+        List<Result> results = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        List<Boolean> named = new ArrayList<>();
+        if (!matrix) {
+            walk(results, files, named, loader);
+        }
         KernelTables tables;
         try {
-            tables = KernelTables.load(matrix ? List.of() : kernel);
+            tables = loader.get();
         } catch (Exception e) {
             ctx.error(KobjDump.errorMessage(kernel.size() == 1 ? kernel.getFirst().toString() : "--kernel", e));
             return 1;
@@ -234,23 +261,6 @@ final class CheckCommand implements Callable<Integer> {
             return CheckMatrix.run(this, ctx, policy);
         }
         final LoadPolicy checkPolicy = policy;
-        List<Result> results = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        List<Boolean> named = new ArrayList<>();
-        for (Path p : paths) {
-            try {
-                if (!Files.exists(p)) {
-                    throw new java.nio.file.NoSuchFileException(p.toString());
-                }
-                boolean dir = Files.isDirectory(p);
-                for (Path m : modules(p, results)) {
-                    files.add(m);
-                    named.add(!dir);
-                }
-            } catch (IOException e) {
-                results.add(new Result(p, true, KobjDump.errorMessage(p.toString(), e), List.of(), 0));
-            }
-        }
         int cpus = Runtime.getRuntime().availableProcessors();
         int n = threads <= 0 ? cpus : Math.min(threads, cpus);
         long peak;

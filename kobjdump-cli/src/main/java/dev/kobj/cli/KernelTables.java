@@ -7,6 +7,9 @@ import dev.kobj.symtab.KernelSymbolTable;
 import dev.kobj.symtab.SymbolLookup;
 import dev.kobj.symtab.SymtabFormatException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -82,14 +85,47 @@ final class KernelTables {
     }
 
     /** {@return the lookup for an object with header {@code h}} */
-    synchronized SymbolLookup forObject(ElfHeader h) throws SymtabFormatException {
+    SymbolLookup forObject(ElfHeader h) throws SymtabFormatException {
+        return forArch(h.machine(), h.bits());
+    }
+
+    /**
+     * Makes, ahead of the first {@link #forObject}, the table for the architecture of the module in
+     * {@code file} when its ELF header says it plainly (an uncompressed ELF file: e_ident, then
+     * e_machine at offset 18); anything else (a compressed module, an unreadable file, a table that
+     * cannot be synthesized) is left for {@link #forObject} to meet and report as before.
+     *
+     * @param file a module of the tree to check
+     */
+    void prepare(Path file) {
+        if (merged == null || !synthesize) {
+            return;
+        }
+        byte[] h = new byte[20];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.wrap(h);
+            while (b.hasRemaining() && ch.read(b, b.position()) >= 0) {
+                // the first 20 bytes, or fewer at the end of the file
+            }
+            if (b.hasRemaining() || h[0] != 0x7f || h[1] != 'E' || h[2] != 'L' || h[3] != 'F'
+                    || (h[4] != 1 && h[4] != 2) || (h[5] != 1 && h[5] != 2)) {
+                return;
+            }
+            int machine = h[5] == 1 ? (h[18] & 0xff) | (h[19] & 0xff) << 8 : (h[19] & 0xff) | (h[18] & 0xff) << 8;
+            forArch(machine, h[4] == 2 ? 64 : 32);
+        } catch (IOException | SymtabFormatException | RuntimeException e) {
+            // forObject meets it again for the module that needs it, and reports it there
+        }
+    }
+
+    private synchronized SymbolLookup forArch(int machine, int bits) throws SymtabFormatException {
         if (merged == null) {
             return LinkRequest.NO_SYMBOLS;
         }
         if (!synthesize) {
             return merged;
         }
-        Arch arch = Arch.of(h.machine(), h.bits());
+        Arch arch = Arch.of(machine, bits);
         if (arch == null) {
             return merged; // the linker refuses the machine anyway
         }

@@ -16,11 +16,20 @@ final class AddressIndex {
 
     AddressIndex(List<KernelSymbol> input) {
         int n = input.size();
-        Integer[] order = new Integer[n];
         long[] k = new long[n];
+        boolean ascending = true;
+        for (int i = 0; i < n; i++) {
+            k[i] = input.get(i).address() ^ Long.MIN_VALUE;
+            ascending &= i == 0 || k[i - 1] <= k[i];
+        }
+        if (ascending) { // already in the order the sort gives (a synthesized table, System.map): no sort
+            keys = k;
+            symbols = input.toArray(new KernelSymbol[0]);
+            return;
+        }
+        Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
-            k[i] = input.get(i).address() ^ Long.MIN_VALUE;
         }
         Arrays.sort(order, (a, b) -> {
             int c = Long.compare(k[a], k[b]);

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,6 +122,20 @@ public final class KernelSymbolTable implements SymbolLookup {
      *         kallsyms file is 0 (kptr_restrict)
      */
     public static KernelSymbolTable read(Path file, Format format) throws IOException, SymtabFormatException {
+        if (format == Format.MODULE_SYMVERS) {
+            // The usual Module.symvers from its bytes (SymversBytes); anything it does not take,
+            // and a name listed twice, by the general parser, which words the errors.
+            byte[] data = Files.readAllBytes(file);
+            List<Entry> entries = SymversBytes.parse(data, data.length);
+            if (entries != null) {
+                KernelSymbolTable t = new KernelSymbolTable(file.toString(), entries);
+                if (t.byName.size() == entries.size()) {
+                    return t;
+                }
+            }
+            return parse(file.toString(), new BufferedReader(new java.io.InputStreamReader(
+                    new java.io.ByteArrayInputStream(data), StandardCharsets.ISO_8859_1)), format, false);
+        }
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
             return parse(file.toString(), in, format, false);
         }
@@ -304,19 +318,20 @@ public final class KernelSymbolTable implements SymbolLookup {
      */
     public static KernelSymbolTable synthesize(KernelSymbolTable symvers, Arch arch, boolean includeModuleExports)
             throws SymtabFormatException {
-        List<KernelSymbol> kernel = new ArrayList<>();
-        List<KernelSymbol> modules = new ArrayList<>();
-        for (Integer i : symvers.byName.values()) {
-            KernelSymbol s = symvers.symbols.get(i);
+        // The names lookup answers with (each once), sorted in String order as arrays of names:
+        // a natural-order sort of Strings costs a third of a sort of symbols through a comparator.
+        List<String> kernelNames = new ArrayList<>();
+        List<String> moduleNames = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : symvers.byName.entrySet()) {
+            KernelSymbol s = symvers.symbols.get(e.getValue());
             if (s.inVmlinux()) {
-                kernel.add(s);
+                kernelNames.add(e.getKey());
             } else if (includeModuleExports) {
-                modules.add(s);
+                moduleNames.add(e.getKey());
             }
         }
-        Comparator<KernelSymbol> byName = Comparator.comparing(KernelSymbol::name);
-        kernel.sort(byName);
-        modules.sort(byName);
+        List<KernelSymbol> kernel = symvers.sortedByName(kernelNames);
+        List<KernelSymbol> modules = symvers.sortedByName(moduleNames);
         long slots = (arch.textLimit() - arch.textBase()) / SLOT;
         if (kernel.size() + modules.size() > slots) {
             throw new SymtabFormatException(symvers.description, "synthesis", "",
@@ -332,6 +347,17 @@ public final class KernelSymbolTable implements SymbolLookup {
         }
         return new KernelSymbolTable(symvers.description + " (synthesized for " + arch
                 + (includeModuleExports ? ", all exports" : ", vmlinux exports") + ")", entries);
+    }
+
+    /** {@return the symbols that {@code names} (keys of {@link #byName}) name, sorted by name} */
+    private List<KernelSymbol> sortedByName(List<String> names) {
+        String[] sorted = names.toArray(new String[0]);
+        Arrays.sort(sorted);
+        List<KernelSymbol> out = new ArrayList<>(sorted.length);
+        for (String n : sorted) {
+            out.add(symbols.get(byName.get(n)));
+        }
+        return out;
     }
 
     /** The distance between two synthesized symbols. */
