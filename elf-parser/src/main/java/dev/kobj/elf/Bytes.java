@@ -23,11 +23,58 @@ final class Bytes {
     private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
+    /**
+     * The array behind {@link #seg} when it is a (writable) heap segment over a {@code byte[]}
+     * (a file read into a buffer, decompressed, or given as an array), else null; {@link #base}
+     * is the segment's offset in it. Reads from the array are plain array loads: through the
+     * segment, each read is a var-handle call that C1 (the compiler of the tree commands) does
+     * not fold, with its alignment, bounds and session checks (issue 9's profiles).
+     */
+    private final byte[] array;
+    private final long base;
+
     Bytes(String file, MemorySegment seg, ByteOrder order) {
         this.file = file;
         this.seg = seg;
         this.size = seg.byteSize();
         this.le = order == ByteOrder.LITTLE_ENDIAN;
+        this.array = seg.heapBase().orElse(null) instanceof byte[] a ? a : null;
+        this.base = array != null ? seg.address() : 0;
+    }
+
+    /** {@return the array behind the bytes, or null when they are not in one (see {@link #arrayIndex})} */
+    byte[] array() {
+        return array;
+    }
+
+    /** {@return the index in {@link #array()} of the byte at {@code off}} */
+    int arrayIndex(long off) {
+        return (int) (base + off);
+    }
+
+    /** The index in {@link #array} of [off, off+n), which must lie inside the segment (as the segment's own check). */
+    private int at(long off, int n) {
+        if (off < 0 || off > size - n) {
+            throw new IndexOutOfBoundsException("[" + off + ", +" + n + ") outside a segment of " + size + " bytes");
+        }
+        return (int) (base + off);
+    }
+
+    private int a16(int i) {
+        byte[] a = array;
+        return le ? (a[i] & 0xff) | (a[i + 1] & 0xff) << 8 : (a[i + 1] & 0xff) | (a[i] & 0xff) << 8;
+    }
+
+    private long a32(int i) {
+        byte[] a = array;
+        return le ? (a[i] & 0xff) | (a[i + 1] & 0xff) << 8 | (a[i + 2] & 0xff) << 16 | (a[i + 3] & 0xffL) << 24
+                : (a[i + 3] & 0xff) | (a[i + 2] & 0xff) << 8 | (a[i + 1] & 0xff) << 16 | (a[i] & 0xffL) << 24;
+    }
+
+    private long a64(int i) {
+        long lo = a32(i);
+        long hi = a32(i + 4);
+        return le ? lo | hi << 32 : hi | lo << 32;
     }
 
     ElfFormatException error(long offset, String field, long value, String problem) {
@@ -44,22 +91,22 @@ final class Bytes {
 
     int u8(long off, String field) throws ElfFormatException {
         check(off, 1, field);
-        return seg.get(ValueLayout.JAVA_BYTE, off) & 0xff;
+        return u8(off);
     }
 
     int u16(long off, String field) throws ElfFormatException {
         check(off, 2, field);
-        return (le ? seg.get(LE16, off) : seg.get(BE16, off)) & 0xffff;
+        return u16(off);
     }
 
     long u32(long off, String field) throws ElfFormatException {
         check(off, 4, field);
-        return (le ? seg.get(LE32, off) : seg.get(BE32, off)) & 0xffffffffL;
+        return u32(off);
     }
 
     long u64(long off, String field) throws ElfFormatException {
         check(off, 8, field);
-        return (le ? seg.get(LE64, off) : seg.get(BE64, off));
+        return u64(off);
     }
 
     /** Reads a class-sized word: 8 bytes in ELF64, 4 in ELF32. */
@@ -70,18 +117,30 @@ final class Bytes {
     // Unchecked reads, for tables whose extent was checked once as a whole.
 
     int u8(long off) {
+        if (array != null) {
+            return array[at(off, 1)] & 0xff;
+        }
         return seg.get(ValueLayout.JAVA_BYTE, off) & 0xff;
     }
 
     int u16(long off) {
+        if (array != null) {
+            return a16(at(off, 2));
+        }
         return (le ? seg.get(LE16, off) : seg.get(BE16, off)) & 0xffff;
     }
 
     long u32(long off) {
+        if (array != null) {
+            return a32(at(off, 4));
+        }
         return (le ? seg.get(LE32, off) : seg.get(BE32, off)) & 0xffffffffL;
     }
 
     long u64(long off) {
+        if (array != null) {
+            return a64(at(off, 8));
+        }
         return (le ? seg.get(LE64, off) : seg.get(BE64, off));
     }
 
@@ -102,6 +161,10 @@ final class Bytes {
      * classes at run time, several milliseconds of a short command's start (issue 9).
      */
     static byte[] copyOf(MemorySegment seg, long off, int n) {
+        if (seg.heapBase().orElse(null) instanceof byte[] a && off >= 0 && n >= 0 && off <= seg.byteSize() - n) {
+            int from = (int) (seg.address() + off);
+            return java.util.Arrays.copyOfRange(a, from, from + n);
+        }
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
             b[i] = seg.get(ValueLayout.JAVA_BYTE, off + i);

@@ -3,6 +3,7 @@ package dev.kobj.elf;
 import static dev.kobj.elf.ElfConstants.*;
 
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -129,25 +130,7 @@ final class HeaderReader {
         if (n == 0) {
             return List.of();
         }
-        boolean is64 = h.is64();
-        long[] nameOff = new long[n];
-        SectionHeader[] raw = new SectionHeader[n];
-        for (int i = 0; i < n; i++) {
-            long p = h.shoff() + (long) i * h.shentsize();
-            long name = b.u32(p);
-            int type = (int) b.u32(p + 4);
-            SectionHeader sh;
-            if (is64) {
-                sh = new SectionHeader(i, "", name, type, b.u64(p + 8), b.u64(p + 16), b.u64(p + 24),
-                        b.u64(p + 32), b.u32(p + 40), b.u32(p + 44), b.u64(p + 48), b.u64(p + 56));
-            } else {
-                sh = new SectionHeader(i, "", name, type, b.u32(p + 8), b.u32(p + 12), b.u32(p + 16),
-                        b.u32(p + 20), b.u32(p + 24), b.u32(p + 28), b.u32(p + 32), b.u32(p + 36));
-            }
-            nameOff[i] = name;
-            raw[i] = sh;
-        }
-        SectionHeader strSh = raw[(int) h.shstrndx()];
+        SectionHeader strSh = header(b, h, (int) h.shstrndx(), "");
         // With one section the name table is section 0 itself, of any type; if it is NOBITS,
         // its sh_offset/sh_size are not file bytes and must not be read as names.
         if ((strSh.type() != SHT_STRTAB && n > 1) || (strSh.type() == SHT_NOBITS && strSh.size() != 0)) {
@@ -156,14 +139,45 @@ final class HeaderReader {
         }
         checkData(b, h, strSh);
         StringTable names = new StringTable(b, strSh);
-        List<SectionHeader> out = new ArrayList<>(n);
+        SectionHeader[] out = new SectionHeader[n];
         for (int i = 0; i < n; i++) {
-            SectionHeader s = raw[i];
-            String nm = names.get(nameOff[i], "sh_name of section " + i);
-            out.add(new SectionHeader(i, nm, s.nameOffset(), s.type(), s.flags(), s.addr(), s.offset(), s.size(),
-                    s.link(), s.info(), s.addralign(), s.entsize()));
+            long p = h.shoff() + (long) i * h.shentsize();
+            out[i] = header(b, h, i, name(b, strSh, names, b.u32(p), i));
         }
-        return Collections.unmodifiableList(out);
+        return Collections.unmodifiableList(java.util.Arrays.asList(out));
+    }
+
+    /** {@return section header {@code i}, named {@code name}} (the table's extent was checked by {@link #header}) */
+    private static SectionHeader header(Bytes b, ElfHeader h, int i, String name) {
+        long p = h.shoff() + (long) i * h.shentsize();
+        long nameOffset = b.u32(p);
+        int type = (int) b.u32(p + 4);
+        if (h.is64()) {
+            return new SectionHeader(i, name, nameOffset, type, b.u64(p + 8), b.u64(p + 16), b.u64(p + 24),
+                    b.u64(p + 32), b.u32(p + 40), b.u32(p + 44), b.u64(p + 48), b.u64(p + 56));
+        }
+        return new SectionHeader(i, name, nameOffset, type, b.u32(p + 8), b.u32(p + 12), b.u32(p + 16),
+                b.u32(p + 20), b.u32(p + 24), b.u32(p + 28), b.u32(p + 32), b.u32(p + 36));
+    }
+
+    /**
+     * {@return the name at {@code offset} of the section-name table}: read straight from the array
+     * the file lies in when it lies in one and the name is well formed (inside the table, ended by
+     * a NUL there); otherwise, or to word an error, by {@link StringTable#get}.
+     */
+    private static String name(Bytes b, SectionHeader strSh, StringTable names, long offset, int i)
+            throws ElfFormatException {
+        byte[] a = b.array();
+        if (a != null && offset < strSh.size() && strSh.type() != SHT_NOBITS) {
+            int from = b.arrayIndex(strSh.offset() + offset);
+            int end = b.arrayIndex(strSh.offset() + strSh.size());
+            for (int q = from; q < end; q++) {
+                if (a[q] == 0) {
+                    return q == from ? "" : new String(a, from, q - from, StandardCharsets.ISO_8859_1);
+                }
+            }
+        }
+        return names.get(offset, "sh_name of section ", i);
     }
 
     /*
