@@ -3,7 +3,6 @@ package dev.kobj.elf;
 import static dev.kobj.elf.ElfConstants.*;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,8 @@ final class ModuleSections {
         if (s.isEmpty()) {
             return List.of();
         }
-        byte[] data = f.contents(s.get()).toArray(ValueLayout.JAVA_BYTE);
+        MemorySegment contents = f.contents(s.get());
+        byte[] data = Bytes.copyOf(contents, 0, (int) contents.byteSize());
         List<ModInfoEntry> out = new ArrayList<>();
         int n = data.length;
         int i = 0;
@@ -77,8 +77,8 @@ final class ModuleSections {
             throw f.view().error(f.sectionHeaderOffset(sh.index()), "sh_size of __versions", data.byteSize(),
                     "not a multiple of sizeof(struct modversion_info) (64)");
         }
-        Bytes d = new Bytes(f.name(), data, f.header().order());
-        byte[] bytes = data.toArray(ValueLayout.JAVA_BYTE); // names scanned in an array
+        byte[] bytes = Bytes.copyOf(data, 0, (int) data.byteSize()); // CRCs and names read from an array
+        Bytes d = new Bytes(f.name(), MemorySegment.ofArray(bytes), f.header().order());
         int crcSize = f.header().is64() ? 8 : 4;
         List<ModVersion> out = new ArrayList<>(bytes.length / 64);
         for (int p = 0; p < bytes.length; p += 64) {
@@ -107,14 +107,14 @@ final class ModuleSections {
         long max = 64 - (f.header().is64() ? 8 : 4); // MODULE_NAME_LEN
         String nm = "";
         if (data.byteSize() > at) {
-            long end = Math.min(data.byteSize(), at + max);
-            long q = at;
-            while (q < end && data.get(ValueLayout.JAVA_BYTE, q) != 0) {
+            int n = (int) (Math.min(data.byteSize(), at + max) - at);
+            byte[] b = Bytes.copyOf(data, at, n); // the name field in one copy
+            int q = 0;
+            while (q < n && b[q] != 0) {
                 q++;
             }
-            if (q < end) {
-                byte[] b = Bytes.copyOf(data, at, (int) (q - at));
-                nm = new String(b, StandardCharsets.ISO_8859_1);
+            if (q < n) {
+                nm = new String(b, 0, q, StandardCharsets.ISO_8859_1);
             }
         }
         return Optional.of(new ThisModule(sh, nm));
