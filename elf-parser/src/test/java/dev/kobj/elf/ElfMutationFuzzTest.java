@@ -22,8 +22,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Arithmetic, NegativeArraySize or OutOfMemory error, whatever bytes it is given.
  */
 class ElfMutationFuzzTest {
-    private static final List<byte[]> SEEDS = new ArrayList<>();
-    private static final List<String> NAMES = new ArrayList<>();
+    static final List<byte[]> SEEDS = new ArrayList<>();
+    static final List<String> NAMES = new ArrayList<>();
 
     @BeforeContainer
     static void load() {

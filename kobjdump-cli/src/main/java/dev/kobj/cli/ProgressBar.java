@@ -34,6 +34,7 @@ final class ProgressBar implements AutoCloseable {
         this.err = err;
         this.total = total;
         this.unit = unit;
+        draw(); // the first frame at once: a bar made when most of the work is done (stats) still shows
         this.thread = Thread.ofPlatform().daemon().name("kobjdump-progress").start(this::loop);
     }
 
