@@ -25,6 +25,8 @@ final class PltCounts {
     private static final int CALL26 = 283;
     /** Columns above this many rows are not kept for the next module. */
     private static final int KEPT = 1 << 16;
+    /** Relocation entries read in one bulk copy. */
+    private static final int CHUNK = 1024;
 
     /** One table's relocations, column by column, reused per thread. */
     private static final class Columns {
@@ -34,6 +36,8 @@ final class PltCounts {
         long[] offset = new long[256];
         long[] keys = new long[256];
         long[] shndx = new long[256];
+        /** r_offset, r_info, r_addend of up to {@link #CHUNK} entries, as {@link RelocationTable#read} fills it. */
+        final long[] chunk = new long[3 * CHUNK];
 
         void ensure(int n) {
             if (type.length < n) {
@@ -49,6 +53,22 @@ final class PltCounts {
                 addend = a;
                 offset = o;
                 keys = k;
+            }
+        }
+
+        /** Fills rows [0, num) from {@code t}, read in chunks of {@link #CHUNK} entries. */
+        void read(RelocationTable t, int num) {
+            long[] e = chunk;
+            for (int from = 0; from < num; from += CHUNK) {
+                int k = Math.min(CHUNK, num - from);
+                t.read(from, k, e);
+                for (int r = 0; r < k; r++) {
+                    long info = e[3 * r + 1];
+                    offset[from + r] = e[3 * r];
+                    type[from + r] = t.typeOf(info);
+                    sym[from + r] = t.symbolOf(info);
+                    addend[from + r] = e[3 * r + 2];
+                }
             }
         }
 
@@ -99,12 +119,7 @@ final class PltCounts {
             }
             int num = (int) Math.min(t.size(), Integer.MAX_VALUE);
             c.ensure(num);
-            for (int i = 0; i < num; i++) {
-                c.type[i] = t.type(i);
-                c.sym[i] = t.symbol(i);
-                c.addend[i] = t.addend(i);
-                c.offset[i] = t.offset(i);
-            }
+            c.read(t, num);
             int i = 0;
             int j = num - 1;
             while (i < j) {
@@ -190,7 +205,10 @@ final class PltCounts {
         }
         long shndx = c.shndx[(int) sym];
         if (shndx == Long.MIN_VALUE) {
-            shndx = syms.get((int) sym).shndx();
+            // what get(sym) checks (the name inside the string table and terminated there, the
+            // extended index present), without making the symbol or its name
+            syms.nameLength((int) sym);
+            shndx = syms.shndx((int) sym);
             c.shndx[(int) sym] = shndx;
         }
         return shndx == dst.index();
@@ -218,22 +236,28 @@ final class PltCounts {
      */
     static void countRiscv(ElfFile elf, boolean plt32, long[] plts, long[] gots) throws ElfFormatException {
         TargetSlots seen = new TargetSlots();
+        long[] e = COLUMNS.get().chunk;
         for (RelocationTable t : elf.relocationTables()) {
             SectionHeader dst = t.target();
             if (t.section().type() != SHT_RELA || dst == null || (dst.flags() & SHF_EXECINSTR) == 0) {
                 continue;
             }
             seen.clear();
-            for (long i = 0, n = t.size(); i < n; i++) {
-                long type = t.type(i);
-                boolean plt = type == 19 || (plt32 && type == 59); // CALL_PLT, PLT32
-                boolean got = type == 20; // GOT_HI20
-                // r_sym < 2^32 and the type < 2^32 on ELF64 (< 2^8 on ELF32): one key per (type, symbol)
-                if ((plt || got) && seen.putIfAbsent(type << 32 | t.symbol(i), t.addend(i), 1)) {
-                    if (plt) {
-                        plts[0]++;
-                    } else {
-                        gots[0]++;
+            for (long from = 0, n = t.size(); from < n; from += CHUNK) {
+                int k = (int) Math.min(CHUNK, n - from);
+                t.read(from, k, e);
+                for (int r = 0; r < k; r++) {
+                    long info = e[3 * r + 1];
+                    long type = t.typeOf(info);
+                    boolean plt = type == 19 || (plt32 && type == 59); // CALL_PLT, PLT32
+                    boolean got = type == 20; // GOT_HI20
+                    // r_sym < 2^32 and the type < 2^32 on ELF64 (< 2^8 on ELF32): one key per (type, symbol)
+                    if ((plt || got) && seen.putIfAbsent(type << 32 | t.symbolOf(info), e[3 * r + 2], 1)) {
+                        if (plt) {
+                            plts[0]++;
+                        } else {
+                            gots[0]++;
+                        }
                     }
                 }
             }
