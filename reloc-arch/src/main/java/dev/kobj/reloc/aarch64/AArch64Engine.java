@@ -139,7 +139,7 @@ public final class AArch64Engine implements RelocationEngine {
 
     private void applyRows(MemorySegment section, ByteOrder order, FixupRows rows, VeneerPool veneers)
             throws RelocationException {
-        if (HeapRows.apply(section, order, rows.columns(), erratum843419)) {
+        if (HeapRows.apply(section, order, rows, erratum843419, veneers)) {
             return; // the common case, checked then written as array stores
         }
         UndoLog log = UndoLog.open(order);

@@ -1,9 +1,15 @@
 package dev.kobj.reloc.aarch64;
 
 import dev.kobj.reloc.FixupColumns;
+import dev.kobj.reloc.FixupRows;
+import dev.kobj.reloc.RelocationException;
+import dev.kobj.reloc.VeneerPool;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The common case of {@link AArch64Engine}'s {@code applyAll}, done as plain array loads and
@@ -17,8 +23,10 @@ import java.nio.ByteOrder;
  * formulas in {@link Calc}, the field checks of {@link Field}, the erratum 843419 ADR rewrite),
  * and gives up, having written nothing, on anything else: a refusal of any kind (the engine then
  * runs its own path, which throws the refusal with its message), a row out of order or
- * overlapping the one before, an ADRP that needs an erratum 843419 veneer. Instructions are
- * little-endian (aaelf64 5.7.1); data words are of the object's byte order.
+ * overlapping the one before. An ADRP that needs an erratum 843419 veneer is planned once every
+ * other row has passed, in table order, as the engine's own path takes the slots (a refusal
+ * there gives the slots back and writes nothing). Instructions are little-endian (aaelf64
+ * 5.7.1); data words are of the object's byte order.
  */
 final class HeapRows {
     private HeapRows() {
@@ -32,6 +40,9 @@ final class HeapRows {
     private static final byte DATA32 = 2;
     private static final byte DATA16 = 3;
     private static final byte INSN = 4;
+    private static final byte VENEER = 5;
+
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Per row: what to write ({@link #NOTHING}, a data width, {@link #INSN}) and the value. */
     private static final class Plan {
@@ -57,13 +68,17 @@ final class HeapRows {
      *
      * @param section  the section's bytes
      * @param order    the object's byte order (data words)
-     * @param c        the rows, in relocation-table order
+     * @param rows     the rows, in relocation-table order
      * @param erratum  whether ADRPs at page offset 0xff8/0xffc are rewritten (Cortex-A53 843419)
+     * @param veneers  where an erratum 843419 veneer is taken from
      * @return true when every row was written; false when nothing was (not a writable heap
-     *         section, a row out of order, a refusal, an erratum veneer): the caller then
-     *         applies the rows its own way
+     *         section, a row out of order, a refusal): the caller then applies the rows its own way
+     * @throws RelocationException when an erratum 843419 veneer cannot be made, as the engine's
+     *                             own path throws it; nothing is written and no slot kept
      */
-    static boolean apply(MemorySegment section, ByteOrder order, FixupColumns c, boolean erratum) {
+    static boolean apply(MemorySegment section, ByteOrder order, FixupRows rows, boolean erratum,
+            VeneerPool veneers) throws RelocationException {
+        FixupColumns c = rows.columns();
         if (section.isReadOnly() || !(section.heapBase().orElse(null) instanceof byte[] array)) {
             return false;
         }
@@ -79,6 +94,7 @@ final class HeapRows {
         byte[] what = plan.what;
         long[] values = plan.values;
         long end = 0; // the end of the last place written so far
+        int veneerRows = 0;
         for (int i = 0; i < n; i++) {
             AArch64Kind k = AArch64Kind.byType(c.type(i));
             if (k == null) {
@@ -124,7 +140,10 @@ final class HeapRows {
                 long target = k.calc() == Calc.GOT_PAGE_PREL ? got : c.symbol(i) + c.addend(i);
                 long delta = Calc.page(target) - p;
                 if (!Erratum843419.adrReaches(delta)) {
-                    return false; // a veneer from the pool: the engine's own path
+                    what[i] = VENEER; // planned below, once every row has passed
+                    values[i] = insn;
+                    veneerRows++;
+                    continue;
                 }
                 values[i] = A64.withImm21(A64.adrpToAdr(insn), delta);
                 continue;
@@ -137,6 +156,9 @@ final class HeapRows {
                 return false;
             }
             values[i] = field.insert(insn, x & k.mask(), k.shift());
+        }
+        if (veneerRows > 0) {
+            planVeneers(rows, n, what, values, veneers, veneerRows);
         }
         boolean le = order == ByteOrder.LITTLE_ENDIAN;
         for (int i = 0; i < n; i++) {
@@ -162,5 +184,37 @@ final class HeapRows {
             PLANS.remove();
         }
         return true;
+    }
+
+    /**
+     * Plans the erratum 843419 veneer of each row marked {@link #VENEER} (whose value holds the
+     * ADRP), in table order, taking the slots as the engine's own path does; writes the veneers
+     * and turns each row into the {@code B} to its veneer. On a refusal gives every slot back.
+     */
+    private static void planVeneers(FixupRows rows, int n, byte[] what, long[] values, VeneerPool veneers,
+            int count) throws RelocationException {
+        int mark = veneers.mark();
+        List<Erratum843419.Rewrite> planned = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < n; i++) {
+                if (what[i] == VENEER) {
+                    AArch64Kind k = AArch64Kind.byType(rows.columns().type(i));
+                    planned.add(Erratum843419.plan(rows.fixup(i), k, (int) values[i], veneers));
+                }
+            }
+        } catch (RelocationException | RuntimeException e) {
+            veneers.release(mark);
+            throw e;
+        }
+        for (int i = 0, r = 0; i < n; i++) {
+            if (what[i] == VENEER) {
+                Erratum843419.Rewrite rw = planned.get(r++);
+                what[i] = INSN;
+                values[i] = rw.place();
+                for (int w = 0; rw.veneer() != null && w < rw.veneerWords().length; w++) {
+                    rw.veneer().set(LE32, 4L * w, rw.veneerWords()[w]);
+                }
+            }
+        }
     }
 }
