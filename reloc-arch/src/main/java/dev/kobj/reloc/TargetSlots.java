@@ -32,6 +32,8 @@ public final class TargetSlots {
             return null;
         }
         TargetSlots t = new TargetSlots();
+        // room for every entry at once (at most half full): no rehash while filling
+        t.allocate(Math.max(16, Integer.highestOneBit(Math.max(1, slots.size()) * 4 - 1)));
         for (Map.Entry<StubNeeds.Target, Long> e : slots.entrySet()) {
             t.putIfAbsent(e.getKey().symbolIndex(), e.getKey().addend(), e.getValue());
         }
