@@ -34,8 +34,25 @@ final class PltCounts {
         long[] sym = new long[256];
         long[] addend = new long[256];
         long[] offset = new long[256];
-        long[] keys = new long[256];
         long[] shndx = new long[256];
+        /** The (type, symbol) keys of the front part's rows of addend 0, open addressing, live where {@code stamp == gen}. */
+        long[] set = new long[256];
+        int[] stamp = new int[256];
+        int gen;
+        /** The last row of the front part in {@code cmp_rela} order. */
+        long lastType;
+        long lastSym;
+        long lastAddend;
+
+        void ensureSet(int n) {
+            if (set.length < n) {
+                long[] s = new long[n];
+                int[] t = new int[n];
+                set = s;
+                stamp = t;
+            }
+        }
+
         /** r_offset, r_info, r_addend of up to {@link #CHUNK} entries, as {@link RelocationTable#read} fills it. */
         final long[] chunk = new long[3 * CHUNK];
 
@@ -47,12 +64,10 @@ final class PltCounts {
                 long[] s = new long[m];
                 long[] a = new long[m];
                 long[] o = new long[m];
-                long[] k = new long[m];
                 type = t;
                 sym = s;
                 addend = a;
                 offset = o;
-                keys = k;
             }
         }
 
@@ -101,6 +116,10 @@ final class PltCounts {
      * outside the sorted part can so count twice (6.1 arm64 vitesse: 10 distinct core targets,
      * 11 counted, a 12-entry .plt in the real kernel).
      *
+     * <p>kobj does not sort: what the count of the sorted front part comes to is counted with a
+     * hash set of its (type, symbol) keys ({@link #countFront}), and its last row in sorted order
+     * kept for the comparison of the row after it.
+     *
      * <p>A symbol's section is read once per module ({@code shndx} below); the first look-up of
      * each decodes the whole symbol, so a malformed one fails here as before.
      */
@@ -131,15 +150,19 @@ final class PltCounts {
                     j--;
                 }
             }
-            sortFront(c, i);
-            long n = 0;
-            for (int k = 0; k < num; k++) {
+            long n = countFront(c, i);
+            // rows [i, num): by the partition, only row i may be a branch needing a PLT entry; the
+            // kernel compares it with the row before it, the last of the sorted front part
+            for (int k = i; k < num; k++) {
                 long type = c.type[k];
                 if (type == JUMP26 || type == CALL26) {
                     if (sameSection(syms, c, k, dst)) {
                         continue;
                     }
-                    if (c.addend[k] != 0 || k == 0 || cmpRela(c, k, k - 1) != 0) {
+                    boolean differs = k == 0 || (k == i
+                            ? type != c.lastType || c.sym[k] != c.lastSym || c.addend[k] != c.lastAddend
+                            : cmpRela(c, k, k - 1) != 0);
+                    if (c.addend[k] != 0 || differs) {
                         n++;
                     }
                 } else if (erratum && (type == 275 || type == 276)) { // ADR_PREL_PG_HI21(_NC)
@@ -154,47 +177,57 @@ final class PltCounts {
             }
             plts[dst.name().startsWith(".init") ? 1 : 0] += n;
         }
-        if (c.type.length > KEPT || c.shndx.length > KEPT) {
+        if (c.type.length > KEPT || c.shndx.length > KEPT || c.set.length > KEPT) {
             COLUMNS.remove();
         }
     }
 
     /**
-     * Sorts rows [0, n) by {@code cmp_rela} (type, symbol index, addend). They are all JUMP26 or
-     * CALL26 (the partition put them there): each row's type and symbol make one key, sorted
-     * with the row's index, then each run of equal keys has its addends sorted. The order of
-     * equal rows does not matter: rows equal by type, symbol and addend are the same to the count.
+     * {@return what {@code count_plts} counts over rows [0, n) once {@code sort()} has put them in
+     * {@code cmp_rela} order (type, symbol index, addend), without sorting}: they are all JUMP26
+     * or CALL26 to another section (the partition put them there), and a row counts unless its
+     * addend is 0 and the row before it in that order is equal ({@code duplicate_rel}): so every
+     * row of addend other than 0 counts, and each distinct (type, symbol) once more if one of its
+     * rows has addend 0. Also leaves the last row of that order in {@code lastType},
+     * {@code lastSym}, {@code lastAddend}, for the row after the front part to be compared with.
      */
-    private static void sortFront(Columns c, int n) {
-        if (n < 2) {
-            return;
+    private static long countFront(Columns c, int n) {
+        int cap = Integer.highestOneBit(Math.max(8, 4 * n - 1)); // at most half full
+        c.ensureSet(cap);
+        int mask = cap - 1;
+        int gen = ++c.gen;
+        if (gen == 0) { // wrapped: every stamp is stale again
+            Arrays.fill(c.stamp, 0);
+            gen = c.gen = 1;
         }
-        if (n >= 1 << 30) {
-            throw new IllegalStateException("more than 2^30 branch relocations in one table");
-        }
+        long count = 0;
+        long maxKey = -1;
+        long maxAddend = Long.MIN_VALUE;
         for (int k = 0; k < n; k++) {
             long key = (c.type[k] - JUMP26) << 32 | c.sym[k]; // 33 bits: type 282/283, r_sym < 2^32
-            c.keys[k] = key << 30 | k;
-        }
-        Arrays.sort(c.keys, 0, n);
-        // gather the addends in key order into offset[] (unused for these rows), then write back
-        for (int k = 0; k < n; k++) {
-            c.offset[k] = c.addend[(int) (c.keys[k] & ((1 << 30) - 1))];
-        }
-        for (int k = 0; k < n;) {
-            long key = c.keys[k] >>> 30;
-            int end = k + 1;
-            while (end < n && c.keys[end] >>> 30 == key) {
-                end++;
+            long addend = c.addend[k];
+            if (addend != 0) {
+                count++;
+            } else {
+                int h = (int) ((key * 0x9E3779B97F4A7C15L) >>> 32) & mask;
+                while (c.stamp[h] == gen && c.set[h] != key) {
+                    h = (h + 1) & mask;
+                }
+                if (c.stamp[h] != gen) {
+                    c.stamp[h] = gen;
+                    c.set[h] = key;
+                    count++;
+                }
             }
-            Arrays.sort(c.offset, k, end);
-            for (int m = k; m < end; m++) {
-                c.type[m] = JUMP26 + (key >>> 32);
-                c.sym[m] = key & 0xFFFF_FFFFL;
-                c.addend[m] = c.offset[m];
+            if (key > maxKey || (key == maxKey && addend > maxAddend)) {
+                maxKey = key;
+                maxAddend = addend;
             }
-            k = end;
         }
+        c.lastType = JUMP26 + (maxKey >>> 32);
+        c.lastSym = maxKey & 0xFFFF_FFFFL;
+        c.lastAddend = maxAddend;
+        return count;
     }
 
     private static boolean sameSection(SymbolTable syms, Columns c, int k, SectionHeader dst)
