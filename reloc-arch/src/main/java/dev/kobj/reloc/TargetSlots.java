@@ -101,9 +101,18 @@ public final class TargetSlots {
         return used[i] ? values[i] : missing;
     }
 
-    /** Empties the map, keeping its arrays. */
+    /**
+     * Empties the map, keeping its arrays unless they are over four times what its last contents
+     * needed (then smaller ones: a map reused per module does not clear the room of its largest
+     * module every time).
+     */
     public void clear() {
-        Arrays.fill(used, false);
+        int fit = Math.max(16, Integer.highestOneBit(Math.max(1, size) * 4 - 1));
+        if (used.length > 4 * fit) {
+            allocate(fit);
+        } else {
+            Arrays.fill(used, false);
+        }
         size = 0;
     }
 
