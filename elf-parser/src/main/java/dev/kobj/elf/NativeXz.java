@@ -22,6 +22,7 @@ import java.lang.invoke.MethodHandle;
 final class NativeXz {
     /** lzma_ret values (lzma/base.h). */
     static final int LZMA_OK = 0;
+    static final int LZMA_DATA_ERROR = 9;
     static final int LZMA_BUF_ERROR = 10;
     private static final int LZMA_TELL_UNSUPPORTED_CHECK = 0x02;
     private static final int LZMA_CONCATENATED = 0x08;
@@ -67,7 +68,17 @@ final class NativeXz {
             in = Arena.ofAuto().allocate(Math.max(length, in.byteSize() * 2));
         }
         MemorySegment.copy(data, 0, in, ValueLayout.JAVA_BYTE, 0, length);
-        long size = Math.min(limit, Math.max(out.byteSize(), Math.max(65536, (long) length * 8)));
+        long declared = XzIndex.uncompressedSize(data, length);
+        if (declared == XzIndex.NO_FOOTER) {
+            return -1 - LZMA_DATA_ERROR; // a cut file: liblzma cannot end the stream without its footer
+        }
+        if (declared > limit) {
+            return -1 - LZMA_BUF_ERROR;
+        }
+        // The declared size is the buffer's, once; a stream that decodes to more is damaged.
+        // Without one (concatenated streams), the buffer grows until the limit.
+        long size = declared >= 0 ? Math.max(1, declared)
+                : Math.min(limit, Math.max(out.byteSize(), Math.max(65536, (long) length * 8)));
         while (true) {
             if (out.byteSize() < size) {
                 out = Arena.ofAuto().allocate(Math.max(size, Math.min(limit, out.byteSize() * 2)));
@@ -83,6 +94,9 @@ final class NativeXz {
             } catch (Throwable t) {
                 return -1 - 11; // LZMA_PROG_ERROR
             }
+            if (ret == LZMA_BUF_ERROR && declared >= 0) {
+                return -1 - LZMA_DATA_ERROR;
+            }
             if (ret == LZMA_BUF_ERROR && size < limit) {
                 size = Math.min(limit, size * 2);
                 continue;
@@ -92,6 +106,11 @@ final class NativeXz {
             }
             return words.getAtIndex(ValueLayout.JAVA_LONG, 2);
         }
+    }
+
+    /** {@return the size of the output buffer (what decoding has made so far)} */
+    long capacity() {
+        return out.byteSize();
     }
 
     /** Copies the first {@code n} bytes the last {@link #decode} gave into {@code dest}. */
