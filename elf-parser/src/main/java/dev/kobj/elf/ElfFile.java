@@ -123,6 +123,11 @@ public final class ElfFile implements AutoCloseable {
         return new ElfFile(name, null, Compression.NONE, data);
     }
 
+    /** {@return a view of {@code elf}, the decompressed bytes of a file compressed as {@code kind}} */
+    static ElfFile decompressed(String name, Compression kind, MemorySegment elf) throws ElfFormatException {
+        return new ElfFile(name, null, kind, elf);
+    }
+
     /** Unmaps the file. Views obtained from this object must not be used afterwards. */
     @Override
     public void close() {

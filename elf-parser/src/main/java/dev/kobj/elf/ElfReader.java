@@ -16,8 +16,9 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: one reader per thread. An {@link ElfFile} from {@link #open} views the
  * buffer, so it and every view taken from it are valid only until the next {@code open} of
- * the same reader. Compressed files are decompressed into a new array, as by
- * {@link ElfFile#open}. Files larger than {@code maxBuffered} are mapped by {@link ElfFile#open}.
+ * the same reader. Compressed files are decompressed into a second buffer that stays (by
+ * {@link ModuleDecompressor}: the system's liblzma for xz when it can be called), with the
+ * bounds and errors of {@link ElfFile#open}. Files larger than {@code maxBuffered} are mapped by {@link ElfFile#open}.
  */
 public final class ElfReader {
     private final long maxBuffered;
@@ -64,11 +65,36 @@ public final class ElfReader {
             int n = buf.position();
             Compression kind = Decompress.detect(buffer, n);
             if (kind != Compression.NONE) {
-                return ElfFile.of(name, Arrays.copyOf(buffer, n));
+                return decompressed(name, kind, n);
             }
             return ElfFile.of(name, MemorySegment.ofArray(buffer).asSlice(0, n));
         }
     }
+
+    /**
+     * {@return the compressed file {@code buffer[0, n)}, decompressed into the decompressor's
+     * buffer (liblzma for xz when it can be called)}; when that fails, the file goes the way of
+     * {@link ElfFile#of(String, byte[])}, whose error is the one {@link ElfFile#open} gives. A
+     * decompressor whose buffer grew past {@link #KEPT_DECOMPRESSED} (one huge module) is not
+     * kept for the next file.
+     */
+    private ElfFile decompressed(String name, Compression kind, int n) throws ElfFormatException {
+        if (decompressor == null || decompressor.buffer().length > KEPT_DECOMPRESSED) {
+            decompressor = new ModuleDecompressor();
+        }
+        int length;
+        try {
+            length = decompressor.decompress(name, kind, buffer, n);
+        } catch (ElfFormatException e) {
+            return ElfFile.of(name, Arrays.copyOf(buffer, n));
+        }
+        return ElfFile.decompressed(name, kind, MemorySegment.ofArray(decompressor.buffer()).asSlice(0, length));
+    }
+
+    /** The largest decompressed file whose buffer a reader keeps for the next one. */
+    private static final int KEPT_DECOMPRESSED = 16 << 20;
+
+    private ModuleDecompressor decompressor;
 
     /**
      * {@return the size of the file the last {@link #open} opened, as the file system gave it
