@@ -30,6 +30,11 @@ final class Bytes {
         this.le = order == ByteOrder.LITTLE_ENDIAN;
     }
 
+    /** {@return true for ELFDATA2LSB} */
+    boolean littleEndian() {
+        return le;
+    }
+
     ElfFormatException error(long offset, String field, long value, String problem) {
         return new ElfFormatException(file, offset, field, value, problem);
     }

@@ -7,7 +7,6 @@ import static dev.kobj.elf.ElfConstants.SHT_REL;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfFormatException;
-import dev.kobj.elf.ElfSymbol;
 import dev.kobj.elf.ModVersion;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.link.LinkException.Kind;
@@ -194,11 +193,11 @@ final class CheckRun {
     private void symbolChecks() throws ElfFormatException {
         var table = elf.symbolTable();
         resolution = new Resolution(table.orElse(null), lookup, bindings);
-        for (ElfSymbol s : resolution.common) {
-            add(Kind.COMMON_SYMBOL, s.name(), "symbol " + s.name() + " is SHN_COMMON: please compile with -fno-common");
+        for (String s : resolution.common) {
+            add(Kind.COMMON_SYMBOL, s, "symbol " + s + " is SHN_COMMON: please compile with -fno-common");
         }
-        for (ElfSymbol s : resolution.unresolved) {
-            add(Kind.UNRESOLVED, s.name(), "Unknown symbol " + s.name());
+        for (String s : resolution.unresolved) {
+            add(Kind.UNRESOLVED, s, "Unknown symbol " + s);
         }
         Map<String, Long> versions = new HashMap<>();
         for (ModVersion v : elf.modversions()) {
@@ -217,12 +216,13 @@ final class CheckRun {
                 add(Kind.CRC_MISMATCH, "module_layout", "disagrees about version of symbol module_layout");
             }
         }
-        Set<String> seen = new HashSet<>();
-        for (Resolution.Undefined u : resolution.undefined) {
-            if (u == null || u.provider() == null || !seen.add(u.symbol().name())) {
+        // each provider once (a name the object lists twice is looked up twice, to the same symbol)
+        Set<KernelSymbol> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int u = 0; u < resolution.count; u++) {
+            KernelSymbol k = resolution.provider[u];
+            if (k == null || !seen.add(k)) {
                 continue;
             }
-            KernelSymbol k = u.provider();
             String name = k.name();
             if (policy.gplOnly() && k.gplOnly() && !gplOk) {
                 add(Kind.GPL_ONLY, name, "GPL-only symbol " + name + " (exported by " + k.owner()

@@ -3,11 +3,12 @@ package dev.kobj.link;
 import static dev.kobj.elf.ElfConstants.SHF_EXECINSTR;
 import static dev.kobj.elf.ElfConstants.SHN_ABS;
 import static dev.kobj.elf.ElfConstants.SHN_UNDEF;
+import static dev.kobj.elf.ElfConstants.SHN_XINDEX;
 import static dev.kobj.elf.ElfConstants.SHT_GROUP;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfFormatException;
-import dev.kobj.elf.ElfSymbol;
+import dev.kobj.elf.SymbolTable;
 import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.link.LinkException.Kind;
@@ -68,8 +69,8 @@ final class Link {
     private long[] values;
     /** st_size of each symbol (Z of the SIZE relocations). */
     private long[] sizes;
-    private Source[] sources;
-    private String[] providers;
+    /** Per symbol: the {@link Source} ordinal. */
+    private byte[] sources;
     private long relocations;
 
     Link(ElfFile elf, LinkRequest request) {
@@ -155,7 +156,7 @@ final class Link {
     private void scan() throws ElfFormatException, LinkException {
         RelocationBatch batch = BATCHES.get();
         batch.clear();
-        long nsyms = resolution.symbols.size();
+        long nsyms = resolution.size;
         for (RelocationTable t : elf.relocationTables()) {
             if (t.target() == null || !loaded(t.target())) {
                 continue; // debug info, .modinfo...: read, not loaded, not relocated
@@ -187,7 +188,7 @@ final class Link {
 
     private LinkException badSymbol(RelocationTable t, long i, long symbol) {
         return new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": " + t.section().name() + "[" + i
-                + "]: symbol index " + symbol + " beyond the symbol table (" + resolution.symbols.size() + ")", null);
+                + "]: symbol index " + symbol + " beyond the symbol table (" + resolution.size + ")", null);
     }
 
     /** Relocation entries read at a time ({@link RelocationTable#read}) into a per-thread array of 24 KiB. */
@@ -242,54 +243,127 @@ final class Link {
 
     // ---------------------------------------------------------------- 5. resolution
 
-    private void resolve() {
-        int n = resolution.symbols.size();
+    /** The listener classes that override {@link LinkListener#resolved} (the others are not told of each symbol). */
+    private static final ClassValue<Boolean> HEARS_SYMBOLS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("resolved", LinkedSymbol.class).getDeclaringClass() != LinkListener.class;
+            } catch (NoSuchMethodException e) {
+                return true;
+            }
+        }
+    };
+
+    /**
+     * Gives every symbol its final address and source, from the table's fields read in chunks
+     * (no object per symbol); the listener is told of each one only when it listens for them.
+     */
+    private void resolve() throws ElfFormatException {
+        int n = resolution.size;
         values = new long[n];
         sizes = new long[n];
-        sources = new Source[n];
-        providers = new String[n];
-        List<LinkedSymbol> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            ElfSymbol s = resolution.symbols.get(i);
-            providers[i] = "";
-            sizes[i] = s.size();
-            if (i == 0) {
-                sources[i] = Source.NULL;
-            } else if (s.rawShndx() == SHN_UNDEF) {
-                Resolution.Undefined u = resolution.undefined[i];
-                if (u != null) {
-                    values[i] = u.address();
-                    sources[i] = u.source();
-                    providers[i] = u.provider() != null ? u.provider().owner()
-                            : u.source() == Source.BINDING ? "binding" : "";
-                } else if (s.name().equals(Resolution.GOT_SYMBOL)) {
-                    values[i] = gotBase;
-                    sources[i] = Source.DEFINED;
-                    providers[i] = GOT_NAME;
-                } else {
-                    sources[i] = Source.WEAK_UNDEFINED; // nameless undefined entries: 0
-                }
-            } else if (s.shndx() == SHN_ABS) {
-                values[i] = s.value();
-                sources[i] = Source.ABSOLUTE;
-            } else {
-                PlacedSection p = placed.get((int) s.shndx());
-                if (p != null) {
-                    values[i] = p.address() + s.value();
-                    sources[i] = Source.DEFINED;
-                } else {
-                    values[i] = s.value();
-                    sources[i] = Source.NOT_LOADED;
-                }
+        sources = new byte[n];
+        PlacedSection[] bySection = new PlacedSection[elf.sections().size()];
+        for (PlacedSection p : placed.values()) {
+            if (p.index() >= 0 && p.index() < bySection.length) {
+                bySection[p.index()] = p;
             }
-            LinkedSymbol ls = new LinkedSymbol(s, values[i], sources[i], providers[i]);
-            out.add(ls);
-            request.listener().resolved(ls);
         }
-        linked = List.copyOf(out);
+        Map<Integer, Long> extended = Map.of();
+        long[] f = Resolution.FIELDS.get();
+        int u = 0;
+        for (int from = 0; from < n; from += Resolution.CHUNK) {
+            int k = Math.min(Resolution.CHUNK, n - from);
+            resolution.table.read(from, k, f);
+            for (int j = 0; j < k; j++) {
+                int i = from + j;
+                long w = f[3 * j];
+                long value = f[3 * j + 1];
+                int raw = SymbolTable.rawShndxOf(w);
+                sizes[i] = f[3 * j + 2];
+                Source source;
+                if (i == 0) {
+                    source = Source.NULL;
+                } else if (raw == SHN_UNDEF) {
+                    while (u < resolution.count && resolution.index[u] < i) {
+                        u++;
+                    }
+                    if (u < resolution.count && resolution.index[u] == i) {
+                        values[i] = resolution.address[u];
+                        source = resolution.source[u];
+                    } else if (resolution.gotSymbols.contains(i)) {
+                        values[i] = gotBase;
+                        source = Source.DEFINED;
+                    } else {
+                        source = Source.WEAK_UNDEFINED; // nameless undefined entries: 0
+                    }
+                } else {
+                    long shndx = raw;
+                    if (raw == SHN_XINDEX) {
+                        shndx = resolution.table.shndx(i);
+                        if (extended.isEmpty()) {
+                            extended = new HashMap<>();
+                        }
+                        extended.put(i, shndx);
+                    }
+                    PlacedSection p = shndx >= 0 && shndx < bySection.length ? bySection[(int) shndx] : null;
+                    if (shndx == SHN_ABS) {
+                        values[i] = value;
+                        source = Source.ABSOLUTE;
+                    } else if (p != null) {
+                        values[i] = p.address() + value;
+                        source = Source.DEFINED;
+                    } else {
+                        values[i] = value;
+                        source = Source.NOT_LOADED;
+                    }
+                }
+                sources[i] = (byte) source.ordinal();
+            }
+        }
+        linked = symbolList(extended);
+        if (HEARS_SYMBOLS.get(request.listener().getClass())) {
+            for (LinkedSymbol ls : linked) {
+                request.listener().resolved(ls);
+            }
+        }
     }
 
-    private List<LinkedSymbol> linked;
+    /**
+     * {@return the image's symbol list}: over the image's copies of .symtab and .strtab when the
+     * layout placed both with their bytes, else over copies of the file's (the file's memory may be
+     * reused once the link returns)
+     */
+    private SymbolList symbolList(Map<Integer, Long> extended) throws ElfFormatException {
+        MemorySegment symtab = MemorySegment.NULL;
+        MemorySegment strtab = MemorySegment.NULL;
+        if (resolution.table != null) {
+            SectionHeader sh = resolution.table.section();
+            SectionHeader st = resolution.table.strings().section();
+            symtab = imageCopy(sh);
+            strtab = imageCopy(st);
+            if (symtab == null) {
+                symtab = MemorySegment.ofArray(elf.contents(sh).toArray(ValueLayout.JAVA_BYTE));
+            }
+            if (strtab == null) {
+                strtab = MemorySegment.ofArray(resolution.names.toArray(ValueLayout.JAVA_BYTE));
+            }
+        }
+        return new SymbolList(elf.header().is64(), order, symtab, strtab, values, sources, resolution, extended);
+    }
+
+    /** {@return the bytes of section {@code s} as placed and copied into the image, or null} */
+    private MemorySegment imageCopy(SectionHeader s) {
+        PlacedSection p = placed.get(s.index());
+        if (p == null || p.size() != s.size() || s.type() == dev.kobj.elf.ElfConstants.SHT_NOBITS) {
+            return null;
+        }
+        Allocation a = placement.allocationOf(p.region());
+        return a.segment().asSlice(p.address() - a.address(), p.size());
+    }
+
+    private SymbolList linked;
 
     // ---------------------------------------------------------------- 6. stubs, then relocation
 
@@ -335,23 +409,25 @@ final class Link {
         return null;
     }
 
+    /** {@return the name of symbol {@code index} for a message: a section symbol's section's} */
     private String symbolName(long index) {
-        if (index == 0 || index >= resolution.symbols.size()) {
+        if (index == 0 || index >= resolution.size) {
             return "";
         }
-        ElfSymbol s = resolution.symbols.get((int) index);
-        if (s.type() == dev.kobj.elf.ElfConstants.STT_SECTION) {
-            PlacedSection p = placed.get((int) s.shndx());
-            if (p != null) {
-                return p.name();
+        int i = (int) index;
+        try {
+            if ((resolution.table.info(i) & 0xf) == dev.kobj.elf.ElfConstants.STT_SECTION) {
+                long shndx = resolution.table.shndx(i);
+                PlacedSection p = placed.get((int) shndx);
+                if (p != null) {
+                    return p.name();
+                }
+                return elf.section(shndx).name();
             }
-            try {
-                return elf.section(s.shndx()).name();
-            } catch (ElfFormatException e) {
-                return "";
-            }
+            return resolution.table.name(i);
+        } catch (ElfFormatException e) {
+            return "";
         }
-        return s.name();
     }
 
     /**

@@ -290,6 +290,13 @@ final class LinkedImage implements LoadedImage {
         MemorySegment.copy(MemorySegment.ofArray(bytes), 0, segment(address, bytes.length), 0, bytes.length);
     }
 
+    /** The symbols may read the image's copy of .symtab: copied out before the memory holding it is freed. */
+    private void keepSymbols() {
+        if (symbols instanceof SymbolList l) {
+            l.keep();
+        }
+    }
+
     @Override
     public synchronized void completeInit() throws LinkException {
         if (initDone || closed) {
@@ -301,6 +308,7 @@ final class LinkedImage implements LoadedImage {
                 a.protect(r.address() - a.address(), r.size(), Allocation.Permissions.R);
             }
         }
+        keepSymbols();
         for (Area area : allAreas) {
             if (area.layout() == Layout.INIT) {
                 Allocation init = allocations.remove(area.name());
@@ -318,6 +326,7 @@ final class LinkedImage implements LoadedImage {
             return;
         }
         closed = true;
+        keepSymbols();
         for (Allocation a : allocations.values()) {
             a.close();
         }

@@ -345,6 +345,30 @@ public final class KernelSymbolTable implements SymbolLookup {
         return i == null ? Optional.empty() : Optional.of(symbols.get(i));
     }
 
+    /** The byte-name index of {@link #find}, made on its first use (a table built for System.map needs none). */
+    private volatile NameIndex nameIndex;
+
+    /** {@inheritDoc} One hash over the bytes and a byte comparison: no {@code String}, no {@code Optional}. */
+    @Override
+    public KernelSymbol find(java.lang.foreign.MemorySegment names, long offset, int length) {
+        NameIndex ix = nameIndex;
+        if (ix == null) {
+            synchronized (this) {
+                ix = nameIndex;
+                if (ix == null) {
+                    ix = nameIndex = nameIndex();
+                }
+            }
+        }
+        int i = ix.find(names, offset, length);
+        return i < 0 ? null : symbols.get(i);
+    }
+
+    private NameIndex nameIndex() {
+        int[] chosen = byName.values().stream().mapToInt(Integer::intValue).toArray();
+        return new NameIndex(symbols.stream().map(KernelSymbol::name).toList(), chosen);
+    }
+
     @Override
     public Optional<KernelSymbol> nearest(long address) {
         return Optional.ofNullable(byAddress.nearest(address));
