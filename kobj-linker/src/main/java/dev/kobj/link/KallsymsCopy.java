@@ -73,6 +73,7 @@ final class KallsymsCopy {
         long k = 0;
         long names = 0;
         long[] f = Resolution.FIELDS.get();
+        NameBytes nb = new NameBytes(table.strings());
         try {
             for (int from = 0; from < n; from += Resolution.CHUNK) {
                 int c = (int) Math.min(Resolution.CHUNK, n - from);
@@ -97,7 +98,7 @@ final class KallsymsCopy {
                     if (keep) {
                         k++;
                         // the file's bytes, as strlen counts them (ISO-8859-1 names: one char per byte)
-                        names += table.nameLength(i) + 1;
+                        names += nb.length(SymbolTable.nameOf(w)) + 1;
                     }
                 }
             }

@@ -9,7 +9,6 @@ import dev.kobj.elf.SymbolTable;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.SymbolLookup;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,6 +62,7 @@ final class Resolution {
         this.table = table;
         this.size = table == null ? 0 : table.size();
         this.names = table == null ? MemorySegment.NULL : table.strings().bytes();
+        NameBytes nb = table == null ? null : new NameBytes(table.strings());
         long[] f = FIELDS.get();
         for (int from = 0; from < size; from += CHUNK) {
             int k = Math.min(CHUNK, size - from);
@@ -82,15 +82,17 @@ final class Resolution {
                 if (off == 0) {
                     continue; // nameless undefined entries: 0
                 }
-                int len = table.strings().length(off, "st_name");
+                byte[] nameBytes = nb.bytes;
+                int at = nb.base + (int) off;
+                int len = nb.length(off);
                 if (len == 0) {
                     continue;
                 }
-                if (len == GOT_BYTES.length && equals(names, off, GOT_BYTES)) {
+                if (len == GOT_BYTES.length && java.util.Arrays.equals(nameBytes, at, at + len, GOT_BYTES, 0, len)) {
                     gotSymbols.add(i);
                     continue;
                 }
-                KernelSymbol ks = lookup.find(names, off, len);
+                KernelSymbol ks = lookup.find(nameBytes, at, len);
                 if (ks != null) {
                     add(i, ks.address(), LoadedImage.Source.LOOKUP, ks);
                     continue;
@@ -131,12 +133,5 @@ final class Resolution {
         return Arrays.binarySearch(index, 0, count, i);
     }
 
-    private static boolean equals(MemorySegment seg, long off, byte[] b) {
-        for (int k = 0; k < b.length; k++) {
-            if (seg.get(ValueLayout.JAVA_BYTE, off + k) != b[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
+
 }

@@ -47,7 +47,7 @@ public final class ChainedLookup implements SymbolLookup {
     }
 
     @Override
-    public KernelSymbol find(java.lang.foreign.MemorySegment names, long offset, int length) {
+    public KernelSymbol find(byte[] names, int offset, int length) {
         for (SymbolLookup t : tables) {
             KernelSymbol s = t.find(names, offset, length);
             if (s != null) {

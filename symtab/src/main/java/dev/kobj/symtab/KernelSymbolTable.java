@@ -350,7 +350,7 @@ public final class KernelSymbolTable implements SymbolLookup {
 
     /** {@inheritDoc} One hash over the bytes and a byte comparison: no {@code String}, no {@code Optional}. */
     @Override
-    public KernelSymbol find(java.lang.foreign.MemorySegment names, long offset, int length) {
+    public KernelSymbol find(byte[] names, int offset, int length) {
         NameIndex ix = nameIndex;
         if (ix == null) {
             synchronized (this) {

@@ -1,22 +1,19 @@
 package dev.kobj.symtab;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Names → entry index, looked up by the name's bytes (an ELF string table's, without making a
  * {@code String}): an open-addressing hash table over the names' bytes, which are kept in one
- * array. A name is a {@code String} whose chars are the bytes of an ISO-8859-1 decoding, as
+ * array; plain array loops, which the JIT's first tier compiles well (memory-segment access
+ * is costly until the second). A name is a {@code String} whose chars are the bytes of an ISO-8859-1 decoding, as
  * elf-parser decodes symbol names; a name with a char above 0xff is one no ELF name decodes to,
  * and is left out. Immutable once built, so safe to share.
  */
 final class NameIndex {
     /** The names' bytes, one after the other. */
     private final byte[] blob;
-    private final MemorySegment blobBytes;
     /** Per entry of the source list: where its name starts in {@link #blob}, and its length. */
     private final int[] start;
     private final int[] length;
@@ -42,7 +39,6 @@ final class NameIndex {
         int cap = Integer.highestOneBit(Math.max(4, chosen.length * 2 - 1)) << 1;
         slots = new int[cap];
         mask = cap - 1;
-        blobBytes = MemorySegment.ofArray(blob);
         int at = 0;
         for (int i : chosen) {
             String s = names.get(i);
@@ -54,7 +50,7 @@ final class NameIndex {
             start[i] = at;
             length[i] = s.length();
             at += s.length();
-            int slot = hash(blobBytes, start[i], length[i]) & mask;
+            int slot = hash(blob, start[i], length[i]) & mask;
             while (slots[slot] != 0) {
                 slot = (slot + 1) & mask;
             }
@@ -71,26 +67,13 @@ final class NameIndex {
         return false;
     }
 
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final long M = 0x9E3779B97F4A7C15L;
-
-    /**
-     * A multiplicative hash of {@code seg[from, from + n)}, eight bytes per step (few segment
-     * accesses, which cost most before the JIT compiles them), the last up to seven bytes one by one.
-     */
-    private static int hash(MemorySegment seg, long from, int n) {
-        long h = n * M;
-        int k = 0;
-        for (; k + 8 <= n; k += 8) {
-            h = (h ^ seg.get(LE64, from + k)) * M;
-            h ^= h >>> 31;
+    /** FNV-1a over {@code b[from, from + n)} (the same function for the index and the look-ups). */
+    private static int hash(byte[] b, int from, int n) {
+        int h = 0x811c9dc5;
+        for (int k = from, end = from + n; k < end; k++) {
+            h = (h ^ (b[k] & 0xff)) * 0x01000193;
         }
-        long w = 0;
-        for (; k < n; k++) {
-            w = w << 8 | (seg.get(ValueLayout.JAVA_BYTE, from + k) & 0xff);
-        }
-        h = (h ^ w) * M;
-        return (int) (h ^ (h >>> 32));
+        return h ^ (h >>> 15);
     }
 
     /**
@@ -100,15 +83,23 @@ final class NameIndex {
      * @param offset where the name starts
      * @param n      its length in bytes
      */
-    int find(MemorySegment names, long offset, int n) {
+    int find(byte[] names, int offset, int n) {
         int slot = hash(names, offset, n) & mask;
         for (int e; (e = slots[slot]) != 0; slot = (slot + 1) & mask) {
             int i = e - 1;
-            if (length[i] == n && MemorySegment.mismatch(names, offset, offset + n, blobBytes, start[i],
-                    start[i] + n) < 0) {
+            if (length[i] == n && same(names, offset, start[i], n)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private boolean same(byte[] names, int offset, int from, int n) {
+        for (int k = 0; k < n; k++) {
+            if (names[offset + k] != blob[from + k]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

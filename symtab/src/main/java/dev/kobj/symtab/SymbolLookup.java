@@ -1,6 +1,5 @@
 package dev.kobj.symtab;
 
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -24,9 +23,8 @@ public interface SymbolLookup {
      * @param offset where the name starts in {@code names}
      * @param length the name's length in bytes, without a NUL
      */
-    default KernelSymbol find(MemorySegment names, long offset, int length) {
-        byte[] b = names.asSlice(offset, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-        return lookup(new String(b, StandardCharsets.ISO_8859_1)).orElse(null);
+    default KernelSymbol find(byte[] names, int offset, int length) {
+        return lookup(new String(names, offset, length, StandardCharsets.ISO_8859_1)).orElse(null);
     }
 
     /**

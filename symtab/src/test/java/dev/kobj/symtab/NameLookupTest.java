@@ -2,7 +2,6 @@ package dev.kobj.symtab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ class NameLookupTest {
         table[1] = 'y';
         System.arraycopy(b, 0, table, 3, b.length);
         table[b.length + 4] = 'z';
-        return t.find(MemorySegment.ofArray(table), 3, b.length);
+        return t.find(table, 3, b.length);
     }
 
     /** {@code find} of each name, and of near misses of it, is {@code lookup}'s answer (also for {@link CorpusNameLookupTest}). */
