@@ -365,8 +365,12 @@ public final class KernelSymbolTable implements SymbolLookup {
     }
 
     private NameIndex nameIndex() {
-        int[] chosen = byName.values().stream().mapToInt(Integer::intValue).toArray();
-        return new NameIndex(symbols.stream().map(KernelSymbol::name).toList(), chosen);
+        int[] chosen = new int[byName.size()];
+        int k = 0;
+        for (Integer i : byName.values()) {
+            chosen[k++] = i;
+        }
+        return new NameIndex(symbols, chosen);
     }
 
     @Override

@@ -24,16 +24,16 @@ final class NameIndex {
     /**
      * Indexes the entries {@code chosen} of {@code names}.
      *
-     * @param names  every entry's name
+     * @param names  every entry
      * @param chosen the entries to index (one per distinct name: the one a look-up answers with)
      */
-    NameIndex(List<String> names, int[] chosen) {
+    NameIndex(List<KernelSymbol> names, int[] chosen) {
         int n = names.size();
         start = new int[n];
         length = new int[n];
         long total = 0;
         for (int i : chosen) {
-            total += names.get(i).length();
+            total += names.get(i).name().length();
         }
         blob = new byte[(int) Math.min(total, Integer.MAX_VALUE - 8)];
         int cap = Integer.highestOneBit(Math.max(4, chosen.length * 2 - 1)) << 1;
@@ -41,7 +41,7 @@ final class NameIndex {
         mask = cap - 1;
         int at = 0;
         for (int i : chosen) {
-            String s = names.get(i);
+            String s = names.get(i).name();
             byte[] b = s.getBytes(StandardCharsets.ISO_8859_1); // a char above 0xff becomes '?'
             if (at + b.length > blob.length || (hasQuestionMark(b) && !new String(b, StandardCharsets.ISO_8859_1).equals(s))) {
                 continue;
@@ -50,7 +50,7 @@ final class NameIndex {
             start[i] = at;
             length[i] = s.length();
             at += s.length();
-            int slot = hash(blob, start[i], length[i]) & mask;
+            int slot = spread(s.hashCode()) & mask; // = hash(blob, start[i], length[i]), cached in the String
             while (slots[slot] != 0) {
                 slot = (slot + 1) & mask;
             }
@@ -67,13 +67,21 @@ final class NameIndex {
         return false;
     }
 
-    /** FNV-1a over {@code b[from, from + n)} (the same function for the index and the look-ups). */
-    private static int hash(byte[] b, int from, int n) {
-        int h = 0x811c9dc5;
+    /**
+     * {@return the {@link String#hashCode} of the ISO-8859-1 decoding of {@code b[from, from + n)}}:
+     * s[0]*31^(n-1) + ... + s[n-1], one char per byte, so the index takes its names' cached hashes
+     */
+    static int hash(byte[] b, int from, int n) {
+        int h = 0;
         for (int k = from, end = from + n; k < end; k++) {
-            h = (h ^ (b[k] & 0xff)) * 0x01000193;
+            h = 31 * h + (b[k] & 0xff);
         }
-        return h ^ (h >>> 15);
+        return h;
+    }
+
+    /** As {@code HashMap} spreads a hash: the high bits into the low ones the mask keeps. */
+    private static int spread(int h) {
+        return h ^ (h >>> 16);
     }
 
     /**
@@ -84,7 +92,7 @@ final class NameIndex {
      * @param n      its length in bytes
      */
     int find(byte[] names, int offset, int n) {
-        int slot = hash(names, offset, n) & mask;
+        int slot = spread(hash(names, offset, n)) & mask;
         for (int e; (e = slots[slot]) != 0; slot = (slot + 1) & mask) {
             int i = e - 1;
             if (length[i] == n && same(names, offset, start[i], n)) {

@@ -56,4 +56,20 @@ class NameLookupTest {
                 .map(KernelSymbol::name).distinct().toList();
         sameAsLookup(chain, names);
     }
+
+    /** Names are matched as ISO-8859-1 bytes: a char above 0xff (which no ELF name decodes to) never matches a '?'. */
+    @Test
+    void namesOutsideIso88591MatchNoBytes() throws Exception {
+        KernelSymbolTable t = KernelSymbolTable.parse("Module.symvers", """
+                0x00000001\ta\u0100b\tvmlinux\tEXPORT_SYMBOL\t
+                0x00000002\tcaf\u00e9\tvmlinux\tEXPORT_SYMBOL\t
+                0x00000003\tx?\u0100\tvmlinux\tEXPORT_SYMBOL\t
+                0x00000004\ta?b\tvmlinux\tEXPORT_SYMBOL\t
+                """, KernelSymbolTable.Format.MODULE_SYMVERS);
+        assertThat(t.lookup("a\u0100b")).isPresent();
+        assertThat(find(t, "a?b")).isSameAs(t.lookup("a?b").orElseThrow());
+        assertThat(find(t, "caf\u00e9")).isSameAs(t.lookup("caf\u00e9").orElseThrow());
+        assertThat(find(t, "x??")).isNull();
+        sameAsLookup(t, List.of("a?b", "caf\u00e9", "x??"));
+    }
 }
