@@ -7,7 +7,6 @@ import static dev.kobj.elf.ElfConstants.SHT_REL;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfFormatException;
-import dev.kobj.elf.ModVersion;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.link.LinkException.Kind;
 import dev.kobj.link.LinkException.Problem;
@@ -16,7 +15,6 @@ import dev.kobj.reloc.RelocationEngines;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.SymbolLookup;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -199,10 +197,7 @@ final class CheckRun {
         for (String s : resolution.unresolved) {
             add(Kind.UNRESOLVED, s, "Unknown symbol " + s);
         }
-        Map<String, Long> versions = new HashMap<>();
-        for (ModVersion v : elf.modversions()) {
-            versions.putIfAbsent(v.name(), v.crc());
-        }
+        VersionTable versions = VersionTable.of(elf.modversions());
         boolean hasVersions = hasVersions();
         List<String> licences = elf.modinfo("license");
         String licence = licences.isEmpty() ? "unspecified" : licences.getFirst();
@@ -210,18 +205,16 @@ final class CheckRun {
         Set<String> imports = new HashSet<>(elf.modinfo("import_ns"));
         String module = moduleName(elf);
         if (policy.modversions() && hasVersions) {
-            Long mine = versions.get("module_layout");
+            Long mine = versions.crc("module_layout");
             Optional<KernelSymbol> k = lookup.lookup("module_layout");
             if (mine != null && k.isPresent() && k.get().crc() != -1 && (int) (long) mine != (int) k.get().crc()) {
                 add(Kind.CRC_MISMATCH, "module_layout", "disagrees about version of symbol module_layout");
             }
         }
-        // each provider once (a name the object lists twice is looked up twice, to the same symbol)
-        Set<KernelSymbol> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (int u = 0; u < resolution.count; u++) {
             KernelSymbol k = resolution.provider[u];
-            if (k == null || !seen.add(k)) {
-                continue;
+            if (k == null || !versions.firstCheck(k.name())) {
+                continue; // each name once (an object may list a name twice)
             }
             String name = k.name();
             if (policy.gplOnly() && k.gplOnly() && !gplOk) {
@@ -235,7 +228,7 @@ final class CheckRun {
                                 + " (the kernel would need a forced load)");
                     }
                 } else {
-                    Long mine = versions.get(name);
+                    Long mine = versions.crc(name);
                     if (mine == null) {
                         warnings.accept(elf.name() + ": no symbol version for " + name);
                     } else if ((int) (long) mine != (int) k.crc()) {

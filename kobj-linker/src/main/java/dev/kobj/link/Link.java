@@ -1,14 +1,10 @@
 package dev.kobj.link;
 
 import static dev.kobj.elf.ElfConstants.SHF_EXECINSTR;
-import static dev.kobj.elf.ElfConstants.SHN_ABS;
-import static dev.kobj.elf.ElfConstants.SHN_UNDEF;
-import static dev.kobj.elf.ElfConstants.SHN_XINDEX;
 import static dev.kobj.elf.ElfConstants.SHT_GROUP;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfFormatException;
-import dev.kobj.elf.SymbolTable;
 import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.link.LinkException.Kind;
@@ -16,7 +12,6 @@ import dev.kobj.link.LoadedImage.LinkedSymbol;
 import dev.kobj.link.LoadedImage.Part;
 import dev.kobj.link.LoadedImage.PlacedSection;
 import dev.kobj.link.LoadedImage.Region;
-import dev.kobj.link.LoadedImage.Source;
 import dev.kobj.link.LoadedImage.StubKind;
 import dev.kobj.link.LoadedImage.StubSection;
 import dev.kobj.reloc.Fixup;
@@ -28,7 +23,6 @@ import dev.kobj.reloc.StubNeeds;
 import dev.kobj.reloc.TargetSlots;
 import dev.kobj.reloc.VeneerPool;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -69,8 +63,6 @@ final class Link {
     private long[] values;
     /** st_size of each symbol (Z of the SIZE relocations). */
     private long[] sizes;
-    /** Per symbol: the {@link Source} ordinal. */
-    private byte[] sources;
     private long relocations;
 
     Link(ElfFile elf, LinkRequest request) {
@@ -243,124 +235,16 @@ final class Link {
 
     // ---------------------------------------------------------------- 5. resolution
 
-    /** The listener classes that override {@link LinkListener#resolved} (the others are not told of each symbol). */
-    private static final ClassValue<Boolean> HEARS_SYMBOLS = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> type) {
-            try {
-                return type.getMethod("resolved", LinkedSymbol.class).getDeclaringClass() != LinkListener.class;
-            } catch (NoSuchMethodException e) {
-                return true;
-            }
-        }
-    };
-
-    /**
-     * Gives every symbol its final address and source, from the table's fields read in chunks
-     * (no object per symbol); the listener is told of each one only when it listens for them.
-     */
     private void resolve() throws ElfFormatException {
-        int n = resolution.size;
-        values = new long[n];
-        sizes = new long[n];
-        sources = new byte[n];
-        PlacedSection[] bySection = new PlacedSection[elf.sections().size()];
-        for (PlacedSection p : placed.values()) {
-            if (p.index() >= 0 && p.index() < bySection.length) {
-                bySection[p.index()] = p;
-            }
-        }
-        Map<Integer, Long> extended = Map.of();
-        long[] f = Resolution.FIELDS.get();
-        int u = 0;
-        for (int from = 0; from < n; from += Resolution.CHUNK) {
-            int k = Math.min(Resolution.CHUNK, n - from);
-            resolution.table.read(from, k, f);
-            for (int j = 0; j < k; j++) {
-                int i = from + j;
-                long w = f[3 * j];
-                long value = f[3 * j + 1];
-                int raw = SymbolTable.rawShndxOf(w);
-                sizes[i] = f[3 * j + 2];
-                Source source;
-                if (i == 0) {
-                    source = Source.NULL;
-                } else if (raw == SHN_UNDEF) {
-                    while (u < resolution.count && resolution.index[u] < i) {
-                        u++;
-                    }
-                    if (u < resolution.count && resolution.index[u] == i) {
-                        values[i] = resolution.address[u];
-                        source = resolution.source[u];
-                    } else if (resolution.gotSymbols.contains(i)) {
-                        values[i] = gotBase;
-                        source = Source.DEFINED;
-                    } else {
-                        source = Source.WEAK_UNDEFINED; // nameless undefined entries: 0
-                    }
-                } else {
-                    long shndx = raw;
-                    if (raw == SHN_XINDEX) {
-                        shndx = resolution.table.shndx(i);
-                        if (extended.isEmpty()) {
-                            extended = new HashMap<>();
-                        }
-                        extended.put(i, shndx);
-                    }
-                    PlacedSection p = shndx >= 0 && shndx < bySection.length ? bySection[(int) shndx] : null;
-                    if (shndx == SHN_ABS) {
-                        values[i] = value;
-                        source = Source.ABSOLUTE;
-                    } else if (p != null) {
-                        values[i] = p.address() + value;
-                        source = Source.DEFINED;
-                    } else {
-                        values[i] = value;
-                        source = Source.NOT_LOADED;
-                    }
-                }
-                sources[i] = (byte) source.ordinal();
-            }
-        }
-        linked = symbolList(extended);
-        if (HEARS_SYMBOLS.get(request.listener().getClass())) {
+        SymbolAddresses r = new SymbolAddresses(elf, resolution, placed, placement, gotBase);
+        values = r.values;
+        sizes = r.sizes;
+        linked = r.list;
+        if (SymbolAddresses.HEARS_SYMBOLS.get(request.listener().getClass())) {
             for (LinkedSymbol ls : linked) {
                 request.listener().resolved(ls);
             }
         }
-    }
-
-    /**
-     * {@return the image's symbol list}: over the image's copies of .symtab and .strtab when the
-     * layout placed both with their bytes, else over copies of the file's (the file's memory may be
-     * reused once the link returns)
-     */
-    private SymbolList symbolList(Map<Integer, Long> extended) throws ElfFormatException {
-        MemorySegment symtab = MemorySegment.NULL;
-        MemorySegment strtab = MemorySegment.NULL;
-        if (resolution.table != null) {
-            SectionHeader sh = resolution.table.section();
-            SectionHeader st = resolution.table.strings().section();
-            symtab = imageCopy(sh);
-            strtab = imageCopy(st);
-            if (symtab == null) {
-                symtab = MemorySegment.ofArray(elf.contents(sh).toArray(ValueLayout.JAVA_BYTE));
-            }
-            if (strtab == null) {
-                strtab = MemorySegment.ofArray(resolution.names.toArray(ValueLayout.JAVA_BYTE));
-            }
-        }
-        return new SymbolList(elf.header().is64(), order, symtab, strtab, values, sources, resolution, extended);
-    }
-
-    /** {@return the bytes of section {@code s} as placed and copied into the image, or null} */
-    private MemorySegment imageCopy(SectionHeader s) {
-        PlacedSection p = placed.get(s.index());
-        if (p == null || p.size() != s.size() || s.type() == dev.kobj.elf.ElfConstants.SHT_NOBITS) {
-            return null;
-        }
-        Allocation a = placement.allocationOf(p.region());
-        return a.segment().asSlice(p.address() - a.address(), p.size());
     }
 
     private SymbolList linked;
@@ -378,6 +262,13 @@ final class Link {
                 engine.writeGotEntry(got, e.getValue() - st.address(), order, target(e.getKey()));
             }
         }
+        Map<StubNeeds.Target, Long> got = null;
+        for (StubSection st : stubs) {
+            if (st.kind() == StubKind.GOT) {
+                got = st.entries(); // the first GOT (there is one)
+                break;
+            }
+        }
         for (StubSection st : stubs) {
             if (st.kind() != StubKind.PLT) {
                 continue;
@@ -385,7 +276,7 @@ final class Link {
             Allocation core = placement.allocationOf(st.region());
             MemorySegment plt = core.segment().asSlice(st.address() - core.address(), st.size());
             for (var e : st.entries().entrySet()) {
-                Long slot = gotSlot(e.getKey());
+                Long slot = got == null ? null : got.get(e.getKey());
                 try {
                     engine.writeStub(plt, e.getValue() - st.address(), order, e.getValue(), target(e.getKey()),
                             slot == null ? 0 : slot);
@@ -398,15 +289,6 @@ final class Link {
 
     private long target(StubNeeds.Target t) {
         return (t.symbolIndex() == 0 ? 0 : values[(int) t.symbolIndex()]) + t.addend();
-    }
-
-    private Long gotSlot(StubNeeds.Target t) {
-        for (StubSection st : stubs) {
-            if (st.kind() == StubKind.GOT) {
-                return st.entries().get(t);
-            }
-        }
-        return null;
     }
 
     /** {@return the name of symbol {@code index} for a message: a section symbol's section's} */
