@@ -97,9 +97,17 @@ final class CheckCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
-    /** What one module gave: problems (empty = it would load), or an error reading it. */
+    /**
+     * What one module gave: problems (empty = it would load), or an error reading it;
+     * {@code outOfMemory} when that error is the heap's (the module is linked again alone).
+     */
     record Result(Path path, boolean named, String error, List<LinkException.Problem> problems, long relocations,
-            int machine) {
+            int machine, boolean outOfMemory) {
+        Result(Path path, boolean named, String error, List<LinkException.Problem> problems, long relocations,
+                int machine) {
+            this(path, named, error, problems, relocations, machine, false);
+        }
+
         Result(Path path, boolean named, String error, List<LinkException.Problem> problems, long relocations) {
             this(path, named, error, problems, relocations, 0);
         }
@@ -143,14 +151,11 @@ final class CheckCommand implements Callable<Integer> {
                 return new Result(p, named, null, problems, 0, machine);
             }
         } catch (OutOfMemoryError e) {
-            return new Result(p, named, KobjDump.errorMessage(name, e), List.of(), 0, OUT_OF_MEMORY);
+            return new Result(p, named, KobjDump.errorMessage(name, e), List.of(), 0, 0, true);
         } catch (Exception | StackOverflowError e) {
             return new Result(p, named, KobjDump.errorMessage(name, e), List.of(), 0);
         }
     }
-
-    /** The machine field of a result whose module did not fit the heap (its error says so). */
-    static final int OUT_OF_MEMORY = -1;
 
     /**
      * Links again, one at a time, the modules that ran out of heap while other workers held
@@ -161,7 +166,7 @@ final class CheckCommand implements Callable<Integer> {
     void retryAlone(List<Result> results, KernelTables tables, LoadPolicy policy) {
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
-            if (r.error() != null && r.machine() == OUT_OF_MEMORY) {
+            if (r.outOfMemory()) {
                 results.set(i, check(r.path(), r.named(), tables, policy));
             }
         }
