@@ -32,9 +32,9 @@ final class VersionTable {
         for (ModVersion v : versions) {
             int s = t.slot(v.name());
             if (t.keys[s] == null) {
-                t.insert(s, v.name());
                 t.crcs[s] = v.crc();
                 t.flags[s] = 1;
+                t.insert(s, v.name()); // last: it may grow the table, which moves the slot
             }
         }
         return t;
