@@ -25,6 +25,8 @@ final class PltCounts {
     private static final int CALL26 = 283;
     /** Columns above this many rows are not kept for the next module. */
     private static final int KEPT = 1 << 16;
+    /** Relocation entries read in one bulk copy. */
+    private static final int CHUNK = 1024;
 
     /** One table's relocations, column by column, reused per thread. */
     private static final class Columns {
@@ -32,8 +34,27 @@ final class PltCounts {
         long[] sym = new long[256];
         long[] addend = new long[256];
         long[] offset = new long[256];
-        long[] keys = new long[256];
         long[] shndx = new long[256];
+        /** The (type, symbol) keys of the front part's rows of addend 0, open addressing, live where {@code stamp == gen}. */
+        long[] set = new long[256];
+        int[] stamp = new int[256];
+        int gen;
+        /** The last row of the front part in {@code cmp_rela} order. */
+        long lastType;
+        long lastSym;
+        long lastAddend;
+
+        void ensureSet(int n) {
+            if (set.length < n) {
+                long[] s = new long[n];
+                int[] t = new int[n];
+                set = s;
+                stamp = t;
+            }
+        }
+
+        /** r_offset, r_info, r_addend of up to {@link #CHUNK} entries, as {@link RelocationTable#read} fills it. */
+        final long[] chunk = new long[3 * CHUNK];
 
         void ensure(int n) {
             if (type.length < n) {
@@ -43,12 +64,26 @@ final class PltCounts {
                 long[] s = new long[m];
                 long[] a = new long[m];
                 long[] o = new long[m];
-                long[] k = new long[m];
                 type = t;
                 sym = s;
                 addend = a;
                 offset = o;
-                keys = k;
+            }
+        }
+
+        /** Fills rows [0, num) from {@code t}, read in chunks of {@link #CHUNK} entries. */
+        void read(RelocationTable t, int num) {
+            long[] e = chunk;
+            for (int from = 0; from < num; from += CHUNK) {
+                int k = Math.min(CHUNK, num - from);
+                t.read(from, k, e);
+                for (int r = 0; r < k; r++) {
+                    long info = e[3 * r + 1];
+                    offset[from + r] = e[3 * r];
+                    type[from + r] = t.typeOf(info);
+                    sym[from + r] = t.symbolOf(info);
+                    addend[from + r] = e[3 * r + 2];
+                }
             }
         }
 
@@ -81,6 +116,10 @@ final class PltCounts {
      * outside the sorted part can so count twice (6.1 arm64 vitesse: 10 distinct core targets,
      * 11 counted, a 12-entry .plt in the real kernel).
      *
+     * <p>kobj does not sort: what the count of the sorted front part comes to is counted with a
+     * hash set of its (type, symbol) keys ({@link #countFront}), and its last row in sorted order
+     * kept for the comparison of the row after it.
+     *
      * <p>A symbol's section is read once per module ({@code shndx} below); the first look-up of
      * each decodes the whole symbol, so a malformed one fails here as before.
      */
@@ -99,12 +138,7 @@ final class PltCounts {
             }
             int num = (int) Math.min(t.size(), Integer.MAX_VALUE);
             c.ensure(num);
-            for (int i = 0; i < num; i++) {
-                c.type[i] = t.type(i);
-                c.sym[i] = t.symbol(i);
-                c.addend[i] = t.addend(i);
-                c.offset[i] = t.offset(i);
-            }
+            c.read(t, num);
             int i = 0;
             int j = num - 1;
             while (i < j) {
@@ -116,15 +150,19 @@ final class PltCounts {
                     j--;
                 }
             }
-            sortFront(c, i);
-            long n = 0;
-            for (int k = 0; k < num; k++) {
+            long n = countFront(c, i);
+            // rows [i, num): by the partition, only row i may be a branch needing a PLT entry; the
+            // kernel compares it with the row before it, the last of the sorted front part
+            for (int k = i; k < num; k++) {
                 long type = c.type[k];
                 if (type == JUMP26 || type == CALL26) {
                     if (sameSection(syms, c, k, dst)) {
                         continue;
                     }
-                    if (c.addend[k] != 0 || k == 0 || cmpRela(c, k, k - 1) != 0) {
+                    boolean differs = k == 0 || (k == i
+                            ? type != c.lastType || c.sym[k] != c.lastSym || c.addend[k] != c.lastAddend
+                            : cmpRela(c, k, k - 1) != 0);
+                    if (c.addend[k] != 0 || differs) {
                         n++;
                     }
                 } else if (erratum && (type == 275 || type == 276)) { // ADR_PREL_PG_HI21(_NC)
@@ -139,47 +177,57 @@ final class PltCounts {
             }
             plts[dst.name().startsWith(".init") ? 1 : 0] += n;
         }
-        if (c.type.length > KEPT || c.shndx.length > KEPT) {
+        if (c.type.length > KEPT || c.shndx.length > KEPT || c.set.length > KEPT) {
             COLUMNS.remove();
         }
     }
 
     /**
-     * Sorts rows [0, n) by {@code cmp_rela} (type, symbol index, addend). They are all JUMP26 or
-     * CALL26 (the partition put them there): each row's type and symbol make one key, sorted
-     * with the row's index, then each run of equal keys has its addends sorted. The order of
-     * equal rows does not matter: rows equal by type, symbol and addend are the same to the count.
+     * {@return what {@code count_plts} counts over rows [0, n) once {@code sort()} has put them in
+     * {@code cmp_rela} order (type, symbol index, addend), without sorting}: they are all JUMP26
+     * or CALL26 to another section (the partition put them there), and a row counts unless its
+     * addend is 0 and the row before it in that order is equal ({@code duplicate_rel}): so every
+     * row of addend other than 0 counts, and each distinct (type, symbol) once more if one of its
+     * rows has addend 0. Also leaves the last row of that order in {@code lastType},
+     * {@code lastSym}, {@code lastAddend}, for the row after the front part to be compared with.
      */
-    private static void sortFront(Columns c, int n) {
-        if (n < 2) {
-            return;
+    private static long countFront(Columns c, int n) {
+        int cap = Integer.highestOneBit(Math.max(8, 4 * n - 1)); // at most half full
+        c.ensureSet(cap);
+        int mask = cap - 1;
+        int gen = ++c.gen;
+        if (gen == 0) { // wrapped: every stamp is stale again
+            Arrays.fill(c.stamp, 0);
+            gen = c.gen = 1;
         }
-        if (n >= 1 << 30) {
-            throw new IllegalStateException("more than 2^30 branch relocations in one table");
-        }
+        long count = 0;
+        long maxKey = -1;
+        long maxAddend = Long.MIN_VALUE;
         for (int k = 0; k < n; k++) {
             long key = (c.type[k] - JUMP26) << 32 | c.sym[k]; // 33 bits: type 282/283, r_sym < 2^32
-            c.keys[k] = key << 30 | k;
-        }
-        Arrays.sort(c.keys, 0, n);
-        // gather the addends in key order into offset[] (unused for these rows), then write back
-        for (int k = 0; k < n; k++) {
-            c.offset[k] = c.addend[(int) (c.keys[k] & ((1 << 30) - 1))];
-        }
-        for (int k = 0; k < n;) {
-            long key = c.keys[k] >>> 30;
-            int end = k + 1;
-            while (end < n && c.keys[end] >>> 30 == key) {
-                end++;
+            long addend = c.addend[k];
+            if (addend != 0) {
+                count++;
+            } else {
+                int h = (int) ((key * 0x9E3779B97F4A7C15L) >>> 32) & mask;
+                while (c.stamp[h] == gen && c.set[h] != key) {
+                    h = (h + 1) & mask;
+                }
+                if (c.stamp[h] != gen) {
+                    c.stamp[h] = gen;
+                    c.set[h] = key;
+                    count++;
+                }
             }
-            Arrays.sort(c.offset, k, end);
-            for (int m = k; m < end; m++) {
-                c.type[m] = JUMP26 + (key >>> 32);
-                c.sym[m] = key & 0xFFFF_FFFFL;
-                c.addend[m] = c.offset[m];
+            if (key > maxKey || (key == maxKey && addend > maxAddend)) {
+                maxKey = key;
+                maxAddend = addend;
             }
-            k = end;
         }
+        c.lastType = JUMP26 + (maxKey >>> 32);
+        c.lastSym = maxKey & 0xFFFF_FFFFL;
+        c.lastAddend = maxAddend;
+        return count;
     }
 
     private static boolean sameSection(SymbolTable syms, Columns c, int k, SectionHeader dst)
@@ -190,7 +238,10 @@ final class PltCounts {
         }
         long shndx = c.shndx[(int) sym];
         if (shndx == Long.MIN_VALUE) {
-            shndx = syms.get((int) sym).shndx();
+            // what get(sym) checks (the name inside the string table and terminated there, the
+            // extended index present), without making the symbol or its name
+            syms.nameLength((int) sym);
+            shndx = syms.shndx((int) sym);
             c.shndx[(int) sym] = shndx;
         }
         return shndx == dst.index();
@@ -218,22 +269,28 @@ final class PltCounts {
      */
     static void countRiscv(ElfFile elf, boolean plt32, long[] plts, long[] gots) throws ElfFormatException {
         TargetSlots seen = new TargetSlots();
+        long[] e = COLUMNS.get().chunk;
         for (RelocationTable t : elf.relocationTables()) {
             SectionHeader dst = t.target();
             if (t.section().type() != SHT_RELA || dst == null || (dst.flags() & SHF_EXECINSTR) == 0) {
                 continue;
             }
             seen.clear();
-            for (long i = 0, n = t.size(); i < n; i++) {
-                long type = t.type(i);
-                boolean plt = type == 19 || (plt32 && type == 59); // CALL_PLT, PLT32
-                boolean got = type == 20; // GOT_HI20
-                // r_sym < 2^32 and the type < 2^32 on ELF64 (< 2^8 on ELF32): one key per (type, symbol)
-                if ((plt || got) && seen.putIfAbsent(type << 32 | t.symbol(i), t.addend(i), 1)) {
-                    if (plt) {
-                        plts[0]++;
-                    } else {
-                        gots[0]++;
+            for (long from = 0, n = t.size(); from < n; from += CHUNK) {
+                int k = (int) Math.min(CHUNK, n - from);
+                t.read(from, k, e);
+                for (int r = 0; r < k; r++) {
+                    long info = e[3 * r + 1];
+                    long type = t.typeOf(info);
+                    boolean plt = type == 19 || (plt32 && type == 59); // CALL_PLT, PLT32
+                    boolean got = type == 20; // GOT_HI20
+                    // r_sym < 2^32 and the type < 2^32 on ELF64 (< 2^8 on ELF32): one key per (type, symbol)
+                    if ((plt || got) && seen.putIfAbsent(type << 32 | t.symbolOf(info), e[3 * r + 2], 1)) {
+                        if (plt) {
+                            plts[0]++;
+                        } else {
+                            gots[0]++;
+                        }
                     }
                 }
             }

@@ -122,9 +122,13 @@ public final class RelocationBatch {
 
     private int check(int i) {
         if (i < 0 || i >= size) {
-            throw new IndexOutOfBoundsException("relocation " + i + " of " + size);
+            throw outside(i); // the message made apart: check stays small enough for C1 to inline
         }
         return i;
+    }
+
+    private IndexOutOfBoundsException outside(int i) {
+        return new IndexOutOfBoundsException("relocation " + i + " of " + size);
     }
 
     /**

@@ -32,6 +32,8 @@ public final class TargetSlots {
             return null;
         }
         TargetSlots t = new TargetSlots();
+        // room for every entry at once (at most half full): no rehash while filling
+        t.allocate(Math.max(16, Integer.highestOneBit(Math.max(1, slots.size()) * 4 - 1)));
         for (Map.Entry<StubNeeds.Target, Long> e : slots.entrySet()) {
             t.putIfAbsent(e.getKey().symbolIndex(), e.getKey().addend(), e.getValue());
         }
@@ -99,9 +101,18 @@ public final class TargetSlots {
         return used[i] ? values[i] : missing;
     }
 
-    /** Empties the map, keeping its arrays. */
+    /**
+     * Empties the map, keeping its arrays unless they are over four times what its last contents
+     * needed (then smaller ones: a map reused per module does not clear the room of its largest
+     * module every time).
+     */
     public void clear() {
-        Arrays.fill(used, false);
+        int fit = Math.max(16, Integer.highestOneBit(Math.max(1, size) * 4 - 1));
+        if (used.length > 4 * fit) {
+            allocate(fit);
+        } else {
+            Arrays.fill(used, false);
+        }
         size = 0;
     }
 

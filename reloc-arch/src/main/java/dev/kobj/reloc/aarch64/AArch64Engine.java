@@ -117,6 +117,9 @@ public final class AArch64Engine implements RelocationEngine {
      * <p>AArch64 has no paired or accumulating relocations: the fixups are applied in order, each
      * seeing the bytes its predecessors wrote. The original bytes of every place and veneer slot
      * are kept, and put back in reverse order when a fixup fails; the slots go back to the pool.
+     * A section held in a writable heap array whose places increase without overlapping (the
+     * common case: no fixup sees another's bytes) is instead checked whole, then written as
+     * array stores ({@code HeapRows}); the result, and any refusal, are the same.
      */
     @Override
     public void applyAll(MemorySegment section, ByteOrder order, List<Fixup> fixups, VeneerPool veneers)
@@ -139,6 +142,9 @@ public final class AArch64Engine implements RelocationEngine {
 
     private void applyRows(MemorySegment section, ByteOrder order, FixupRows rows, VeneerPool veneers)
             throws RelocationException {
+        if (HeapRows.apply(section, order, rows, erratum843419, veneers)) {
+            return; // the common case, checked then written as array stores
+        }
         UndoLog log = UndoLog.open(order);
         int mark = veneers.mark();
         try {

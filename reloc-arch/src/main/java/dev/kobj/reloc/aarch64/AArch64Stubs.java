@@ -44,6 +44,11 @@ final class AArch64Stubs {
     static final int GOT_ENTRY_SIZE = 8;
     static final int VENEER_SIZE = 16;
     private static final int IP0 = 16;
+    /** Target indexes above this many keys are not kept for the next module. */
+    private static final int KEPT = 1 << 14;
+    /** The scan's indexes of GOT and veneer targets, reused per thread (cleared per scan). */
+    private static final ThreadLocal<TargetSlots[]> SEEN =
+            ThreadLocal.withInitial(() -> new TargetSlots[] {new TargetSlots(), new TargetSlots()});
 
     private static final ValueLayout.OfInt INSN = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -54,9 +59,16 @@ final class AArch64Stubs {
      */
     static StubNeeds scan(RelocationBatch relocations, boolean erratum843419) {
         StubNeeds needs = StubNeeds.empty(GOT_ENTRY_SIZE, VENEER_SIZE);
-        TargetSlots got = new TargetSlots();
-        TargetSlots plt = new TargetSlots();
+        TargetSlots[] seen = SEEN.get();
+        TargetSlots got = seen[0];
+        TargetSlots plt = seen[1];
+        got.clear();
+        plt.clear();
         Map<Integer, Long> alignments = new TreeMap<>();
+        // the relocations come table by table: the largest alignment of the current section is
+        // kept here and merged into the map when the section changes (not one merge per ADRP)
+        int alignSection = -1;
+        long alignMax = 0;
         int adrpVeneers = 0;
         for (int i = 0, n = relocations.size(); i < n; i++) {
             AArch64Kind k = AArch64Kind.byType(relocations.type(i));
@@ -76,12 +88,27 @@ final class AArch64Stubs {
                 boolean code = placed && relocations.executable(i);
                 long safe = code ? Erratum843419.safeAlignment(relocations.offset(i)) : 0;
                 if (safe != 0) {
-                    alignments.merge(relocations.section(i), safe, Math::max);
+                    int section = relocations.section(i);
+                    if (section != alignSection) {
+                        if (alignSection >= 0) {
+                            alignments.merge(alignSection, alignMax, Math::max);
+                        }
+                        alignSection = section;
+                        alignMax = safe;
+                    } else {
+                        alignMax = Math.max(alignMax, safe);
+                    }
                 } else if (!placed || code
                         || Erratum843419.mayLandForbidden(relocations.offset(i), relocations.alignment(i))) {
                     adrpVeneers++;
                 }
             }
+        }
+        if (alignSection >= 0) {
+            alignments.merge(alignSection, alignMax, Math::max);
+        }
+        if (got.size() > KEPT || plt.size() > KEPT) {
+            SEEN.remove();
         }
         return needs.withVeneers(adrpVeneers, alignments);
     }

@@ -20,6 +20,12 @@ final class PendingWrites {
     private static final ThreadLocal<PendingWrites> VIEWS = ThreadLocal.withInitial(PendingWrites::new);
 
     private MemorySegment section;
+    /** The section's heap array when it is a writable heap segment (read and written directly), else null. */
+    private byte[] array;
+    /** Where the section starts in {@link #array}. */
+    private int base;
+    /** The section's size in bytes. */
+    private long length;
     private long[] offsets = new long[64];
     private long[] olds = new long[64];
     private byte[] widths = new byte[64];
@@ -33,15 +39,25 @@ final class PendingWrites {
         PendingWrites view = VIEWS.get();
         view.section = section;
         view.size = 0;
+        view.length = section.byteSize();
+        view.array = null;
+        if (!section.isReadOnly() && section.heapBase().orElse(null) instanceof byte[] a
+                && section.address() >= 0 && section.address() + view.length <= a.length) {
+            view.array = a;
+            view.base = (int) section.address();
+        }
         return view;
     }
 
     long size() {
-        return section.byteSize();
+        return length;
     }
 
     int readByte(long offset) {
-        return section.get(ValueLayout.JAVA_BYTE, offset) & 0xff;
+        if (array != null && offset >= 0 && offset < length) {
+            return array[base + (int) offset] & 0xff; // a plain load: C1 folds no segment access
+        }
+        return section.get(ValueLayout.JAVA_BYTE, offset) & 0xff; // other memory, or the segment's own refusal
     }
 
     void writeByte(long offset, int value) {
@@ -80,6 +96,12 @@ final class PendingWrites {
     }
 
     private void put(long offset, int bytes, long le) {
+        if (array != null && offset >= 0 && offset <= length - bytes) {
+            for (int i = 0; i < bytes; i++) {
+                array[base + (int) offset + i] = (byte) (le >>> (8 * i));
+            }
+            return;
+        }
         for (int i = 0; i < bytes; i++) {
             section.set(ValueLayout.JAVA_BYTE, offset + i, (byte) (le >>> (8 * i)));
         }
@@ -110,6 +132,7 @@ final class PendingWrites {
     private void close() {
         size = 0;
         section = null;
+        array = null;
         if (offsets.length > KEPT) {
             VIEWS.remove();
         }
