@@ -6,10 +6,11 @@ import java.util.List;
 /**
  * Names → entry index, looked up by the name's bytes (an ELF string table's, without making a
  * {@code String}): an open-addressing hash table over the names' bytes, which are kept in one
- * array; plain array loops, which the JIT's first tier compiles well (memory-segment access
- * is costly until the second). A name is a {@code String} whose chars are the bytes of an ISO-8859-1 decoding, as
- * elf-parser decodes symbol names; a name with a char above 0xff is one no ELF name decodes to,
- * and is left out. Immutable once built, so safe to share.
+ * array, keyed by {@link String#hashCode} (computed over the bytes for a look-up); plain array
+ * loops, which the JIT's first tier compiles well (memory-segment access is costly until the
+ * second). A name is a {@code String} whose chars are the bytes of an ISO-8859-1 decoding, as
+ * elf-parser decodes symbol names; a name with a char above 0xff is one no ELF name decodes
+ * to, and is left out. Immutable once built, so safe to share.
  */
 final class NameIndex {
     /** The names' bytes, one after the other. */
