@@ -77,6 +77,11 @@ final class Bytes {
         return le ? lo | hi << 32 : hi | lo << 32;
     }
 
+    /** {@return true for ELFDATA2LSB} */
+    boolean littleEndian() {
+        return le;
+    }
+
     ElfFormatException error(long offset, String field, long value, String problem) {
         return new ElfFormatException(file, offset, field, value, problem);
     }

@@ -15,12 +15,37 @@ public final class StringTable {
     private final SectionHeader section;
     private final long start;
     private final long size;
+    /** True when the table's last byte is a NUL: then every offset inside it starts a terminated string. */
+    private final boolean terminated;
 
     StringTable(Bytes bytes, SectionHeader section) {
         this.bytes = bytes;
         this.section = section;
         this.start = section.offset();
         this.size = section.size();
+        this.terminated = size > 0 && start >= 0 && start + size <= bytes.size
+                && bytes.seg.get(ValueLayout.JAVA_BYTE, start + size - 1) == 0;
+    }
+
+    /**
+     * {@return the table's bytes}: a view of the file (no copy), valid as long as the file's
+     * memory is; a string at offset {@code o} starts at byte {@code o} of it
+     */
+    public MemorySegment bytes() {
+        return bytes.seg.asSlice(start, size);
+    }
+
+    /**
+     * {@return true when {@code offset} starts a string of this table}: what {@link #check} accepts,
+     * decided without reading the string when the table ends with a NUL (then every string in it
+     * is terminated); no allocation
+     */
+    boolean valid(long offset) {
+        if (terminated) {
+            return offset >= 0 && offset < size;
+        }
+        return (offset == 0 && size == 0)
+                || (offset >= 0 && offset < size && nul(bytes.seg, start + offset, start + size) < start + size);
     }
 
     /** {@return the section this table lives in} */
@@ -57,6 +82,17 @@ public final class StringTable {
     /** {@return the length of the string {@link #get(long, String, long)} would return}, with its checks */
     int length(long offset, String field, long index) throws ElfFormatException {
         return (int) Math.max(0, end(offset, field, index) - (start + offset));
+    }
+
+    /**
+     * {@return the length in bytes of the string at {@code offset}, without its NUL}: what
+     * {@code get(offset, field).length()} gives, without making the string
+     * @param offset the offset of the string's first byte in the table
+     * @param field the field that holds the offset, for the error message
+     * @throws ElfFormatException as {@link #get(long, String)} does
+     */
+    public int length(long offset, String field) throws ElfFormatException {
+        return length(offset, field, -1);
     }
 
     /**

@@ -148,6 +148,88 @@ public final class SymbolTable {
     }
 
     /**
+     * Reads entries {@code [from, from + n)} into {@code out}: three longs per entry, the
+     * packed word ({@link #nameOf}, {@link #infoOf}, {@link #otherOf}, {@link #rawShndxOf}),
+     * st_value and st_size, with the checks {@link #get} makes (the name inside the string table
+     * and terminated there, an SHN_XINDEX entry with its SHT_SYMTAB_SHNDX companion), in index
+     * order, so a bad entry throws what {@link #all} throws for it. No object per entry: for
+     * ELF64 little-endian files the layout of the file (gABI "Symbol Table") is the packed
+     * layout, and the entries come in one bulk copy.
+     *
+     * @param from the first entry, from 0
+     * @param n    how many entries
+     * @param out  receives {@code 3 * n} longs from index 0
+     * @throws ElfFormatException        when an entry's name or extended section index is bad
+     * @throws IndexOutOfBoundsException if {@code [from, from + n)} is not inside
+     *                                   {@code [0, size())} or {@code out} is shorter than {@code 3 * n}
+     */
+    public void read(int from, int n, long[] out) throws ElfFormatException {
+        if (from < 0 || n < 0 || from > count - n || out.length / 3 < n) {
+            throw new IndexOutOfBoundsException("symbols [" + from + ", +" + n + ") of " + count
+                    + " into " + out.length + " longs");
+        }
+        long p = section.offset() + (long) from * entrySize(is64);
+        if (is64) {
+            bytes.u64s(p, out, 3 * n);
+            if (!bytes.littleEndian()) {
+                for (int k = 0; k < 3 * n; k += 3) {
+                    long w = out[k]; // st_name (4 bytes), st_info, st_other, st_shndx (2 bytes), big-endian
+                    out[k] = (w >>> 32) | ((w >>> 24) & 0xff) << 32 | ((w >>> 16) & 0xff) << 40 | (w & 0xffff) << 48;
+                }
+            }
+        } else {
+            for (int k = 0; k < n; k++, p += 16) {
+                out[3 * k] = bytes.u32(p) | (long) bytes.u8(p + 12) << 32 | (long) bytes.u8(p + 13) << 40
+                        | (long) bytes.u16(p + 14) << 48;
+                out[3 * k + 1] = bytes.u32(p + 4);
+                out[3 * k + 2] = bytes.u32(p + 8);
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            long w = out[3 * k];
+            int i = from + k;
+            if (!strings.valid(nameOf(w))) {
+                strings.check(nameOf(w), "st_name of symbol ", i); // throws what name(i) throws
+            }
+            if (rawShndxOf(w) == ElfConstants.SHN_XINDEX) {
+                shndx(i); // throws when there is no SHT_SYMTAB_SHNDX
+            }
+        }
+    }
+
+    /**
+     * {@return st_name in a packed word of {@link #read}}
+     * @param packed the first of an entry's three longs
+     */
+    public static long nameOf(long packed) {
+        return packed & 0xffffffffL;
+    }
+
+    /**
+     * {@return st_info in a packed word of {@link #read}}
+     * @param packed the first of an entry's three longs
+     */
+    public static int infoOf(long packed) {
+        return (int) (packed >>> 32) & 0xff;
+    }
+
+    /**
+     * {@return st_other in a packed word of {@link #read}}
+     * @param packed the first of an entry's three longs
+     */
+    public static int otherOf(long packed) {
+        return (int) (packed >>> 40) & 0xff;
+    }
+
+    /**
+     * {@return st_shndx as stored in a packed word of {@link #read} (may be SHN_XINDEX)}
+     * @param packed the first of an entry's three longs
+     */
+    public static int rawShndxOf(long packed) {
+        return (int) (packed >>> 48);
+    }
+
+    /**
      * {@return entry {@code i}, decoded}
      *
      * @throws IndexOutOfBoundsException if {@code i} is not in [0, size())

@@ -7,8 +7,6 @@ import static dev.kobj.elf.ElfConstants.SHT_REL;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfFormatException;
-import dev.kobj.elf.ElfSymbol;
-import dev.kobj.elf.ModVersion;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.link.LinkException.Kind;
 import dev.kobj.link.LinkException.Problem;
@@ -17,7 +15,6 @@ import dev.kobj.reloc.RelocationEngines;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.SymbolLookup;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -194,16 +191,13 @@ final class CheckRun {
     private void symbolChecks() throws ElfFormatException {
         var table = elf.symbolTable();
         resolution = new Resolution(table.orElse(null), lookup, bindings);
-        for (ElfSymbol s : resolution.common) {
-            add(Kind.COMMON_SYMBOL, s.name(), "symbol " + s.name() + " is SHN_COMMON: please compile with -fno-common");
+        for (String s : resolution.common) {
+            add(Kind.COMMON_SYMBOL, s, "symbol " + s + " is SHN_COMMON: please compile with -fno-common");
         }
-        for (ElfSymbol s : resolution.unresolved) {
-            add(Kind.UNRESOLVED, s.name(), "Unknown symbol " + s.name());
+        for (String s : resolution.unresolved) {
+            add(Kind.UNRESOLVED, s, "Unknown symbol " + s);
         }
-        Map<String, Long> versions = new HashMap<>();
-        for (ModVersion v : elf.modversions()) {
-            versions.putIfAbsent(v.name(), v.crc());
-        }
+        VersionTable versions = VersionTable.of(elf.modversions());
         boolean hasVersions = hasVersions();
         List<String> licences = elf.modinfo("license");
         String licence = licences.isEmpty() ? "unspecified" : licences.getFirst();
@@ -211,18 +205,17 @@ final class CheckRun {
         Set<String> imports = new HashSet<>(elf.modinfo("import_ns"));
         String module = moduleName(elf);
         if (policy.modversions() && hasVersions) {
-            Long mine = versions.get("module_layout");
+            Long mine = versions.crc("module_layout");
             Optional<KernelSymbol> k = lookup.lookup("module_layout");
             if (mine != null && k.isPresent() && k.get().crc() != -1 && (int) (long) mine != (int) k.get().crc()) {
                 add(Kind.CRC_MISMATCH, "module_layout", "disagrees about version of symbol module_layout");
             }
         }
-        Set<String> seen = new HashSet<>();
-        for (Resolution.Undefined u : resolution.undefined) {
-            if (u == null || u.provider() == null || !seen.add(u.symbol().name())) {
-                continue;
+        for (int u = 0; u < resolution.count; u++) {
+            KernelSymbol k = resolution.provider[u];
+            if (k == null || !versions.firstCheck(k.name())) {
+                continue; // each name once (an object may list a name twice)
             }
-            KernelSymbol k = u.provider();
             String name = k.name();
             if (policy.gplOnly() && k.gplOnly() && !gplOk) {
                 add(Kind.GPL_ONLY, name, "GPL-only symbol " + name + " (exported by " + k.owner()
@@ -235,7 +228,7 @@ final class CheckRun {
                                 + " (the kernel would need a forced load)");
                     }
                 } else {
-                    Long mine = versions.get(name);
+                    Long mine = versions.crc(name);
                     if (mine == null) {
                         warnings.accept(elf.name() + ": no symbol version for " + name);
                     } else if ((int) (long) mine != (int) k.crc()) {

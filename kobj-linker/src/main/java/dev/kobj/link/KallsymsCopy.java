@@ -2,6 +2,7 @@ package dev.kobj.link;
 
 import static dev.kobj.elf.ElfConstants.SHF_EXECINSTR;
 import static dev.kobj.elf.ElfConstants.SHN_UNDEF;
+import static dev.kobj.elf.ElfConstants.SHN_XINDEX;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfFormatException;
@@ -71,23 +72,34 @@ final class KallsymsCopy {
         long n = table.size();
         long k = 0;
         long names = 0;
+        long[] f = Resolution.FIELDS.get();
+        NameBytes nb = new NameBytes(table.strings());
         try {
-            for (int i = 0; i < n; i++) {
-                // the symbol's name and section as table.get(i) checks them, without making the symbol
-                int nameLength = table.nameLength(i);
-                long shndx = table.shndx(i);
-                boolean keep = i == 0;
-                if (!keep && table.rawShndx(i) != SHN_UNDEF && shndx < shnum && table.nameOffset(i) != 0) {
-                    if (kallsymsAll && shndx == percpu) {
-                        keep = true;
-                    } else {
-                        KernelSections.Sec sec = sections.byIndex(shndx);
-                        keep = sec != null && !sec.init() && (kallsymsAll || (sec.flags() & SHF_EXECINSTR) != 0);
+            for (int from = 0; from < n; from += Resolution.CHUNK) {
+                int c = (int) Math.min(Resolution.CHUNK, n - from);
+                table.read(from, c, f); // checks each name and extended index as table.get(i) does
+                for (int j = 0; j < c; j++) {
+                    int i = from + j;
+                    long w = f[3 * j];
+                    int raw = SymbolTable.rawShndxOf(w);
+                    boolean keep = i == 0;
+                    if (!keep && raw != SHN_UNDEF && SymbolTable.nameOf(w) != 0) {
+                        long shndx = raw == SHN_XINDEX ? table.shndx(i) : raw;
+                        if (shndx >= shnum) {
+                            continue;
+                        }
+                        if (kallsymsAll && shndx == percpu) {
+                            keep = true;
+                        } else {
+                            KernelSections.Sec sec = sections.byIndex(shndx);
+                            keep = sec != null && !sec.init() && (kallsymsAll || (sec.flags() & SHF_EXECINSTR) != 0);
+                        }
                     }
-                }
-                if (keep) {
-                    k++;
-                    names += nameLength + 1; // ISO-8859-1 names: one byte per char, as in the file
+                    if (keep) {
+                        k++;
+                        // the file's bytes, as strlen counts them (ISO-8859-1 names: one char per byte)
+                        names += nb.length(SymbolTable.nameOf(w)) + 1;
+                    }
                 }
             }
         } catch (ElfFormatException e) {

@@ -1,13 +1,10 @@
 package dev.kobj.link;
 
 import static dev.kobj.elf.ElfConstants.SHF_EXECINSTR;
-import static dev.kobj.elf.ElfConstants.SHN_ABS;
-import static dev.kobj.elf.ElfConstants.SHN_UNDEF;
 import static dev.kobj.elf.ElfConstants.SHT_GROUP;
 
 import dev.kobj.elf.ElfFile;
 import dev.kobj.elf.ElfFormatException;
-import dev.kobj.elf.ElfSymbol;
 import dev.kobj.elf.RelocationTable;
 import dev.kobj.elf.SectionHeader;
 import dev.kobj.link.LinkException.Kind;
@@ -15,7 +12,6 @@ import dev.kobj.link.LoadedImage.LinkedSymbol;
 import dev.kobj.link.LoadedImage.Part;
 import dev.kobj.link.LoadedImage.PlacedSection;
 import dev.kobj.link.LoadedImage.Region;
-import dev.kobj.link.LoadedImage.Source;
 import dev.kobj.link.LoadedImage.StubKind;
 import dev.kobj.link.LoadedImage.StubSection;
 import dev.kobj.reloc.Fixup;
@@ -27,7 +23,6 @@ import dev.kobj.reloc.StubNeeds;
 import dev.kobj.reloc.TargetSlots;
 import dev.kobj.reloc.VeneerPool;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -68,8 +63,6 @@ final class Link {
     private long[] values;
     /** st_size of each symbol (Z of the SIZE relocations). */
     private long[] sizes;
-    private Source[] sources;
-    private String[] providers;
     private long relocations;
 
     Link(ElfFile elf, LinkRequest request) {
@@ -155,7 +148,7 @@ final class Link {
     private void scan() throws ElfFormatException, LinkException {
         RelocationBatch batch = BATCHES.get();
         batch.clear();
-        long nsyms = resolution.symbols.size();
+        long nsyms = resolution.size;
         for (RelocationTable t : elf.relocationTables()) {
             if (t.target() == null || !loaded(t.target())) {
                 continue; // debug info, .modinfo...: read, not loaded, not relocated
@@ -187,7 +180,7 @@ final class Link {
 
     private LinkException badSymbol(RelocationTable t, long i, long symbol) {
         return new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": " + t.section().name() + "[" + i
-                + "]: symbol index " + symbol + " beyond the symbol table (" + resolution.symbols.size() + ")", null);
+                + "]: symbol index " + symbol + " beyond the symbol table (" + resolution.size + ")", null);
     }
 
     /** Relocation entries read at a time ({@link RelocationTable#read}) into a per-thread array of 24 KiB. */
@@ -242,54 +235,19 @@ final class Link {
 
     // ---------------------------------------------------------------- 5. resolution
 
-    private void resolve() {
-        int n = resolution.symbols.size();
-        values = new long[n];
-        sizes = new long[n];
-        sources = new Source[n];
-        providers = new String[n];
-        List<LinkedSymbol> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            ElfSymbol s = resolution.symbols.get(i);
-            providers[i] = "";
-            sizes[i] = s.size();
-            if (i == 0) {
-                sources[i] = Source.NULL;
-            } else if (s.rawShndx() == SHN_UNDEF) {
-                Resolution.Undefined u = resolution.undefined[i];
-                if (u != null) {
-                    values[i] = u.address();
-                    sources[i] = u.source();
-                    providers[i] = u.provider() != null ? u.provider().owner()
-                            : u.source() == Source.BINDING ? "binding" : "";
-                } else if (s.name().equals(Resolution.GOT_SYMBOL)) {
-                    values[i] = gotBase;
-                    sources[i] = Source.DEFINED;
-                    providers[i] = GOT_NAME;
-                } else {
-                    sources[i] = Source.WEAK_UNDEFINED; // nameless undefined entries: 0
-                }
-            } else if (s.shndx() == SHN_ABS) {
-                values[i] = s.value();
-                sources[i] = Source.ABSOLUTE;
-            } else {
-                PlacedSection p = placed.get((int) s.shndx());
-                if (p != null) {
-                    values[i] = p.address() + s.value();
-                    sources[i] = Source.DEFINED;
-                } else {
-                    values[i] = s.value();
-                    sources[i] = Source.NOT_LOADED;
-                }
+    private void resolve() throws ElfFormatException {
+        SymbolAddresses r = new SymbolAddresses(elf, resolution, placed, placement, gotBase);
+        values = r.values;
+        sizes = r.sizes;
+        linked = r.list;
+        if (SymbolAddresses.HEARS_SYMBOLS.get(request.listener().getClass())) {
+            for (LinkedSymbol ls : linked) {
+                request.listener().resolved(ls);
             }
-            LinkedSymbol ls = new LinkedSymbol(s, values[i], sources[i], providers[i]);
-            out.add(ls);
-            request.listener().resolved(ls);
         }
-        linked = List.copyOf(out);
     }
 
-    private List<LinkedSymbol> linked;
+    private SymbolList linked;
 
     // ---------------------------------------------------------------- 6. stubs, then relocation
 
@@ -304,6 +262,13 @@ final class Link {
                 engine.writeGotEntry(got, e.getValue() - st.address(), order, target(e.getKey()));
             }
         }
+        Map<StubNeeds.Target, Long> got = null;
+        for (StubSection st : stubs) {
+            if (st.kind() == StubKind.GOT) {
+                got = st.entries(); // the first GOT (there is one)
+                break;
+            }
+        }
         for (StubSection st : stubs) {
             if (st.kind() != StubKind.PLT) {
                 continue;
@@ -311,7 +276,7 @@ final class Link {
             Allocation core = placement.allocationOf(st.region());
             MemorySegment plt = core.segment().asSlice(st.address() - core.address(), st.size());
             for (var e : st.entries().entrySet()) {
-                Long slot = gotSlot(e.getKey());
+                Long slot = got == null ? null : got.get(e.getKey());
                 try {
                     engine.writeStub(plt, e.getValue() - st.address(), order, e.getValue(), target(e.getKey()),
                             slot == null ? 0 : slot);
@@ -326,32 +291,25 @@ final class Link {
         return (t.symbolIndex() == 0 ? 0 : values[(int) t.symbolIndex()]) + t.addend();
     }
 
-    private Long gotSlot(StubNeeds.Target t) {
-        for (StubSection st : stubs) {
-            if (st.kind() == StubKind.GOT) {
-                return st.entries().get(t);
-            }
-        }
-        return null;
-    }
-
+    /** {@return the name of symbol {@code index} for a message: a section symbol's section's} */
     private String symbolName(long index) {
-        if (index == 0 || index >= resolution.symbols.size()) {
+        if (index == 0 || index >= resolution.size) {
             return "";
         }
-        ElfSymbol s = resolution.symbols.get((int) index);
-        if (s.type() == dev.kobj.elf.ElfConstants.STT_SECTION) {
-            PlacedSection p = placed.get((int) s.shndx());
-            if (p != null) {
-                return p.name();
+        int i = (int) index;
+        try {
+            if ((resolution.table.info(i) & 0xf) == dev.kobj.elf.ElfConstants.STT_SECTION) {
+                long shndx = resolution.table.shndx(i);
+                PlacedSection p = placed.get((int) shndx);
+                if (p != null) {
+                    return p.name();
+                }
+                return elf.section(shndx).name();
             }
-            try {
-                return elf.section(s.shndx()).name();
-            } catch (ElfFormatException e) {
-                return "";
-            }
+            return resolution.table.name(i);
+        } catch (ElfFormatException e) {
+            return "";
         }
-        return s.name();
     }
 
     /**

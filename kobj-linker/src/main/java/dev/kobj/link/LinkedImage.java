@@ -28,7 +28,8 @@ final class LinkedImage implements LoadedImage {
     private long moduleBase;
     private final List<Region> allRegions;
     private final List<PlacedSection> sections;
-    private final Map<Integer, PlacedSection> byIndex = new HashMap<>();
+    /** Sections by index, made on first use (a check never asks). */
+    private Map<Integer, PlacedSection> byIndex;
     private final List<StubSection> stubs;
     private final List<LinkedSymbol> symbols;
     /** The indexes of {@link #symbol} and {@link #symbolAt}, made on first use (a check never asks). */
@@ -45,13 +46,10 @@ final class LinkedImage implements LoadedImage {
         this.memory = memory;
         this.strategy = strategy;
         this.allocations = new LinkedHashMap<>(placement.byArea);
-        this.areaOfRegion = new java.util.IdentityHashMap<>(placement.areaOfRegion); // look-ups pass its own regions
+        this.areaOfRegion = placement.areaOfRegion; // by identity (look-ups pass its own regions); the link is done with it
         this.allAreas = List.copyOf(placement.areas);
         this.allRegions = List.copyOf(placement.regions);
         this.sections = List.copyOf(sections);
-        for (PlacedSection p : sections) {
-            byIndex.put(p.index(), p);
-        }
         this.stubs = List.copyOf(stubs);
         this.symbols = symbols;
         this.relocations = relocations;
@@ -150,7 +148,13 @@ final class LinkedImage implements LoadedImage {
     }
 
     @Override
-    public Optional<PlacedSection> section(int index) {
+    public synchronized Optional<PlacedSection> section(int index) {
+        if (byIndex == null) {
+            byIndex = new HashMap<>();
+            for (PlacedSection p : sections) {
+                byIndex.put(p.index(), p);
+            }
+        }
         return Optional.ofNullable(byIndex.get(index));
     }
 
@@ -290,6 +294,13 @@ final class LinkedImage implements LoadedImage {
         MemorySegment.copy(MemorySegment.ofArray(bytes), 0, segment(address, bytes.length), 0, bytes.length);
     }
 
+    /** The symbols may read the image's copy of .symtab: copied out before the memory holding it is freed. */
+    private void keepSymbols() {
+        if (symbols instanceof SymbolList l) {
+            l.keep();
+        }
+    }
+
     @Override
     public synchronized void completeInit() throws LinkException {
         if (initDone || closed) {
@@ -301,6 +312,7 @@ final class LinkedImage implements LoadedImage {
                 a.protect(r.address() - a.address(), r.size(), Allocation.Permissions.R);
             }
         }
+        keepSymbols();
         for (Area area : allAreas) {
             if (area.layout() == Layout.INIT) {
                 Allocation init = allocations.remove(area.name());
@@ -318,6 +330,7 @@ final class LinkedImage implements LoadedImage {
             return;
         }
         closed = true;
+        keepSymbols();
         for (Allocation a : allocations.values()) {
             a.close();
         }

@@ -1,14 +1,17 @@
 package dev.kobj.link;
 
 import static dev.kobj.elf.ElfConstants.SHN_COMMON;
+import static dev.kobj.elf.ElfConstants.SHN_UNDEF;
 import static dev.kobj.elf.ElfConstants.STB_WEAK;
 
 import dev.kobj.elf.ElfFormatException;
-import dev.kobj.elf.ElfSymbol;
 import dev.kobj.elf.SymbolTable;
 import dev.kobj.symtab.KernelSymbol;
 import dev.kobj.symtab.SymbolLookup;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -16,54 +19,119 @@ import java.util.Map;
  * Resolution of an object's undefined symbols: the lookup (loaded modules, then the kernel, as
  * the caller chained them), then the bindings; weak undefined symbols nobody provides are 0.
  * Definitions are the object's own ("locals first"): only SHN_UNDEF entries are looked up.
- * Each symbol table index holds the outcome; addresses of defined symbols are filled in by
- * the layout ({@link Link}).
+ * The addresses of defined symbols are filled in by the layout ({@link Link}).
+ *
+ * <p>No object per symbol: the table is read in chunks of packed fields
+ * ({@link SymbolTable#read}, which checks every entry as {@link SymbolTable#all} would), an
+ * undefined symbol is looked up by its name's bytes ({@link SymbolLookup#find}), and only the
+ * outcomes of the undefined symbols are kept, in columns sorted by symbol index. A name
+ * {@code String} is made for a symbol that a binding may provide (when there are bindings),
+ * and for the ones reported (unresolved, SHN_COMMON).
  */
 final class Resolution {
 
-    /** The outcome for one undefined symbol. */
-    record Undefined(ElfSymbol symbol, long address, LoadedImage.Source source, KernelSymbol provider) {
-    }
-
     /** GOT-relative symbol that resolves to kobj's own GOT (x86-64 GOTPC32 and friends). */
     static final String GOT_SYMBOL = "_GLOBAL_OFFSET_TABLE_";
+    private static final byte[] GOT_BYTES = GOT_SYMBOL.getBytes(StandardCharsets.ISO_8859_1);
 
-    final List<ElfSymbol> symbols;
-    /** Per index: the outcome for undefined symbols, null for defined ones or unresolved. */
-    final Undefined[] undefined;
-    final List<ElfSymbol> unresolved = new ArrayList<>();
-    final List<ElfSymbol> common = new ArrayList<>();
+    /** Symbols read at a time into a per-thread array of 24 KiB. */
+    static final int CHUNK = 1024;
+    static final ThreadLocal<long[]> FIELDS = ThreadLocal.withInitial(() -> new long[3 * CHUNK]);
+
+    /** The table, or null when the object has none. */
+    final SymbolTable table;
+    /** Its string table's bytes (a view of the file). */
+    final MemorySegment names;
+    /** Entries in the table, the null symbol included (0 without a table). */
+    final int size;
+
+    /** The resolved undefined symbols, by ascending symbol index: index, address, source, provider. */
+    int count;
+    int[] index = new int[16];
+    long[] address = new long[16];
+    LoadedImage.Source[] source = new LoadedImage.Source[16];
+    KernelSymbol[] provider = new KernelSymbol[16];
+    /** Index of the undefined {@code _GLOBAL_OFFSET_TABLE_} entries (resolved to kobj's GOT by the link). */
+    final List<Integer> gotSymbols = new ArrayList<>(1);
+
+    /** The names of the undefined symbols found nowhere, and of the SHN_COMMON ones, in index order. */
+    final List<String> unresolved = new ArrayList<>();
+    final List<String> common = new ArrayList<>();
 
     Resolution(SymbolTable table, SymbolLookup lookup, Map<String, Long> bindings) throws ElfFormatException {
-        this.symbols = table == null ? List.of() : table.all();
-        this.undefined = new Undefined[symbols.size()];
-        for (int i = 1; i < symbols.size(); i++) {
-            ElfSymbol s = symbols.get(i);
-            if (isCommon(s)) {
-                common.add(s);
-                continue;
-            }
-            if (!s.isUndefined() || s.name().isEmpty() || s.name().equals(GOT_SYMBOL)) {
-                continue;
-            }
-            var k = lookup.lookup(s.name());
-            if (k.isPresent()) {
-                undefined[i] = new Undefined(s, k.get().address(), LoadedImage.Source.LOOKUP, k.get());
-                continue;
-            }
-            Long b = bindings.get(s.name());
-            if (b != null) {
-                undefined[i] = new Undefined(s, b, LoadedImage.Source.BINDING, null);
-            } else if (s.bind() == STB_WEAK) {
-                undefined[i] = new Undefined(s, 0, LoadedImage.Source.WEAK_UNDEFINED, null);
-            } else {
-                unresolved.add(s);
+        this.table = table;
+        this.size = table == null ? 0 : table.size();
+        this.names = table == null ? MemorySegment.NULL : table.strings().bytes();
+        NameBytes nb = table == null ? null : new NameBytes(table.strings());
+        long[] f = FIELDS.get();
+        for (int from = 0; from < size; from += CHUNK) {
+            int k = Math.min(CHUNK, size - from);
+            table.read(from, k, f);
+            for (int j = 0; j < k; j++) {
+                long w = f[3 * j];
+                int raw = SymbolTable.rawShndxOf(w);
+                int i = from + j;
+                if (i == 0 || (raw != SHN_UNDEF && raw != SHN_COMMON)) {
+                    continue;
+                }
+                long off = SymbolTable.nameOf(w);
+                if (raw == SHN_COMMON) {
+                    common.add(table.name(i));
+                    continue;
+                }
+                if (off == 0) {
+                    continue; // nameless undefined entries: 0
+                }
+                byte[] nameBytes = nb.bytes;
+                int at = nb.base + (int) off;
+                int len = nb.length(off);
+                if (len == 0) {
+                    continue;
+                }
+                if (len == GOT_BYTES.length && java.util.Arrays.equals(nameBytes, at, at + len, GOT_BYTES, 0, len)) {
+                    gotSymbols.add(i);
+                    continue;
+                }
+                KernelSymbol ks = lookup.find(nameBytes, at, len);
+                if (ks != null) {
+                    add(i, ks.address(), LoadedImage.Source.LOOKUP, ks);
+                    continue;
+                }
+                Long b = bindings.isEmpty() ? null : bindings.get(table.name(i));
+                if (b != null) {
+                    add(i, b, LoadedImage.Source.BINDING, null);
+                } else if (SymbolTable.infoOf(w) >>> 4 == STB_WEAK) {
+                    add(i, 0, LoadedImage.Source.WEAK_UNDEFINED, null);
+                } else {
+                    unresolved.add(table.name(i));
+                }
             }
         }
     }
 
-    /** {@return true for SHN_COMMON (the kernel's simplify_symbols refuses those)} */
-    static boolean isCommon(ElfSymbol s) {
-        return s.rawShndx() == SHN_COMMON;
+    private void add(int i, long a, LoadedImage.Source s, KernelSymbol p) {
+        if (count == index.length) {
+            int n = count * 2;
+            int[] i2 = Arrays.copyOf(index, n);
+            long[] a2 = Arrays.copyOf(address, n);
+            LoadedImage.Source[] s2 = Arrays.copyOf(source, n);
+            KernelSymbol[] p2 = Arrays.copyOf(provider, n);
+            index = i2;
+            address = a2;
+            source = s2;
+            provider = p2;
+        }
+        index[count] = i;
+        address[count] = a;
+        source[count] = s;
+        provider[count] = p;
+        count++;
     }
+
+    /** {@return the position of symbol {@code i} among the resolved undefined ones, or a negative number} */
+    int find(int i) {
+        return Arrays.binarySearch(index, 0, count, i);
+    }
+
+
 }

@@ -47,6 +47,17 @@ public final class ChainedLookup implements SymbolLookup {
     }
 
     @Override
+    public KernelSymbol find(byte[] names, int offset, int length) {
+        for (SymbolLookup t : tables) {
+            KernelSymbol s = t.find(names, offset, length);
+            if (s != null) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    @Override
     public Optional<KernelSymbol> nearest(long address) {
         KernelSymbol best = null;
         for (SymbolLookup t : tables) {

@@ -371,6 +371,34 @@ public final class KernelSymbolTable implements SymbolLookup {
         return i == null ? Optional.empty() : Optional.of(symbols.get(i));
     }
 
+    /** The byte-name index of {@link #find}, made on its first use (a table built for System.map needs none). */
+    private volatile NameIndex nameIndex;
+
+    /** {@inheritDoc} One hash over the bytes and a byte comparison: no {@code String}, no {@code Optional}. */
+    @Override
+    public KernelSymbol find(byte[] names, int offset, int length) {
+        NameIndex ix = nameIndex;
+        if (ix == null) {
+            synchronized (this) {
+                ix = nameIndex;
+                if (ix == null) {
+                    ix = nameIndex = nameIndex();
+                }
+            }
+        }
+        int i = ix.find(names, offset, length);
+        return i < 0 ? null : symbols.get(i);
+    }
+
+    private NameIndex nameIndex() {
+        int[] chosen = new int[byName.size()];
+        int k = 0;
+        for (Integer i : byName.values()) {
+            chosen[k++] = i;
+        }
+        return new NameIndex(symbols, chosen);
+    }
+
     @Override
     public Optional<KernelSymbol> nearest(long address) {
         return Optional.ofNullable(byAddress.nearest(address));

@@ -81,9 +81,9 @@ public final class KsymtabReader {
         String type = gpl ? "EXPORT_SYMBOL_GPL" : "EXPORT_SYMBOL";
         int count = (int) Math.min(Integer.MAX_VALUE, size / entrySize);
         List<KernelSymbol> out = new ArrayList<>(Math.min(count, 1 << 16));
+        byte[] buf = new byte[MAX_NAME]; // one per table, not per name
         for (int i = 0; i < count; i++) {
             long entry = address + (long) i * entrySize;
-            String where = String.format("%s entry %d at 0x%x", section, i, entry);
             long value;
             long name;
             long namespace;
@@ -100,25 +100,33 @@ public final class KsymtabReader {
                     namespace = pointer(entry + 2L * ps);
                 }
             } catch (IndexOutOfBoundsException e) {
-                throw new SymtabFormatException(module, where, "", "the entry is outside the image (" + e.getMessage() + ")");
+                throw new SymtabFormatException(module, where(section, i, entry), "",
+                        "the entry is outside the image (" + e.getMessage() + ")");
             }
-            String n = string(name, where, "name");
+            String n = string(buf, name, section, i, entry, "name");
             if (n.isEmpty()) {
-                throw new SymtabFormatException(module, where, String.format("name at 0x%x", name), "empty symbol name");
+                throw new SymtabFormatException(module, where(section, i, entry), String.format("name at 0x%x", name),
+                        "empty symbol name");
             }
-            String ns = namespace == 0 ? "" : string(namespace, where, "namespace");
+            String ns = namespace == 0 ? "" : string(buf, namespace, section, i, entry, "namespace");
             long crc = -1;
             if (kcrctab != 0) {
                 try {
                     crc = s32(kcrctab + 4L * i) & 0xffff_ffffL;
                 } catch (IndexOutOfBoundsException e) {
-                    throw new SymtabFormatException(module, where, String.format("CRC at 0x%x", kcrctab + 4L * i),
+                    throw new SymtabFormatException(module, where(section, i, entry),
+                            String.format("CRC at 0x%x", kcrctab + 4L * i),
                             "the CRC is outside the image");
                 }
             }
             out.add(new KernelSymbol(n, value, crc, module, type, ns));
         }
         return out;
+    }
+
+    /** {@return where entry {@code i} is, for a message (made only when one is thrown)} */
+    private static String where(String section, int i, long entry) {
+        return String.format("%s entry %d at 0x%x", section, i, entry);
     }
 
     private int s32(long address) {
@@ -138,8 +146,8 @@ public final class KsymtabReader {
     }
 
     /** Reads a NUL-terminated string in chunks; a chunk that crosses the image's end is read byte by byte. */
-    private String string(long address, String where, String what) throws SymtabFormatException {
-        byte[] buf = new byte[MAX_NAME];
+    private String string(byte[] buf, long address, String section, int i, long entry, String what) throws SymtabFormatException {
+
         int len = 0;
         while (len < MAX_NAME) {
             int chunk = Math.min(64, MAX_NAME - len);
@@ -150,8 +158,8 @@ public final class KsymtabReader {
                 try {
                     b = image.read(address + len, 1);
                 } catch (IndexOutOfBoundsException e2) {
-                    throw new SymtabFormatException(module, where, String.format("%s at 0x%x", what, address),
-                            "the " + what + " runs out of the image before its NUL");
+                    throw new SymtabFormatException(module, where(section, i, entry),
+                            String.format("%s at 0x%x", what, address), "the " + what + " runs out of the image before its NUL");
                 }
             }
             for (byte x : b) {
@@ -161,7 +169,7 @@ public final class KsymtabReader {
                 buf[len++] = x;
             }
         }
-        throw new SymtabFormatException(module, where, String.format("%s at 0x%x", what, address),
+        throw new SymtabFormatException(module, where(section, i, entry), String.format("%s at 0x%x", what, address),
                 "no NUL in the first " + MAX_NAME + " bytes of the " + what);
     }
 }

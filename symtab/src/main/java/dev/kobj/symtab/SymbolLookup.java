@@ -1,5 +1,6 @@
 package dev.kobj.symtab;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** What the linker asks of a symbol table: the kernel's, a module's exports, or both in order. */
@@ -10,6 +11,21 @@ public interface SymbolLookup {
      * @param name the symbol name, exactly as exported
      */
     Optional<KernelSymbol> lookup(String name);
+
+    /**
+     * {@return the symbol named by the {@code length} bytes at {@code offset} of {@code names},
+     * or null}: what {@link #lookup} answers for those bytes decoded as ISO-8859-1 (as
+     * elf-parser decodes symbol names), for a linker that reads names from an ELF string table
+     * and would otherwise make a {@code String} per undefined symbol. Tables that can override
+     * it answer without making one; by default it makes the string and calls {@link #lookup}.
+     *
+     * @param names  the bytes holding the name (an ELF string table's)
+     * @param offset where the name starts in {@code names}
+     * @param length the name's length in bytes, without a NUL
+     */
+    default KernelSymbol find(byte[] names, int offset, int length) {
+        return lookup(new String(names, offset, length, StandardCharsets.ISO_8859_1)).orElse(null);
+    }
 
     /**
      * {@return the symbol at or nearest below {@code address}} (O(log n)). Addresses compare
