@@ -1,5 +1,12 @@
 package dev.kobj.elf;
 
+import static dev.kobj.elf.ByteOrderLayouts.BE16;
+import static dev.kobj.elf.ByteOrderLayouts.BE32;
+import static dev.kobj.elf.ByteOrderLayouts.BE64;
+import static dev.kobj.elf.ByteOrderLayouts.LE16;
+import static dev.kobj.elf.ByteOrderLayouts.LE32;
+import static dev.kobj.elf.ByteOrderLayouts.LE64;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -16,12 +23,6 @@ final class Bytes {
     /** True for ELFDATA2LSB. The layouts are constants, one per byte order, so that the JIT
      *  folds their var handles into plain loads (a layout held in a field is checked at every call). */
     private final boolean le;
-    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /**
      * The array behind {@link #seg} when it is a (writable) heap segment over a {@code byte[]}

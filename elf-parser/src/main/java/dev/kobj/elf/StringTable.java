@@ -1,8 +1,9 @@
 package dev.kobj.elf;
 
+import static dev.kobj.elf.ByteOrderLayouts.LE64;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -126,7 +127,6 @@ public final class StringTable {
         return q;
     }
 
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
 

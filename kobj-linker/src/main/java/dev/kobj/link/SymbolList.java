@@ -1,5 +1,12 @@
 package dev.kobj.link;
 
+import static dev.kobj.elf.ByteOrderLayouts.BE16;
+import static dev.kobj.elf.ByteOrderLayouts.BE32;
+import static dev.kobj.elf.ByteOrderLayouts.BE64;
+import static dev.kobj.elf.ByteOrderLayouts.LE16;
+import static dev.kobj.elf.ByteOrderLayouts.LE32;
+import static dev.kobj.elf.ByteOrderLayouts.LE64;
+
 import dev.kobj.elf.ElfConstants;
 import dev.kobj.elf.ElfSymbol;
 import dev.kobj.link.LoadedImage.LinkedSymbol;
@@ -26,12 +33,6 @@ import java.util.RandomAccess;
  * outside the heap are copied into it.
  */
 final class SymbolList extends AbstractList<LinkedSymbol> implements RandomAccess {
-    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final Source[] SOURCES = Source.values();
 
     private final boolean is64;

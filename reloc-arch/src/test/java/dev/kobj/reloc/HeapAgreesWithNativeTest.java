@@ -85,10 +85,7 @@ class HeapAgreesWithNativeTest {
                         FixupColumns columns = new FixupColumns();
                         for (long i = 0; i < t.size(); i++) {
                             ElfSymbol sym = symtab.get((int) t.symbol(i));
-                            long s = sym.index() == 0 ? 0
-                                    : sym.shndx() == 0 ? externs + 64L * sym.index()
-                                    : sym.shndx() == 0xfff1 ? sym.value()
-                                    : sectionAddr.getOrDefault((int) sym.shndx(), 0L) + sym.value();
+                            long s = layout.symbolValue(sym, externs);
                             long off = t.offset(i);
                             columns.add((int) t.type(i), off, addr + off, s, t.addend(i), sym.size(), gotBase + 8 * i,
                                     gotBase, 0);

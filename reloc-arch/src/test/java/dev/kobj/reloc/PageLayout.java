@@ -1,6 +1,7 @@
 package dev.kobj.reloc;
 
 import dev.kobj.elf.ElfFile;
+import dev.kobj.elf.ElfSymbol;
 import dev.kobj.elf.SectionHeader;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,5 +26,17 @@ public record PageLayout(Map<Integer, Long> addresses, long end) {
             }
         }
         return new PageLayout(addresses, next);
+    }
+
+    /**
+     * {@return S for {@code sym} in this placement}: 0 for the null symbol, {@code externs + 64 *
+     * index} for an undefined one (each its own 64-byte slot past the sections), st_value for
+     * SHN_ABS, else its section's address plus st_value (0 for a section not placed)
+     */
+    public long symbolValue(ElfSymbol sym, long externs) {
+        return sym.index() == 0 ? 0
+                : sym.shndx() == 0 ? externs + 64L * sym.index()
+                : sym.shndx() == 0xfff1 ? sym.value()
+                : addresses.getOrDefault((int) sym.shndx(), 0L) + sym.value();
     }
 }

@@ -1,7 +1,13 @@
 package dev.kobj.reloc.aarch64;
 
+import static dev.kobj.elf.ByteOrderLayouts.BE16;
+import static dev.kobj.elf.ByteOrderLayouts.BE32;
+import static dev.kobj.elf.ByteOrderLayouts.BE64;
+import static dev.kobj.elf.ByteOrderLayouts.LE16;
+import static dev.kobj.elf.ByteOrderLayouts.LE32;
+import static dev.kobj.elf.ByteOrderLayouts.LE64;
+
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
@@ -11,12 +17,6 @@ import java.nio.ByteOrder;
  * at every call is checked at every call.
  */
 final class DataWords {
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private DataWords() {
     }

@@ -1,12 +1,13 @@
 package dev.kobj.reloc.aarch64;
 
+import static dev.kobj.elf.ByteOrderLayouts.LE32;
+
 import dev.kobj.reloc.FixupColumns;
 import dev.kobj.reloc.FixupRows;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.VeneerPool;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,6 @@ final class HeapRows {
     private static final byte INSN = 4;
     private static final byte VENEER = 5;
 
-    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Per row: what to write ({@link #NOTHING}, a data width, {@link #INSN}) and the value. */
     private static final class Plan {
