@@ -4,8 +4,8 @@
 # Usage: scripts/bench-cli.sh [-n RUNS] [ARCH...]     (ARCH: amd64, arm64, riscv64; default all three)
 #
 # Each command runs RUNS times (default 5), interleaved with its peer so that both see the
-# same load; the script prints the median wall time, the median CPU time (user+sys), the peak
-# RSS and the ratio kobj/peer of the wall medians, as a Markdown table (also written to
+# same load; the script prints the median wall time (to 0.1 ms), the median CPU time (user+sys,
+# in 10 ms steps), the peak RSS and the ratio kobj/peer of the wall medians, as a Markdown table (also written to
 # kobj-bench/target/bench-cli.md). What is compared:
 #   start-up     ./kobjdump sections M          vs  readelf -SW M, and a bare `java Hello`
 #                (M: a small module of the tree, drivers/net/dummy.ko)
@@ -44,9 +44,13 @@ main() {
     # measure LABEL CMD...: one run; appends "wall cpu rss" (s, s, KiB) to $tmp/LABEL
     measure() {
         local label=$1; shift
-        /usr/bin/time -o "$tmp/t" -f '%e %U %S %M' "$@" >"$tmp/out" 2>"$tmp/err" || true
-        # (the last line: time writes "Command exited with non-zero status N" before its figures)
-        tail -n 1 "$tmp/t" | awk '{ printf "%s %.3f %s\n", $1, $2 + $3, $4 }' >>"$tmp/$label"
+        # Wall time from bash's microsecond clock (time's %e has 10 ms steps, too coarse for the
+        # start-up of a 30 ms program); CPU and peak RSS from time, whose line is the last one
+        # (it writes "Command exited with non-zero status N" before its figures).
+        local t0=$EPOCHREALTIME t1
+        /usr/bin/time -o "$tmp/t" -f '%U %S %M' "$@" >"$tmp/out" 2>"$tmp/err" || true
+        t1=$EPOCHREALTIME
+        tail -n 1 "$tmp/t" | awk -v a="$t0" -v b="$t1" '{ printf "%.4f %.3f %s\n", b - a, $1 + $2, $3 }' >>"$tmp/$label"
     }
     median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print 0 }'; }
     col() { awk -v c="$1" '{ print $c }' "$tmp/$2" | median; }
