@@ -244,12 +244,17 @@ public final class SymbolTable {
      * Checks every symbol as {@link #all} reads it (its name inside the string table and
      * terminated there, its section index resolvable), throwing the same exception
      * {@link #all} would, without making a symbol or a string: for callers that only count.
+     * A name is read only when {@link StringTable#valid} cannot tell without reading it (a
+     * table that does not end in a NUL); the message of a bad one is {@link StringTable#check}'s.
      *
      * @throws ElfFormatException as {@link #all} does
      */
     public void checkAll() throws ElfFormatException {
         for (int i = 0; i < count; i++) {
-            strings.check(nameOffset(i), "st_name of symbol ", i);
+            long name = nameOffset(i);
+            if (!strings.valid(name)) {
+                strings.check(name, "st_name of symbol ", i); // throws
+            }
             symbolSize(i); // the entry's last field: inside the file, as all() reads it
             shndx(i);
         }

@@ -23,13 +23,9 @@ import java.util.Map;
  * page and no {@code mmap}/{@code munmap} per file), then every section, symbol, relocation,
  * group and module section is checked as the general reader checks it when each is read.
  *
- * <p>The checks that would cost a call per symbol through a memory segment (a symbol's name
- * inside its string table and terminated there, its section index resolvable) are made on the
- * buffer's array when the file lies in one: a name at offset {@code o} is good exactly when a
- * NUL lies in {@code [o, size)}, that is when {@code o} is at most the offset of the table's
- * last NUL. Any symbol this fast check does not pass (a bad name, an {@code SHN_XINDEX} index)
- * sends the whole table to {@link SymbolTable#checkAll}, which throws the general reader's
- * exception, so a damaged file fails with the same message as before.
+ * <p>Symbols are checked by {@link SymbolTable#checkAll}, which reads no name of a string table
+ * that ends in a NUL (every offset inside it starts a terminated name), so a damaged file fails
+ * with the general reader's message.
  *
  * <p>Not thread-safe: one per thread ({@link #get}).
  */
@@ -97,9 +93,7 @@ final class StatsReader {
             }
             if (type == SHT_SYMTAB || type == SHT_DYNSYM) {
                 SymbolTable t = f.symbolTable(s);
-                if (!SymbolChecks.passes(seg, h, t)) {
-                    t.checkAll(); // what reading every symbol checks, without making them
-                }
+                t.checkAll(); // what reading every symbol checks, without making them
                 symbols += t.size();
             }
         }
