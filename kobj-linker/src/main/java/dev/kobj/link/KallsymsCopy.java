@@ -72,11 +72,11 @@ final class KallsymsCopy {
         long n = table.size();
         long k = 0;
         long names = 0;
-        long[] f = Resolution.FIELDS.get();
+        long[] f = Chunks.get();
         NameBytes nb = new NameBytes(table.strings());
         try {
-            for (int from = 0; from < n; from += Resolution.CHUNK) {
-                int c = (int) Math.min(Resolution.CHUNK, n - from);
+            for (int from = 0; from < n; from += Chunks.SIZE) {
+                int c = (int) Math.min(Chunks.SIZE, n - from);
                 table.read(from, c, f); // checks each name and extended index as table.get(i) does
                 for (int j = 0; j < c; j++) {
                     int i = from + j;

@@ -158,9 +158,9 @@ final class Link {
             int section = target.index();
             long align = target.addralign();
             boolean code = (target.flags() & SHF_EXECINSTR) != 0;
-            long[] e = ENTRIES.get();
-            for (long from = 0, n = t.size(); from < n; from += CHUNK) {
-                int k = (int) Math.min(CHUNK, n - from);
+            long[] e = Chunks.get();
+            for (long from = 0, n = t.size(); from < n; from += Chunks.SIZE) {
+                int k = (int) Math.min(Chunks.SIZE, n - from);
                 t.read(from, k, e);
                 for (int j = 0; j < 3 * k; j += 3) {
                     long symbol = t.symbolOf(e[j + 1]);
@@ -182,10 +182,6 @@ final class Link {
         return new LinkException(Kind.FORMAT, elf.name(), elf.name() + ": " + t.section().name() + "[" + i
                 + "]: symbol index " + symbol + " beyond the symbol table (" + resolution.size + ")", null);
     }
-
-    /** Relocation entries read at a time ({@link RelocationTable#read}) into a per-thread array of 24 KiB. */
-    private static final int CHUNK = 1024;
-    private static final ThreadLocal<long[]> ENTRIES = ThreadLocal.withInitial(() -> new long[3 * CHUNK]);
 
     /** Rows of the reusable per-thread columns kept between links (3-5 MiB per thread at most). */
     private static final int KEPT_ROWS = 1 << 16;
@@ -329,9 +325,9 @@ final class Link {
             MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(),
                     thisModuleSpan(sec, a.address() + a.size() - sec.address()));
             columns.clear();
-            long[] rows = ENTRIES.get();
-            for (long from = 0, n = t.size(); from < n; from += CHUNK) {
-                int k = (int) Math.min(CHUNK, n - from);
+            long[] rows = Chunks.get();
+            for (long from = 0, n = t.size(); from < n; from += Chunks.SIZE) {
+                int k = (int) Math.min(Chunks.SIZE, n - from);
                 t.read(from, k, rows);
                 for (int j = 0; j < 3 * k; j += 3) {
                     long info = rows[j + 1];

@@ -34,10 +34,6 @@ final class Resolution {
     static final String GOT_SYMBOL = "_GLOBAL_OFFSET_TABLE_";
     private static final byte[] GOT_BYTES = GOT_SYMBOL.getBytes(StandardCharsets.ISO_8859_1);
 
-    /** Symbols read at a time into a per-thread array of 24 KiB. */
-    static final int CHUNK = 1024;
-    static final ThreadLocal<long[]> FIELDS = ThreadLocal.withInitial(() -> new long[3 * CHUNK]);
-
     /** The table, or null when the object has none. */
     final SymbolTable table;
     /** Its string table's bytes (a view of the file). */
@@ -63,9 +59,9 @@ final class Resolution {
         this.size = table == null ? 0 : table.size();
         this.names = table == null ? MemorySegment.NULL : table.strings().bytes();
         NameBytes nb = table == null ? null : new NameBytes(table.strings());
-        long[] f = FIELDS.get();
-        for (int from = 0; from < size; from += CHUNK) {
-            int k = Math.min(CHUNK, size - from);
+        long[] f = Chunks.get();
+        for (int from = 0; from < size; from += Chunks.SIZE) {
+            int k = Math.min(Chunks.SIZE, size - from);
             table.read(from, k, f);
             for (int j = 0; j < k; j++) {
                 long w = f[3 * j];
@@ -132,6 +128,5 @@ final class Resolution {
     int find(int i) {
         return Arrays.binarySearch(index, 0, count, i);
     }
-
 
 }

@@ -69,10 +69,10 @@ final class SymbolAddresses {
             }
         }
         Map<Integer, Long> extended = Map.of();
-        long[] f = Resolution.FIELDS.get();
+        long[] f = Chunks.get();
         int u = 0;
-        for (int from = 0; from < n; from += Resolution.CHUNK) {
-            int k = Math.min(Resolution.CHUNK, n - from);
+        for (int from = 0; from < n; from += Chunks.SIZE) {
+            int k = Math.min(Chunks.SIZE, n - from);
             resolution.table.read(from, k, f);
             for (int j = 0; j < k; j++) {
                 int i = from + j;
