@@ -18,7 +18,10 @@ import java.util.Arrays;
  * buffer, so it and every view taken from it are valid only until the next {@code open} of
  * the same reader. Compressed files are decompressed into a second buffer that stays (by
  * {@link ModuleDecompressor}: the system's liblzma for xz when it can be called), with the
- * bounds and errors of {@link ElfFile#open}. Files larger than {@code maxBuffered} are mapped by {@link ElfFile#open}.
+ * bounds and errors of {@link ElfFile#open}; an xz file that declares more than 16 MiB is
+ * decompressed by liblzma into native memory that the {@code ElfFile} frees when it is closed
+ * (or at the next {@code open}, if it was not), so a big module costs no heap. Files larger
+ * than {@code maxBuffered} are mapped by {@link ElfFile#open}.
  */
 public final class ElfReader {
     private final long maxBuffered;
@@ -49,6 +52,10 @@ public final class ElfReader {
     public ElfFile open(Path path) throws IOException, ElfFormatException {
         String name = path.toString();
         lastFileSize = -1;
+        if (owned != null) {
+            owned.close(); // a big file's native memory, if its caller did not close it
+            owned = null;
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             lastFileSize = size;
@@ -74,11 +81,22 @@ public final class ElfReader {
     /**
      * {@return the compressed file {@code buffer[0, n)}, decompressed into the decompressor's
      * buffer (liblzma for xz when it can be called)}; when that fails, the file goes the way of
-     * {@link ElfFile#of(String, byte[])}, whose error is the one {@link ElfFile#open} gives. A
-     * decompressor whose buffer grew past {@link #KEPT_DECOMPRESSED} (one huge module) is not
-     * kept for the next file.
+     * {@link ElfFile#of(String, byte[])}, whose error is the one {@link ElfFile#open} gives. An xz
+     * file that declares more than {@link #KEPT_DECOMPRESSED} goes to native memory ({@link
+     * OffHeapXz}); a decompressor whose buffer grew past it (a file whose size was not declared)
+     * is not kept for the next file.
      */
     private ElfFile decompressed(String name, Compression kind, int n) throws ElfFormatException {
+        if (kind == Compression.XZ) {
+            try {
+                owned = OffHeapXz.open(name, buffer, n, KEPT_DECOMPRESSED);
+            } catch (OffHeapXz.Refused e) {
+                return ElfFile.of(name, Arrays.copyOf(buffer, n));
+            }
+            if (owned != null) {
+                return owned;
+            }
+        }
         if (decompressor == null || decompressor.buffer().length > KEPT_DECOMPRESSED) {
             decompressor = new ModuleDecompressor();
         }
@@ -88,13 +106,15 @@ public final class ElfReader {
         } catch (ElfFormatException e) {
             return ElfFile.of(name, Arrays.copyOf(buffer, n));
         }
-        return ElfFile.decompressed(name, kind, MemorySegment.ofArray(decompressor.buffer()).asSlice(0, length));
+        return ElfFile.decompressed(name, kind, MemorySegment.ofArray(decompressor.buffer()).asSlice(0, length), null);
     }
 
     /** The largest decompressed file whose buffer a reader keeps for the next one. */
     private static final int KEPT_DECOMPRESSED = 16 << 20;
 
     private ModuleDecompressor decompressor;
+    /** The last file opened, when it owns native memory ({@link OffHeapXz}); closed at the next open. */
+    private ElfFile owned;
 
     /**
      * {@return the size of the file the last {@link #open} opened, as the file system gave it
