@@ -25,6 +25,7 @@ import java.util.Arrays;
  */
 public final class ElfReader {
     private final long maxBuffered;
+    private final long offHeapAbove;
     private byte[] buffer = new byte[0];
     private long lastFileSize = -1;
 
@@ -38,7 +39,13 @@ public final class ElfReader {
      * @param maxBuffered the largest file read into the buffer; larger ones are mapped
      */
     public ElfReader(long maxBuffered) {
+        this(maxBuffered, KEPT_DECOMPRESSED);
+    }
+
+    /** A reader as {@link #ElfReader(long)} whose xz files that declare more than {@code offHeapAbove} bytes go to native memory (tests: 0). */
+    ElfReader(long maxBuffered, long offHeapAbove) {
         this.maxBuffered = Math.min(maxBuffered, Limits.MAX_ARRAY);
+        this.offHeapAbove = offHeapAbove;
     }
 
     /**
@@ -82,14 +89,14 @@ public final class ElfReader {
      * {@return the compressed file {@code buffer[0, n)}, decompressed into the decompressor's
      * buffer (liblzma for xz when it can be called)}; when that fails, the file goes the way of
      * {@link ElfFile#of(String, byte[])}, whose error is the one {@link ElfFile#open} gives. An xz
-     * file that declares more than {@link #KEPT_DECOMPRESSED} goes to native memory ({@link
-     * OffHeapXz}); a decompressor whose buffer grew past it (a file whose size was not declared)
+     * file that declares more than {@link #KEPT_DECOMPRESSED} (by default) goes to native memory
+     * ({@link OffHeapXz}); a decompressor whose buffer grew past it (a file whose size was not declared)
      * is not kept for the next file.
      */
     private ElfFile decompressed(String name, Compression kind, int n) throws ElfFormatException {
         if (kind == Compression.XZ) {
             try {
-                owned = OffHeapXz.open(name, buffer, n, KEPT_DECOMPRESSED);
+                owned = OffHeapXz.open(name, buffer, n, offHeapAbove);
             } catch (OffHeapXz.Refused e) {
                 return ElfFile.of(name, Arrays.copyOf(buffer, n));
             }
