@@ -98,7 +98,7 @@ public final class ElfReader {
             try {
                 owned = OffHeapXz.open(name, buffer, n, offHeapAbove);
             } catch (OffHeapXz.Refused e) {
-                return ElfFile.of(name, Arrays.copyOf(buffer, n));
+                return general(name, kind, n);
             }
             if (owned != null) {
                 return owned;
@@ -111,9 +111,23 @@ public final class ElfReader {
         try {
             length = decompressor.decompress(name, kind, buffer, n);
         } catch (ElfFormatException e) {
-            return ElfFile.of(name, Arrays.copyOf(buffer, n));
+            return general(name, kind, n);
         }
         return ElfFile.decompressed(name, kind, MemorySegment.ofArray(decompressor.buffer()).asSlice(0, length), null);
+    }
+
+    /**
+     * {@return {@code buffer[0, n)} read as {@link ElfFile#of(String, byte[])} reads it}, or its
+     * error, for a file the fast decompressors refused: the error is found without holding the
+     * decompressed bytes ({@link Decompress#failure}); a file that decompresses after all is
+     * decompressed again into the heap.
+     */
+    private ElfFile general(String name, Compression kind, int n) throws ElfFormatException {
+        ElfFormatException e = Decompress.failure(name, kind, buffer, n);
+        if (e != null) {
+            throw e;
+        }
+        return ElfFile.of(name, Arrays.copyOf(buffer, n));
     }
 
     /** The largest decompressed file whose buffer a reader keeps for the next one. */
