@@ -87,6 +87,36 @@ class ElfReaderOffHeapTest {
         assertThat(offHeap).as("files read into native memory").isGreaterThanOrEqualTo(82);
     }
 
+    /** {@link Decompress#failure} names the error {@link Decompress#file} throws, or none when it decompresses. */
+    @Test
+    void theErrorWithoutTheBytesIsTheErrorWithThem() throws Exception {
+        Random random = new Random(11);
+        int failures = 0;
+        for (String name : List.of("special/module.ko.xz", "special/module.ko.zst", "special/module.ko.gz",
+                "special/many-sections.o.xz")) {
+            byte[] data = Files.readAllBytes(Fixtures.root().resolve(name));
+            Compression kind = Decompress.detect(data, data.length);
+            for (int i = 0; i < 60; i++) {
+                byte[] b = i == 0 ? data : i % 3 == 0 ? Arrays.copyOf(data, random.nextInt(data.length)) : data.clone();
+                if (i % 3 != 0) {
+                    b[random.nextInt(b.length)] ^= (byte) (1 + random.nextInt(255));
+                }
+                byte[] padded = Arrays.copyOf(b, b.length + 100); // a reader's buffer is longer than its file
+                String expected;
+                try {
+                    Decompress.file(name, kind, b);
+                    expected = null;
+                } catch (ElfFormatException e) {
+                    expected = e.getMessage();
+                    failures++;
+                }
+                ElfFormatException got = Decompress.failure(name, kind, padded, b.length);
+                assertThat(got == null ? null : got.getMessage()).as(name + " copy " + i).isEqualTo(expected);
+            }
+        }
+        assertThat(failures).as("damaged copies that fail").isGreaterThan(100);
+    }
+
     @Test
     void aFileNotClosedIsFreedByTheNextOpen() throws Exception {
         Path xz = Fixtures.root().resolve("special/module.ko.xz");
