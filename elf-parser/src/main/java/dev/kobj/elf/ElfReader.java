@@ -122,6 +122,16 @@ public final class ElfReader {
         return ElfFile.decompressed(name, kind, MemorySegment.ofArray(decompressor.buffer()).asSlice(0, length));
     }
 
+    /**
+     * {@return whether plain files are read with the C library's {@code pread} straight into the
+     * buffer} (Linux, native access enabled), rather than through a {@code FileChannel}. The
+     * downcalls are made on the first call (a few milliseconds: their stubs are generated), so a
+     * caller with a moment to spare before its first {@link #open} can make them then.
+     */
+    public static boolean readsNatively() {
+        return NativeReads.available();
+    }
+
     /** The largest decompressed file whose buffer a reader keeps for the next one. */
     private static final int KEPT_DECOMPRESSED = 16 << 20;
 
