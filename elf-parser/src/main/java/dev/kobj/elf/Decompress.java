@@ -38,20 +38,11 @@ final class Decompress {
             Filled f = readBounded(name, kind, in, limit, data.length, new byte[0]);
             return f.length() == f.buffer().length ? f.buffer() : Arrays.copyOf(f.buffer(), f.length());
         } catch (IOException | RuntimeException e) {
-<<<<<<< HEAD
             throw failed(name, kind, data.length, e);
-=======
-            if (e instanceof IllegalArgumentException iae && "not compressed".equals(iae.getMessage())) {
-                throw iae;
-            }
-            throw new ElfFormatException(name, 0, kind.name().toLowerCase() + " stream", data.length,
-                    "cannot be decompressed: " + reason(e), e);
->>>>>>> main
         }
     }
 
     /**
-<<<<<<< HEAD
      * {@return the error {@link #file} throws for {@code data[0, length)} (a copy of that much), or
      * null when it decompresses}, found with the same decoder reading into a small buffer that is
      * overwritten: a damaged big file (one liblzma refused) gets its message without its
@@ -90,8 +81,10 @@ final class Decompress {
             throw iae;
         }
         return new ElfFormatException(name, 0, kind.name().toLowerCase() + " stream", length,
-                "cannot be decompressed: " + e.getMessage(), e);
-=======
+                "cannot be decompressed: " + reason(e), e);
+    }
+
+    /**
      * {@return why a decompressor failed, in words}: its exception's message, or for one without
      * a message (XZ for Java's and the JDK's {@code EOFException} at the end of a cut file) what the
      * exception's class says
@@ -103,7 +96,6 @@ final class Decompress {
         }
         return e instanceof java.io.EOFException ? "the stream ends before its end marker (a cut file)"
                 : e.getClass().getSimpleName();
->>>>>>> main
     }
 
     /** What {@link #readBounded} read: {@code buffer[0, length)}. */
