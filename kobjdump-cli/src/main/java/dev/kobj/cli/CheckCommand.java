@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -344,14 +343,14 @@ final class CheckCommand implements Callable<Integer> {
         if (!checksOnly) {
             line(sb, "Relocations", relocations + " applied");
         }
-        line(sb, "Elapsed", String.format(Locale.ROOT, "%.3f s checking (%d threads), %.3f s in all", secs, n,
-                (end - start) / 1e9));
-        line(sb, "Modules/s", String.format(Locale.ROOT, "%.1f", secs > 0 ? modules / secs : 0));
+        line(sb, "Elapsed", Fmt.fixed(secs, 3) + " s checking (" + n + " threads), "
+                + Fmt.fixed((end - start) / 1e9, 3) + " s in all");
+        line(sb, "Modules/s", Fmt.fixed(secs > 0 ? modules / secs : 0, 1));
         if (!checksOnly) {
-            line(sb, "Relocations/s", String.format(Locale.ROOT, "%.1f", secs > 0 ? relocations / secs : 0));
+            line(sb, "Relocations/s", Fmt.fixed(secs > 0 ? relocations / secs : 0, 1));
         }
-        line(sb, "Peak heap", String.format(Locale.ROOT, "%.1f MiB (used heap, sampled every 5 ms; max %.0f MiB)",
-                peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0));
+        line(sb, "Peak heap", Fmt.fixed(peak / 1048576.0, 1) + " MiB (used heap, sampled every 5 ms; max "
+                + Fmt.fixed(Runtime.getRuntime().maxMemory() / 1048576.0, 0) + " MiB)");
         out.print(sb);
         out.flush();
         return refused == 0 && unreadable == 0 ? 0 : 1;
