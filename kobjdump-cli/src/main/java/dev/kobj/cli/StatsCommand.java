@@ -88,10 +88,30 @@ final class StatsCommand implements Callable<Integer> {
 
         List<Machine> machinesByCount() {
             List<Machine> ms = new ArrayList<>(machines.values());
-            ms.sort(Comparator.comparingLong((Machine m) -> m.total).reversed().thenComparing(m -> m.arch));
+            ms.sort(BY_TOTAL);
             return ms;
         }
     }
+
+    // The orders of the report, as classes: Comparator's combinators (comparingLong, reversed,
+    // thenComparing) spun lambda classes at the end of every run (issue 9).
+
+    /** Machines: most relocations first, then by name. */
+    private static final Comparator<Machine> BY_TOTAL = new Comparator<>() {
+        @Override
+        public int compare(Machine a, Machine b) {
+            return a.total != b.total ? Long.compare(b.total, a.total) : a.arch.compareTo(b.arch);
+        }
+    };
+
+    /** Types: most relocations first, then by type number. */
+    private static final Comparator<Map.Entry<Long, Long>> BY_COUNT = new Comparator<>() {
+        @Override
+        public int compare(Map.Entry<Long, Long> a, Map.Entry<Long, Long> b) {
+            int c = Long.compare(b.getValue(), a.getValue());
+            return c != 0 ? c : Long.compare(a.getKey(), b.getKey());
+        }
+    };
 
     /** Relocation counts of one machine. */
     static final class Machine {
@@ -107,7 +127,7 @@ final class StatsCommand implements Callable<Integer> {
 
         List<Map.Entry<Long, Long>> typesByCount() {
             List<Map.Entry<Long, Long>> es = new ArrayList<>(types.toMap().entrySet());
-            es.sort(Map.Entry.<Long, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+            es.sort(BY_COUNT);
             return es;
         }
     }
