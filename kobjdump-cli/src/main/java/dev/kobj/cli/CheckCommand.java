@@ -149,6 +149,13 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The smallest image allocation held in native memory rather than the heap (freed when the
+     * image is closed): only modules far bigger than amd64's and arm64's biggest (amdgpu.ko's core,
+     * 9.3 MiB) get one, such as riscv64's amdgpu.ko, whose init data holds 43 MB of symbols.
+     */
+    static final long OFF_HEAP_FROM = 16L << 20;
+
     /** One reusable file buffer per thread (the modules are read, not mapped). */
     private static final ThreadLocal<ElfReader> READERS = ThreadLocal.withInitial(ElfReader::new);
 
@@ -161,7 +168,7 @@ final class CheckCommand implements Callable<Integer> {
                 return new Result(p, named, null, Checks.run(f, policy, lookup), 0, machine);
             }
             long at = base != null ? base : KernelTables.defaultBase(f.header());
-            LinkRequest request = LinkRequest.builder(new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at))
+            LinkRequest request = LinkRequest.builder(new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at, OFF_HEAP_FROM))
                     .symbols(lookup).base(at).policy(policy).build();
             try (LoadedImage image = Linker.link(f, request)) {
                 return new Result(p, named, null, List.of(), image.relocationCount(), machine);
