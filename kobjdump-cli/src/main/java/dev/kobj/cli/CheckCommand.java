@@ -19,8 +19,8 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -128,7 +128,8 @@ final class CheckCommand implements Callable<Integer> {
      * command line into {@code named}); paths that cannot be walked become results. The first
      * module found is told to {@code loader}.
      */
-    private void walk(List<Result> results, List<Path> files, List<Boolean> named, TablesLoader loader) {
+    private void walk(List<Result> results, List<Path> files, List<Boolean> named, Map<Path, Long> sizes,
+            TablesLoader loader) {
         for (Path p : paths) {
             try {
                 if (!Files.exists(p)) {
@@ -136,7 +137,8 @@ final class CheckCommand implements Callable<Integer> {
                 }
                 boolean dir = Files.isDirectory(p);
                 for (Path m : Trees.files(p, Trees.MODULES,
-                        (file, error) -> results.add(new Result(file, false, error, List.of(), 0)), loader::found)) {
+                        (file, error) -> results.add(new Result(file, false, error, List.of(), 0)), loader::found,
+                        sizes)) {
                     loader.found(m); // a file named as it is
                     files.add(m);
                     named.add(!dir);
@@ -248,8 +250,9 @@ final class CheckCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         List<Boolean> named = new ArrayList<>();
+        Map<Path, Long> sizes = new HashMap<>(); // as the walk read them
         if (!matrix) {
-            walk(results, files, named, loader);
+            walk(results, files, named, sizes, loader);
         }
         ElfReader.readsNatively(); // makes the read downcalls while the tables are still being read
         KernelTables tables;
@@ -280,7 +283,7 @@ final class CheckCommand implements Callable<Integer> {
         long linkStart = System.nanoTime();
         try (HeapSampler heap = new HeapSampler();
                 ProgressBar bar = ProgressBar.on(ctx, files.size(), "modules", false)) {
-            results.addAll(Parallel.map(files, n, i -> {
+            results.addAll(Parallel.map(files, sizes, n, i -> {
                 Result r = check(files.get(i), named.get(i), tables, checkPolicy);
                 ProgressBar.step(bar);
                 return r;
@@ -347,14 +350,14 @@ final class CheckCommand implements Callable<Integer> {
         if (!checksOnly) {
             line(sb, "Relocations", relocations + " applied");
         }
-        line(sb, "Elapsed", String.format(Locale.ROOT, "%.3f s checking (%d threads), %.3f s in all", secs, n,
-                (end - start) / 1e9));
-        line(sb, "Modules/s", String.format(Locale.ROOT, "%.1f", secs > 0 ? modules / secs : 0));
+        line(sb, "Elapsed", Fmt.fixed(secs, 3) + " s checking (" + n + " threads), "
+                + Fmt.fixed((end - start) / 1e9, 3) + " s in all");
+        line(sb, "Modules/s", Fmt.fixed(secs > 0 ? modules / secs : 0, 1));
         if (!checksOnly) {
-            line(sb, "Relocations/s", String.format(Locale.ROOT, "%.1f", secs > 0 ? relocations / secs : 0));
+            line(sb, "Relocations/s", Fmt.fixed(secs > 0 ? relocations / secs : 0, 1));
         }
-        line(sb, "Peak heap", String.format(Locale.ROOT, "%.1f MiB (used heap, sampled every 5 ms; max %.0f MiB)",
-                peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0));
+        line(sb, "Peak heap", Fmt.fixed(peak / 1048576.0, 1) + " MiB (used heap, sampled every 5 ms; max "
+                + Fmt.fixed(Runtime.getRuntime().maxMemory() / 1048576.0, 0) + " MiB)");
         out.print(sb);
         out.flush();
         return refused == 0 && unreadable == 0 ? 0 : 1;
