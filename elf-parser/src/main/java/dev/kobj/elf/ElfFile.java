@@ -449,11 +449,7 @@ public final class ElfFile implements AutoCloseable {
      */
     public List<ModInfoEntry> modinfo() throws ElfFormatException {
         List<ModInfoEntry> m = modinfo;
-        if (m == null) {
-            m = ModuleSections.modinfo(this); // unmodifiable: a race makes it twice, equal
-            modinfo = m;
-        }
-        return m;
+        return m != null ? m : (modinfo = ModuleSections.modinfo(this)); // unmodifiable: a race makes it twice, equal
     }
 
     /**
@@ -474,10 +470,8 @@ public final class ElfFile implements AutoCloseable {
     }
 
     /**
-     * Checks the {@code .modinfo} and {@code __versions} sections as {@link #modinfo()} and
-     * {@link #modversions()} do, throwing what they would throw, without making their entries
-     * (for a reader that only validates a file, as {@code kobjdump stats} does).
-     *
+     * Checks {@code .modinfo} and {@code __versions} as {@link #modinfo()} and {@link #modversions()} do, without
+     * making their entries (for a reader that only validates files, as {@code kobjdump stats} does).
      * @throws ElfFormatException when {@link #modinfo()} or {@link #modversions()} would throw it
      */
     public void checkModuleSections() throws ElfFormatException {
