@@ -9,10 +9,10 @@ import dev.kobj.link.LoadedImage.Region;
 import dev.kobj.link.LoadedImage.StubKind;
 import dev.kobj.link.LoadedImage.StubSection;
 import dev.kobj.reloc.StubNeeds;
+import dev.kobj.reloc.TargetSet;
 import dev.kobj.reloc.VeneerPool;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +66,7 @@ final class Placement {
         }
         if (plan.got != null) {
             StubSection g = stub(Link.GOT_NAME, StubKind.GOT, plan.got, needs.gotSize(), needs.gotEntrySize(),
-                    needs.gotEntries());
+                    TargetSet.of(needs.gotEntries()));
             stubs.add(g);
             gotBase = g.address();
         } else {
@@ -74,11 +74,11 @@ final class Placement {
         }
         if (plan.plt != null) {
             stubs.add(stub(Link.PLT_NAME, StubKind.PLT, plan.plt, needs.pltSize(), needs.pltEntrySize(),
-                    needs.pltEntries()));
+                    TargetSet.of(needs.pltEntries())));
         }
         if (plan.veneers != null) {
             StubSection v = stub(Link.VENEERS_NAME, StubKind.VENEER, plan.veneers, needs.veneerSize(),
-                    needs.pltEntrySize(), List.of());
+                    needs.pltEntrySize(), new TargetSet());
             stubs.add(v);
             veneers = new VeneerPool(byArea.get(plan.veneers.area()).segment().asSlice(plan.veneers.offset(),
                     needs.veneerSize()), v.address(), needs.pltEntrySize());
@@ -167,16 +167,10 @@ final class Placement {
     }
 
     private StubSection stub(String name, StubKind kind, LayoutPlan.Stub at, long size, int entrySize,
-            Iterable<StubNeeds.Target> keys) {
+            TargetSet keys) {
         long base = byArea.get(at.area()).address() + at.offset();
-        Map<StubNeeds.Target, Long> entries = new LinkedHashMap<>();
-        long next = base;
-        for (StubNeeds.Target t : keys) {
-            entries.put(t, next);
-            next += entrySize;
-        }
         return new StubSection(name, kind, base, size, entrySize, regionsByName.get(at.span()),
-                Collections.unmodifiableMap(entries));
+                new StubEntries(keys, base, entrySize));
     }
 
     /** {@return the allocation holding region {@code r}} */

@@ -1,0 +1,72 @@
+package dev.kobj.link;
+
+import dev.kobj.reloc.RelocationEngine;
+import dev.kobj.reloc.RelocationKind;
+import java.util.Arrays;
+
+/**
+ * What the link asks of an engine per relocation type, asked once per type and kept in a small
+ * array: whether the type is a branch ({@link RelocationKind.Category#BRANCH}, one that may go
+ * through a PLT entry or veneer) and whether the engine's pre-scan looks at it
+ * ({@link RelocationEngine#scans}). The link asks for every relocation, and a map of boxed
+ * integers (or an interface call) cost more than the relocation itself.
+ */
+final class TypeFacts {
+    private static final byte ASKED = 1;
+    private static final byte BRANCH = 2;
+    private static final byte SCANNED = 4;
+
+    private final RelocationEngine engine;
+    /** Per type: 0 not yet asked, else ASKED with the BRANCH and SCANNED bits. */
+    private byte[] known = new byte[64];
+
+    TypeFacts(RelocationEngine engine) {
+        this.engine = engine;
+    }
+
+    /** The last one a thread used: the modules of a tree share an engine class and architecture. */
+    private static final ThreadLocal<TypeFacts> LAST = new ThreadLocal<>();
+
+    /**
+     * {@return the thread's answers for {@code engine}}, kept from its previous link when that
+     * engine was of the same class and architecture (which kinds are branches, and which ones
+     * the pre-scan reads, are properties of the architecture's relocation types, not of an
+     * engine's options)
+     */
+    static TypeFacts of(RelocationEngine engine) {
+        TypeFacts b = LAST.get();
+        if (b == null || b.engine.getClass() != engine.getClass() || b.engine.arch() != engine.arch()) {
+            b = new TypeFacts(engine);
+            LAST.set(b);
+        }
+        return b;
+    }
+
+    /** {@return whether relocations of {@code type} are branches} */
+    boolean isBranch(int type) {
+        return (facts(type) & BRANCH) != 0;
+    }
+
+    /** {@return whether the engine's pre-scan reads relocations of {@code type}} */
+    boolean isScanned(int type) {
+        return (facts(type) & SCANNED) != 0;
+    }
+
+    private int facts(int type) {
+        if (type < 0 || type >= 4096) {
+            return ask(type);
+        }
+        if (type >= known.length) {
+            known = Arrays.copyOf(known, type + 1);
+        }
+        if (known[type] == 0) {
+            known[type] = ask(type);
+        }
+        return known[type];
+    }
+
+    private byte ask(int type) {
+        boolean branch = engine.kind(type).map(k -> k.category() == RelocationKind.Category.BRANCH).orElse(false);
+        return (byte) (ASKED | (branch ? BRANCH : 0) | (engine.scans(type) ? SCANNED : 0));
+    }
+}
