@@ -42,14 +42,20 @@ final class TypeFacts {
         return b;
     }
 
+    // isBranch and isScanned stay small enough for C1 to inline them (one array load when known)
+
     /** {@return whether relocations of {@code type} are branches} */
     boolean isBranch(int type) {
-        return (facts(type) & BRANCH) != 0;
+        byte[] k = known;
+        int b = type >= 0 && type < k.length ? k[type] : 0;
+        return ((b != 0 ? b : facts(type)) & BRANCH) != 0;
     }
 
     /** {@return whether the engine's pre-scan reads relocations of {@code type}} */
     boolean isScanned(int type) {
-        return (facts(type) & SCANNED) != 0;
+        byte[] k = known;
+        int b = type >= 0 && type < k.length ? k[type] : 0;
+        return ((b != 0 ? b : facts(type)) & SCANNED) != 0;
     }
 
     private int facts(int type) {

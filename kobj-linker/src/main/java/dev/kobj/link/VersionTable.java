@@ -20,6 +20,8 @@ final class VersionTable {
     private long[] crcs = new long[256];
     /** Per slot: 1 = listed in __versions, 2 = checked. */
     private byte[] flags = new byte[256];
+    /** The slots in use, in the order they were taken. */
+    private int[] taken = new int[129];
     private int used;
 
     /** {@return this thread's table, cleared, holding {@code versions}} */
@@ -40,12 +42,18 @@ final class VersionTable {
         return t;
     }
 
+    /** Empties the slots in use (a table grown by a big module is not cleared whole for every small one). */
     private void clear() {
-        if (used > 0) {
+        if (used * 8 >= keys.length) {
             Arrays.fill(keys, null);
             Arrays.fill(flags, (byte) 0);
-            used = 0;
+        } else {
+            for (int i = 0; i < used; i++) {
+                keys[taken[i]] = null;
+                flags[taken[i]] = 0;
+            }
         }
+        used = 0;
     }
 
     private int slot(String name) {
@@ -60,6 +68,7 @@ final class VersionTable {
 
     private void insert(int s, String name) {
         keys[s] = name;
+        taken[used] = s;
         if (++used * 2 > keys.length) {
             grow();
         }
@@ -69,34 +78,55 @@ final class VersionTable {
         String[] k = keys;
         long[] c = crcs;
         byte[] f = flags;
+        int[] t = taken;
         String[] k2 = new String[k.length * 2];
         long[] c2 = new long[k.length * 2];
         byte[] f2 = new byte[k.length * 2];
+        int[] t2 = new int[k.length + 1];
         keys = k2;
         crcs = c2;
         flags = f2;
-        for (int i = 0; i < k.length; i++) {
-            if (k[i] != null) {
-                int s = slot(k[i]);
-                keys[s] = k[i];
-                crcs[s] = c[i];
-                flags[s] = f[i];
-            }
+        taken = t2;
+        for (int i = 0; i < used; i++) {
+            int from = t[i];
+            int s = slot(k[from]);
+            keys[s] = k[from];
+            crcs[s] = c[from];
+            flags[s] = f[from];
+            taken[i] = s;
         }
     }
 
     /** {@return true the first time {@code name} is asked (the symbol is checked once)} */
     boolean firstCheck(String name) {
+        return checkFirst(name) >= 0;
+    }
+
+    /**
+     * {@return the slot of {@code name} the first time it is asked, -1 after}: the slot answers
+     * {@link #listed} and {@link #crcAt} until the next name is asked (which may grow the table)
+     */
+    int checkFirst(String name) {
         int s = slot(name);
         if (keys[s] == null) {
             insert(s, name);
             s = slot(name);
         }
         if ((flags[s] & 2) != 0) {
-            return false;
+            return -1;
         }
         flags[s] |= 2;
-        return true;
+        return s;
+    }
+
+    /** {@return whether __versions lists the name of slot {@code s} (from {@link #checkFirst})} */
+    boolean listed(int s) {
+        return (flags[s] & 1) != 0;
+    }
+
+    /** {@return the CRC __versions lists for the name of slot {@code s}, when {@link #listed}} */
+    long crcAt(int s) {
+        return crcs[s];
     }
 
     /** {@return the CRC __versions lists for {@code name}, or null} */
