@@ -109,7 +109,29 @@ final class Link {
         } catch (RuntimeException | Error e) {
             abandon();
             throw e;
+        } finally {
+            if (sizes != null && sizes.length <= KEPT_SYMBOLS) {
+                SIZES.set(sizes); // this thread's next link takes it
+            }
         }
+    }
+
+    /**
+     * The st_size column of the symbols, per thread: a link takes it (a link started inside this
+     * one, by a listener, makes its own) and gives it back when done. The image keeps the
+     * addresses, not the sizes (it reads st_size from its copy of .symtab).
+     */
+    private static final ThreadLocal<long[]> SIZES = new ThreadLocal<>();
+    /** Symbols whose sizes column is kept between links (512 KiB). */
+    private static final int KEPT_SYMBOLS = 1 << 16;
+
+    private static long[] takeSizes(int n) {
+        long[] s = SIZES.get();
+        if (s == null || s.length < n) {
+            return new long[Math.max(n, 1024)];
+        }
+        SIZES.set(null);
+        return s;
     }
 
     private void abandon() {
@@ -233,7 +255,8 @@ final class Link {
     // ---------------------------------------------------------------- 5. resolution
 
     private void resolve() throws ElfFormatException {
-        SymbolAddresses r = new SymbolAddresses(elf, resolution, placed, placement, gotBase);
+        SymbolAddresses r = new SymbolAddresses(elf, resolution, placed, placement, gotBase,
+                takeSizes(resolution.size));
         values = r.values;
         sizes = r.sizes;
         linked = r.list;

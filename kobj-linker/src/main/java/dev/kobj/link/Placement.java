@@ -61,7 +61,7 @@ final class Placement {
             PlacedSection p = new PlacedSection(s.name(), s.index(), a.address() + slot.offset(), slot.size(), r, s);
             placed.put(s.index(), p);
             if (slot.copy() && s.size() > 0) {
-                MemorySegment.copy(elf.contents(s), 0, a.segment(), slot.offset(), Math.min(s.size(), slot.size()));
+                copy(s, a.segment(), slot.offset(), Math.min(s.size(), slot.size()));
             }
         }
         if (plan.got != null) {
@@ -82,6 +82,22 @@ final class Placement {
             stubs.add(v);
             veneers = new VeneerPool(byArea.get(plan.veneers.area()).segment().asSlice(plan.veneers.offset(),
                     needs.veneerSize()), v.address(), needs.pltEntrySize());
+        }
+    }
+
+    /**
+     * Copies the first {@code n} bytes of section {@code s}'s contents to {@code to} at {@code at}:
+     * straight from the file when they are stored there as they are (not SHF_COMPRESSED, not
+     * NOBITS, inside the file), else through {@link ElfFile#contents}, which decompresses them or
+     * throws what is wrong (a view per section was the most common object a link made).
+     */
+    private void copy(dev.kobj.elf.SectionHeader s, MemorySegment to, long at, long n) throws ElfFormatException {
+        MemorySegment file = elf.bytes();
+        if (!s.isCompressed() && s.type() != dev.kobj.elf.ElfConstants.SHT_NOBITS && s.offset() >= 0
+                && s.size() >= 0 && s.offset() <= file.byteSize() && s.size() <= file.byteSize() - s.offset()) {
+            MemorySegment.copy(file, s.offset(), to, at, n);
+        } else {
+            MemorySegment.copy(elf.contents(s), 0, to, at, n);
         }
     }
 

@@ -82,7 +82,7 @@ public final class FixupColumns {
      */
     public void ensureCapacity(int rows) {
         if (rows > types.length) {
-            resize(rows);
+            resize(Math.max(rows, (int) Math.min(Integer.MAX_VALUE - 8, 2L * types.length)));
         }
     }
 
