@@ -340,8 +340,8 @@ final class Link {
      * exception with the full message ({@link RelocationEngine#applyAll} is all or nothing).
      */
     private void relocate() throws ElfFormatException, LinkException {
-        gotSlots = stubMap(StubKind.GOT);
-        pltSlots = stubMap(StubKind.PLT);
+        gotSlots = DenseSlots.of(stubMap(StubKind.GOT), resolution.size);
+        pltSlots = DenseSlots.of(stubMap(StubKind.PLT), resolution.size);
         typeFacts = TypeFacts.of(engine);
         FixupColumns columns = COLUMNS.get();
         for (RelocationTable t : tables) {
@@ -377,6 +377,12 @@ final class Link {
             request.listener().relocated(sec, columns.size());
         }
         columns.clearAndTrim(KEPT_ROWS);
+        if (gotSlots != null) {
+            gotSlots.release();
+        }
+        if (pltSlots != null) {
+            pltSlots.release();
+        }
     }
 
     /** One reusable set of fixup columns per thread: no object per relocation. */
@@ -400,8 +406,8 @@ final class Link {
     }
 
     /** The GOT and PLT entries by target; null when there are none (most x86_64 modules have no GOT). */
-    private StubEntries gotSlots;
-    private StubEntries pltSlots;
+    private DenseSlots gotSlots;
+    private DenseSlots pltSlots;
     private TypeFacts typeFacts;
 
     private StubEntries stubMap(StubKind kind) {
