@@ -197,7 +197,7 @@ final class CheckRun {
         for (String s : resolution.unresolved) {
             add(Kind.UNRESOLVED, s, "Unknown symbol " + s);
         }
-        VersionTable versions = VersionTable.of(elf.modversions());
+        VersionTable versions = VersionTable.of(elf);
         boolean hasVersions = hasVersions();
         List<String> licences = elf.modinfo("license");
         String licence = licences.isEmpty() ? "unspecified" : licences.getFirst();
