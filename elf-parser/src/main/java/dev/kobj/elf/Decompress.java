@@ -48,8 +48,22 @@ final class Decompress {
                 throw iae;
             }
             throw new ElfFormatException(name, 0, kind.name().toLowerCase() + " stream", data.length,
-                    "cannot be decompressed: " + e.getMessage(), e);
+                    "cannot be decompressed: " + reason(e), e);
         }
+    }
+
+    /**
+     * {@return why a decompressor failed, in words}: its exception's message, or for one without
+     * a message (XZ for Java's and the JDK's {@code EOFException} at the end of a cut file) what the
+     * exception's class says
+     */
+    static String reason(Exception e) {
+        String m = e.getMessage();
+        if (m != null && !m.isBlank()) {
+            return m;
+        }
+        return e instanceof java.io.EOFException ? "the stream ends before its end marker (a cut file)"
+                : e.getClass().getSimpleName();
     }
 
     /** What {@link #readBounded} read: {@code buffer[0, length)}. */

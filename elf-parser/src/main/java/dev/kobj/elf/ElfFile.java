@@ -474,6 +474,17 @@ public final class ElfFile implements AutoCloseable {
     }
 
     /**
+     * Checks the {@code .modinfo} and {@code __versions} sections as {@link #modinfo()} and
+     * {@link #modversions()} do, throwing what they would throw, without making their entries
+     * (for a reader that only validates a file, as {@code kobjdump stats} does).
+     *
+     * @throws ElfFormatException when {@link #modinfo()} or {@link #modversions()} would throw it
+     */
+    public void checkModuleSections() throws ElfFormatException {
+        ModuleSections.check(this);
+    }
+
+    /**
      * {@return the {@code .gnu.linkonce.this_module} section and the name in it, if present}
      * @throws ElfFormatException when the section lies outside the file
      */

@@ -49,26 +49,57 @@ public final class ElfReader {
     public ElfFile open(Path path) throws IOException, ElfFormatException {
         String name = path.toString();
         lastFileSize = -1;
+        if (NativeReads.available()) {
+            // The C library reads into the buffer itself; any failure (and a file to map) goes
+            // the FileChannel way below, which words the errors.
+            int fd = NativeReads.open(path);
+            if (fd >= 0) {
+                int n = -1;
+                long size;
+                try {
+                    size = NativeReads.size(fd);
+                    if (size >= 0 && size <= maxBuffered) {
+                        grow(size);
+                        n = NativeReads.read(fd, buffer, (int) size);
+                    }
+                } finally {
+                    NativeReads.close(fd);
+                }
+                if (n >= 0) {
+                    lastFileSize = size;
+                    return fromBuffer(name, n);
+                }
+            }
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             lastFileSize = size;
             if (size > maxBuffered) {
                 return ElfFile.open(path);
             }
-            if (buffer.length < size) {
-                buffer = new byte[(int) Math.min(Limits.MAX_ARRAY, Math.max(size, buffer.length * 3L / 2))];
-            }
+            grow(size);
             ByteBuffer buf = ByteBuffer.wrap(buffer, 0, (int) size);
             while (buf.hasRemaining() && ch.read(buf, buf.position()) >= 0) {
                 // read until the size asked or end of file
             }
-            int n = buf.position();
-            Compression kind = Decompress.detect(buffer, n);
-            if (kind != Compression.NONE) {
-                return decompressed(name, kind, n);
-            }
-            return ElfFile.of(name, MemorySegment.ofArray(buffer).asSlice(0, n));
+            return fromBuffer(name, buf.position());
         }
+    }
+
+    /** Makes {@link #buffer} hold at least {@code size} bytes ({@code size} at most {@link #maxBuffered}). */
+    private void grow(long size) {
+        if (buffer.length < size) {
+            buffer = new byte[(int) Math.min(Limits.MAX_ARRAY, Math.max(size, buffer.length * 3L / 2))];
+        }
+    }
+
+    /** {@return the object in {@code buffer[0, n)}}, a file read whole, decompressed first when it is compressed */
+    private ElfFile fromBuffer(String name, int n) throws ElfFormatException {
+        Compression kind = Decompress.detect(buffer, n);
+        if (kind != Compression.NONE) {
+            return decompressed(name, kind, n);
+        }
+        return ElfFile.of(name, MemorySegment.ofArray(buffer).asSlice(0, n));
     }
 
     /**
@@ -89,6 +120,16 @@ public final class ElfReader {
             return ElfFile.of(name, Arrays.copyOf(buffer, n));
         }
         return ElfFile.decompressed(name, kind, MemorySegment.ofArray(decompressor.buffer()).asSlice(0, length));
+    }
+
+    /**
+     * {@return whether plain files are read with the C library's {@code pread} straight into the
+     * buffer} (Linux, native access enabled), rather than through a {@code FileChannel}. The
+     * downcalls are made on the first call (a few milliseconds: their stubs are generated), so a
+     * caller with a moment to spare before its first {@link #open} can make them then.
+     */
+    public static boolean readsNatively() {
+        return NativeReads.available();
     }
 
     /** The largest decompressed file whose buffer a reader keeps for the next one. */

@@ -92,7 +92,7 @@ public final class ModuleDecompressor {
             return fill(name, kind, in, limit, length);
         } catch (IOException | RuntimeException e) {
             throw new ElfFormatException(name, 0, kind.name().toLowerCase() + " stream", length,
-                    "cannot be decompressed: " + e.getMessage(), e);
+                    "cannot be decompressed: " + Decompress.reason(e), e);
         }
     }
 

@@ -67,9 +67,28 @@ final class ModuleSections {
 
     /** {@return the entries of the {@code __versions} section; empty when there is none} */
     static List<ModVersion> modversions(ElfFile f) throws ElfFormatException {
+        List<ModVersion> out = new ArrayList<>();
+        modversions(f, out);
+        return out;
+    }
+
+    /**
+     * Checks {@code .modinfo} and {@code __versions} as {@link #modinfo(ElfFile)} and
+     * {@link #modversions(ElfFile)} do, without making a {@code String} per entry.
+     */
+    static void check(ElfFile f) throws ElfFormatException {
+        Optional<SectionHeader> s = f.section(".modinfo");
+        if (s.isPresent()) {
+            f.contents(s.get()); // what can fail in modinfo: the section lies outside the file
+        }
+        modversions(f, null);
+    }
+
+    /** Reads the {@code __versions} entries into {@code out}, or only checks them when it is null. */
+    private static void modversions(ElfFile f, List<ModVersion> out) throws ElfFormatException {
         Optional<SectionHeader> s = f.section("__versions");
         if (s.isEmpty() || s.get().type() == SHT_NOBITS) {
-            return List.of();
+            return;
         }
         SectionHeader sh = s.get();
         MemorySegment data = f.contents(sh);
@@ -80,9 +99,7 @@ final class ModuleSections {
         byte[] bytes = Bytes.copyOf(data, 0, (int) data.byteSize()); // CRCs and names read from an array
         Bytes d = new Bytes(f.name(), MemorySegment.ofArray(bytes), f.header().order());
         int crcSize = f.header().is64() ? 8 : 4;
-        List<ModVersion> out = new ArrayList<>(bytes.length / 64);
         for (int p = 0; p < bytes.length; p += 64) {
-            long crc = f.header().is64() ? d.u64(p) : d.u32(p);
             int len = 0;
             while (len < 64 - crcSize && bytes[p + crcSize + len] != 0) {
                 len++;
@@ -90,9 +107,11 @@ final class ModuleSections {
             if (len == 64 - crcSize) {
                 throw f.view().error(sh.offset() + p, "modversion_info.name", len, "not NUL-terminated");
             }
-            out.add(new ModVersion(crc, new String(bytes, p + crcSize, len, StandardCharsets.ISO_8859_1)));
+            if (out != null) {
+                long crc = f.header().is64() ? d.u64(p) : d.u32(p);
+                out.add(new ModVersion(crc, new String(bytes, p + crcSize, len, StandardCharsets.ISO_8859_1)));
+            }
         }
-        return out;
     }
 
     /** {@return the {@code .gnu.linkonce.this_module} section and the name in it, if present} */

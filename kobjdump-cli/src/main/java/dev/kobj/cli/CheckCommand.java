@@ -19,6 +19,7 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -128,7 +129,8 @@ final class CheckCommand implements Callable<Integer> {
      * command line into {@code named}); paths that cannot be walked become results. The first
      * module found is told to {@code loader}.
      */
-    private void walk(List<Result> results, List<Path> files, List<Boolean> named, TablesLoader loader) {
+    private void walk(List<Result> results, List<Path> files, List<Boolean> named, Map<Path, Long> sizes,
+            TablesLoader loader) {
         for (Path p : paths) {
             try {
                 if (!Files.exists(p)) {
@@ -136,7 +138,8 @@ final class CheckCommand implements Callable<Integer> {
                 }
                 boolean dir = Files.isDirectory(p);
                 for (Path m : Trees.files(p, Trees.MODULES,
-                        (file, error) -> results.add(new Result(file, false, error, List.of(), 0)), loader::found)) {
+                        (file, error) -> results.add(new Result(file, false, error, List.of(), 0)), loader::found,
+                        sizes)) {
                     loader.found(m); // a file named as it is
                     files.add(m);
                     named.add(!dir);
@@ -241,9 +244,11 @@ final class CheckCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         List<Boolean> named = new ArrayList<>();
+        Map<Path, Long> sizes = new HashMap<>(); // as the walk read them
         if (!matrix) {
-            walk(results, files, named, loader);
+            walk(results, files, named, sizes, loader);
         }
+        ElfReader.readsNatively(); // makes the read downcalls while the tables are still being read
         KernelTables tables;
         try {
             tables = loader.get();
@@ -272,7 +277,7 @@ final class CheckCommand implements Callable<Integer> {
         long linkStart = System.nanoTime();
         try (HeapSampler heap = new HeapSampler();
                 ProgressBar bar = ProgressBar.on(ctx, files.size(), "modules", false)) {
-            results.addAll(Parallel.map(files, n, i -> {
+            results.addAll(Parallel.map(files, sizes, n, i -> {
                 Result r = check(files.get(i), named.get(i), tables, checkPolicy);
                 ProgressBar.step(bar);
                 return r;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -26,11 +27,25 @@ final class Parallel {
      * @throws RuntimeException the first exception a work item threw, after every thread stopped
      */
     static <T> List<T> map(List<Path> files, int threads, IntFunction<T> work) throws InterruptedException {
+        return map(files, Map.of(), threads, work);
+    }
+
+    /**
+     * {@return what {@link #map(List, int, IntFunction)} returns}, taking the size of each file in
+     * {@code known} from there (a walk read them already) and asking the file system only for the others
+     */
+    static <T> List<T> map(List<Path> files, Map<Path, Long> known, int threads, IntFunction<T> work)
+            throws InterruptedException {
         int n = files.size();
         long[] sizes = new long[n];
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
+            Long size = known.get(files.get(i));
+            if (size != null) {
+                sizes[i] = size;
+                continue;
+            }
             try {
                 sizes[i] = Files.size(files.get(i));
             } catch (IOException e) {

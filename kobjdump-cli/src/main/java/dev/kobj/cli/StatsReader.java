@@ -120,8 +120,7 @@ final class StatsReader {
             relocations += t.size();
         }
         f.groups();
-        f.modinfo();
-        f.modversions();
+        f.checkModuleSections(); // modinfo() and modversions() would make a String per entry
         f.thisModule();
         return new StatsCommand.FileResult(p, null, reader.lastFileSize(), f.fileBytes().byteSize(),
                 sections.size(), symbols, relocations, ElfNames.arch(h), h.machine(), counts.toMap());

@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
@@ -48,6 +49,16 @@ final class Trees {
      */
     static List<Path> files(Path root, Predicate<Path> wanted, BiConsumer<Path, String> failed,
             java.util.function.Consumer<Path> found) throws IOException {
+        return files(root, wanted, failed, found, null);
+    }
+
+    /**
+     * {@return what {@link #files(Path, Predicate, BiConsumer, java.util.function.Consumer)} returns}; the
+     * size the walk read for each regular file it returns (not for a link to one) also goes into
+     * {@code sizes} when it is not null, so that no one asks the file system again.
+     */
+    static List<Path> files(Path root, Predicate<Path> wanted, BiConsumer<Path, String> failed,
+            java.util.function.Consumer<Path> found, Map<Path, Long> sizes) throws IOException {
         if (!Files.isDirectory(root)) {
             return List.of(root);
         }
@@ -57,6 +68,9 @@ final class Trees {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (wanted.test(file) && (attrs.isRegularFile() || Files.isRegularFile(file))) {
                     out.add(file);
+                    if (sizes != null && attrs.isRegularFile()) {
+                        sizes.put(file, attrs.size());
+                    }
                     if (found != null) {
                         found.accept(file);
                     }

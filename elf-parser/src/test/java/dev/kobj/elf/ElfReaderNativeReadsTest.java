@@ -1,0 +1,85 @@
+package dev.kobj.elf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link ElfReader} reads a plain file with the C library's pread straight into its buffer
+ * ({@link NativeReads}) where it can, and falls back to a {@code FileChannel} on any failure.
+ * On every compiled fixture, bigger and smaller files one after the other (the buffer grows and is
+ * reused), an empty file, a cut one, a directory, a missing file and a dangling link, it gives the
+ * bytes {@link Files#readAllBytes} gives, or the error {@link ElfFile#open} gives.
+ */
+class ElfReaderNativeReadsTest {
+    @TempDir
+    Path dir;
+
+    private static String general(Path p) {
+        try (ElfFile f = ElfFile.open(p)) {
+            return "ok " + Arrays.hashCode(Files.readAllBytes(p)) + " " + f.sections().size();
+        } catch (Exception e) {
+            return "error: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    private static String reader(ElfReader r, Path p) {
+        try {
+            ElfFile f = r.open(p);
+            return "ok " + Arrays.hashCode(f.fileBytes().toArray(ValueLayout.JAVA_BYTE)) + " " + f.sections().size();
+        } catch (Exception e) {
+            return "error: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    @Test
+    void sameBytesOrSameErrorAsTheGeneralReader() throws Exception {
+        // On the machines the project builds on (Linux, tests run with native access), the C library path is the one taken.
+        if (System.getProperty("os.name").equals("Linux")) {
+            assertThat(NativeReads.available()).as("pread through FFM on Linux with native access").isTrue();
+        }
+        List<Path> files = new ArrayList<>(Fixtures.objects());
+        files.sort((a, b) -> Long.compare(b.toFile().length(), a.toFile().length()) * (a.hashCode() % 2 == 0 ? 1 : -1));
+        byte[] module = Files.readAllBytes(Fixtures.root().resolve("special/module.ko"));
+        Path empty = Files.write(dir.resolve("empty.ko"), new byte[0]);
+        Path cut = Files.write(dir.resolve("cut.ko"), Arrays.copyOf(module, 100));
+        Path sub = Files.createDirectory(dir.resolve("dir.ko"));
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling.ko"), dir.resolve("nowhere"));
+        for (Path bad : List.of(empty, cut, sub, dir.resolve("missing.ko"), dangling)) {
+            files.add(files.size() / 2, bad);
+            files.add(bad);
+        }
+        ElfReader r = new ElfReader();
+        int ok = 0;
+        for (Path p : files) {
+            String expected = general(p);
+            ok += expected.startsWith("ok ") ? 1 : 0;
+            assertThat(reader(r, p)).as(p.toString()).isEqualTo(expected);
+        }
+        assertThat(ok).isGreaterThan(50);
+    }
+
+    @Test
+    void readsWholeFilesAndRefusesWhatItCannotOpen() throws Exception {
+        Path p = Fixtures.root().resolve("special/module.ko");
+        byte[] expected = Files.readAllBytes(p);
+        int fd = NativeReads.open(p);
+        assertThat(fd).isGreaterThanOrEqualTo(0);
+        try {
+            assertThat(NativeReads.size(fd)).isEqualTo(expected.length);
+            byte[] b = new byte[expected.length + 10];
+            assertThat(NativeReads.read(fd, b, b.length)).as("stops at the end of the file").isEqualTo(expected.length);
+            assertThat(Arrays.copyOf(b, expected.length)).isEqualTo(expected);
+        } finally {
+            NativeReads.close(fd);
+        }
+        assertThat(NativeReads.open(dir.resolve("missing.ko"))).isEqualTo(-1);
+    }
+}
