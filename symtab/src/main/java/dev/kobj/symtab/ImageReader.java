@@ -17,10 +17,11 @@ public interface ImageReader {
 
     /**
      * Copies the {@code length} bytes at {@code address} into {@code dst} from {@code offset}, the
-     * bytes {@link #read} gives; {@return false, copying nothing, where {@link #read} would throw}
-     * (any of them outside the image). An image that can tell without an exception overrides it:
-     * {@link KsymtabReader} asks for a name's bytes in chunks that may cross the image's end.
+     * bytes {@link #read} gives, unless any of them is outside the image (where {@link #read}
+     * would throw): then it copies nothing. An image that can tell without an exception overrides
+     * it: {@link KsymtabReader} asks for a name's bytes in chunks that may cross the image's end.
      *
+     * @return true when the bytes were copied, false when {@link #read} would throw
      * @param address the load address of the first byte
      * @param dst     where the bytes go
      * @param offset  where in {@code dst}
