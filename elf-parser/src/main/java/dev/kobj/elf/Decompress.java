@@ -34,22 +34,54 @@ final class Decompress {
     /** Decompresses a whole file held in {@code data}. */
     static byte[] file(String name, Compression kind, byte[] data) throws ElfFormatException {
         long limit = Limits.maxDecompressed(data.length);
-        try (InputStream in = switch (kind) {
-            case GZIP -> new GZIPInputStream(new ByteArrayInputStream(data), 65536);
-            // A memory limit in KiB keeps a hostile xz header from asking for a huge dictionary.
-            case XZ -> new XZInputStream(new ByteArrayInputStream(data), 256 * 1024);
-            case ZSTD -> new ZstdInputStream(new ByteArrayInputStream(data));
-            case NONE -> throw new IllegalArgumentException("not compressed");
-        }) {
+        try (InputStream in = stream(kind, data, data.length)) {
             Filled f = readBounded(name, kind, in, limit, data.length, new byte[0]);
             return f.length() == f.buffer().length ? f.buffer() : Arrays.copyOf(f.buffer(), f.length());
         } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && "not compressed".equals(iae.getMessage())) {
-                throw iae;
-            }
-            throw new ElfFormatException(name, 0, kind.name().toLowerCase() + " stream", data.length,
-                    "cannot be decompressed: " + reason(e), e);
+            throw failed(name, kind, data.length, e);
         }
+    }
+
+    /**
+     * {@return the error {@link #file} throws for {@code data[0, length)} (a copy of that much), or
+     * null when it decompresses}, found with the same decoder reading into a small buffer that is
+     * overwritten: a damaged big file (one liblzma refused) gets its message without its
+     * decompressed bytes being held in the heap
+     */
+    static ElfFormatException failure(String name, Compression kind, byte[] data, int length) {
+        long limit = Limits.maxDecompressed(length);
+        byte[] sink = new byte[65536];
+        try (InputStream in = stream(kind, data, length)) {
+            long n = 0;
+            int r;
+            while ((r = in.read(sink, 0, (int) Math.min(sink.length, limit - n + 1))) >= 0) {
+                n += r; // as readBounded: at most one byte past the limit
+                if (n > limit) {
+                    return tooBig(name, kind, length, limit);
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return failed(name, kind, length, e);
+        }
+    }
+
+    private static InputStream stream(Compression kind, byte[] data, int length) throws IOException {
+        return switch (kind) {
+            case GZIP -> new GZIPInputStream(new ByteArrayInputStream(data, 0, length), 65536);
+            // A memory limit in KiB keeps a hostile xz header from asking for a huge dictionary.
+            case XZ -> new XZInputStream(new ByteArrayInputStream(data, 0, length), 256 * 1024);
+            case ZSTD -> new ZstdInputStream(new ByteArrayInputStream(data, 0, length));
+            case NONE -> throw new IllegalArgumentException("not compressed");
+        };
+    }
+
+    private static ElfFormatException failed(String name, Compression kind, long length, Exception e) {
+        if (e instanceof IllegalArgumentException iae && "not compressed".equals(iae.getMessage())) {
+            throw iae;
+        }
+        return new ElfFormatException(name, 0, kind.name().toLowerCase() + " stream", length,
+                "cannot be decompressed: " + reason(e), e);
     }
 
     /**

@@ -123,15 +123,15 @@ public final class ElfFile implements AutoCloseable {
         return new ElfFile(name, null, Compression.NONE, data);
     }
 
-    /** {@return a view of {@code elf}, the decompressed bytes of a file compressed as {@code kind}} */
-    static ElfFile decompressed(String name, Compression kind, MemorySegment elf) throws ElfFormatException {
-        return new ElfFile(name, null, kind, elf);
+    /** {@return a view of {@code elf}, the decompressed bytes of a file compressed as {@code kind}, in {@code arena}'s memory (closed with the file) or the caller's (null)} */
+    static ElfFile decompressed(String name, Compression kind, MemorySegment elf, Arena arena) throws ElfFormatException {
+        return new ElfFile(name, arena, kind, elf);
     }
 
-    /** Unmaps the file. Views obtained from this object must not be used afterwards. */
+    /** Unmaps the file (frees memory it owns). Views obtained from this object must not be used afterwards. */
     @Override
     public void close() {
-        if (arena != null) {
+        if (arena != null && arena.scope().isAlive()) {
             arena.close();
         }
     }

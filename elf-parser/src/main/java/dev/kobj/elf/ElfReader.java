@@ -18,10 +18,14 @@ import java.util.Arrays;
  * buffer, so it and every view taken from it are valid only until the next {@code open} of
  * the same reader. Compressed files are decompressed into a second buffer that stays (by
  * {@link ModuleDecompressor}: the system's liblzma for xz when it can be called), with the
- * bounds and errors of {@link ElfFile#open}. Files larger than {@code maxBuffered} are mapped by {@link ElfFile#open}.
+ * bounds and errors of {@link ElfFile#open}; an xz file that declares more than 16 MiB is
+ * decompressed by liblzma into native memory that the {@code ElfFile} frees when it is closed
+ * (or at the next {@code open}, if it was not), so a big module costs no heap. Files larger
+ * than {@code maxBuffered} are mapped by {@link ElfFile#open}.
  */
 public final class ElfReader {
     private final long maxBuffered;
+    private final long offHeapAbove;
     private byte[] buffer = new byte[0];
     private long lastFileSize = -1;
 
@@ -35,7 +39,13 @@ public final class ElfReader {
      * @param maxBuffered the largest file read into the buffer; larger ones are mapped
      */
     public ElfReader(long maxBuffered) {
+        this(maxBuffered, KEPT_DECOMPRESSED);
+    }
+
+    /** A reader as {@link #ElfReader(long)} whose xz files that declare more than {@code offHeapAbove} bytes go to native memory (tests: 0). */
+    ElfReader(long maxBuffered, long offHeapAbove) {
         this.maxBuffered = Math.min(maxBuffered, Limits.MAX_ARRAY);
+        this.offHeapAbove = offHeapAbove;
     }
 
     /**
@@ -49,6 +59,10 @@ public final class ElfReader {
     public ElfFile open(Path path) throws IOException, ElfFormatException {
         String name = path.toString();
         lastFileSize = -1;
+        if (owned != null) {
+            owned.close(); // a big file's native memory, if its caller did not close it
+            owned = null;
+        }
         if (NativeReads.available()) {
             // The C library reads into the buffer itself; any failure (and a file to map) goes
             // the FileChannel way below, which words the errors.
@@ -105,11 +119,22 @@ public final class ElfReader {
     /**
      * {@return the compressed file {@code buffer[0, n)}, decompressed into the decompressor's
      * buffer (liblzma for xz when it can be called)}; when that fails, the file goes the way of
-     * {@link ElfFile#of(String, byte[])}, whose error is the one {@link ElfFile#open} gives. A
-     * decompressor whose buffer grew past {@link #KEPT_DECOMPRESSED} (one huge module) is not
-     * kept for the next file.
+     * {@link ElfFile#of(String, byte[])}, whose error is the one {@link ElfFile#open} gives. An xz
+     * file that declares more than {@link #KEPT_DECOMPRESSED} (by default) goes to native memory
+     * ({@link OffHeapXz}); a decompressor whose buffer grew past it (a file whose size was not declared)
+     * is not kept for the next file.
      */
     private ElfFile decompressed(String name, Compression kind, int n) throws ElfFormatException {
+        if (kind == Compression.XZ) {
+            try {
+                owned = OffHeapXz.open(name, buffer, n, offHeapAbove);
+            } catch (OffHeapXz.Refused e) {
+                return general(name, kind, n);
+            }
+            if (owned != null) {
+                return owned;
+            }
+        }
         if (decompressor == null || decompressor.buffer().length > KEPT_DECOMPRESSED) {
             decompressor = new ModuleDecompressor();
         }
@@ -117,9 +142,23 @@ public final class ElfReader {
         try {
             length = decompressor.decompress(name, kind, buffer, n);
         } catch (ElfFormatException e) {
-            return ElfFile.of(name, Arrays.copyOf(buffer, n));
+            return general(name, kind, n);
         }
-        return ElfFile.decompressed(name, kind, MemorySegment.ofArray(decompressor.buffer()).asSlice(0, length));
+        return ElfFile.decompressed(name, kind, MemorySegment.ofArray(decompressor.buffer()).asSlice(0, length), null);
+    }
+
+    /**
+     * {@return {@code buffer[0, n)} read as {@link ElfFile#of(String, byte[])} reads it}, or its
+     * error, for a file the fast decompressors refused: the error is found without holding the
+     * decompressed bytes ({@link Decompress#failure}); a file that decompresses after all is
+     * decompressed again into the heap.
+     */
+    private ElfFile general(String name, Compression kind, int n) throws ElfFormatException {
+        ElfFormatException e = Decompress.failure(name, kind, buffer, n);
+        if (e != null) {
+            throw e;
+        }
+        return ElfFile.of(name, Arrays.copyOf(buffer, n));
     }
 
     /**
@@ -136,6 +175,8 @@ public final class ElfReader {
     private static final int KEPT_DECOMPRESSED = 16 << 20;
 
     private ModuleDecompressor decompressor;
+    /** The last file opened, when it owns native memory ({@link OffHeapXz}); closed at the next open. */
+    private ElfFile owned;
 
     /**
      * {@return the size of the file the last {@link #open} opened, as the file system gave it

@@ -83,17 +83,7 @@ final class NativeXz {
             if (out.byteSize() < size) {
                 out = Arena.ofAuto().allocate(Math.max(size, Math.min(limit, out.byteSize() * 2)));
             }
-            words.setAtIndex(ValueLayout.JAVA_LONG, 0, MEMLIMIT);
-            words.setAtIndex(ValueLayout.JAVA_LONG, 1, 0);
-            words.setAtIndex(ValueLayout.JAVA_LONG, 2, 0);
-            int ret;
-            try {
-                ret = (int) Lib.DECODE.invokeExact(words, LZMA_CONCATENATED | LZMA_TELL_UNSUPPORTED_CHECK,
-                        MemorySegment.NULL, in, words.asSlice(8, 8), (long) length, out, words.asSlice(16, 8),
-                        out.byteSize());
-            } catch (Throwable t) {
-                return -1 - 11; // LZMA_PROG_ERROR
-            }
+            int ret = call(words, in, length, out);
             if (ret == LZMA_BUF_ERROR && declared >= 0) {
                 return -1 - LZMA_DATA_ERROR;
             }
@@ -105,6 +95,40 @@ final class NativeXz {
                 return -1 - ret;
             }
             return words.getAtIndex(ValueLayout.JAVA_LONG, 2);
+        }
+    }
+
+    /**
+     * Decodes the whole .xz file {@code in[0, length)} into {@code out}, whose size is the one the
+     * file declares ({@link XzIndex#uncompressedSize}): a stream that decodes to more or less is
+     * damaged. Nothing is kept: {@code scratch} gives the three words of the call.
+     *
+     * @return the decoded length (the declared size when the file is whole), or
+     *         {@code -1 - lzma_ret} when liblzma refused the data
+     */
+    static long decode(MemorySegment in, long length, MemorySegment out, Arena scratch) {
+        MemorySegment w = scratch.allocate(ValueLayout.JAVA_LONG, 3);
+        int ret = call(w, in, length, out);
+        if (ret != LZMA_OK) {
+            return -1 - (ret == LZMA_BUF_ERROR ? LZMA_DATA_ERROR : ret);
+        }
+        return w.getAtIndex(ValueLayout.JAVA_LONG, 2);
+    }
+
+    /**
+     * One {@code lzma_stream_buffer_decode} of {@code in[0, length)} into the whole of {@code out},
+     * with the words memlimit, in_pos, out_pos in {@code words}; {@code LZMA_OK} means out_pos is
+     * {@code out.byteSize()} or less and the stream ended.
+     */
+    private static int call(MemorySegment words, MemorySegment in, long length, MemorySegment out) {
+        words.setAtIndex(ValueLayout.JAVA_LONG, 0, MEMLIMIT);
+        words.setAtIndex(ValueLayout.JAVA_LONG, 1, 0);
+        words.setAtIndex(ValueLayout.JAVA_LONG, 2, 0);
+        try {
+            return (int) Lib.DECODE.invokeExact(words, LZMA_CONCATENATED | LZMA_TELL_UNSUPPORTED_CHECK,
+                    MemorySegment.NULL, in, words.asSlice(8, 8), length, out, words.asSlice(16, 8), out.byteSize());
+        } catch (Throwable t) {
+            return 11; // LZMA_PROG_ERROR
         }
     }
 

@@ -15,19 +15,6 @@ import org.junit.jupiter.api.Test;
  */
 class CheckAllAgreesWithAllTest {
 
-    private static String outcome(ThrowingRun r) {
-        try {
-            r.run();
-            return "passes";
-        } catch (Exception e) {
-            return e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
-    }
-
-    private interface ThrowingRun {
-        void run() throws Exception;
-    }
-
     @Test
     void sameOutcomeOnFixturesAndDamagedCopies() throws Exception {
         Random random = new Random(11);
@@ -62,9 +49,9 @@ class CheckAllAgreesWithAllTest {
                     continue;
                 }
                 tables++;
-                String all = outcome(t::all);
+                String all = Outcome.of(t::all);
                 refused += all.equals("passes") ? 0 : 1;
-                assertThat(outcome(t::checkAll)).as(p + " copy " + c).isEqualTo(all);
+                assertThat(Outcome.of(t::checkAll)).as(p + " copy " + c).isEqualTo(all);
             }
         }
         assertThat(tables).isGreaterThan(100);

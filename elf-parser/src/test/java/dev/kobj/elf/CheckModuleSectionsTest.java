@@ -18,19 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 class CheckModuleSectionsTest {
 
-    private static String outcome(ThrowingRun r) {
-        try {
-            r.run();
-            return "passes";
-        } catch (Exception e) {
-            return e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
-    }
-
-    private interface ThrowingRun {
-        void run() throws Exception;
-    }
-
     /** {@return copies of {@code good}, each with one field of {@code s}'s header or contents made wrong} */
     private static List<byte[]> damaged(ElfFile f, byte[] good, SectionHeader s) {
         ElfHeader h = f.header();
@@ -88,12 +75,12 @@ class CheckModuleSectionsTest {
                     continue; // a change the header reader refuses: not this test's matter
                 }
                 copies++;
-                String read = outcome(() -> {
+                String read = Outcome.of(() -> {
                     f.modinfo();
                     f.modversions();
                 });
                 refused += read.equals("passes") ? 0 : 1;
-                assertThat(outcome(f::checkModuleSections)).as(p + " copy " + c).isEqualTo(read);
+                assertThat(Outcome.of(f::checkModuleSections)).as(p + " copy " + c).isEqualTo(read);
             }
         }
         assertThat(files).isGreaterThan(10);

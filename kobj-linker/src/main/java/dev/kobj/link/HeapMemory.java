@@ -12,6 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lowest aligned address at or above the base that no live allocation uses is chosen.
  * Permissions are recorded, not enforced (the bytes stay writable to Java): tests read them
  * back through {@link HeapAllocation#permissions}. Allocations are limited to 2 GiB - 1 each.
+ *
+ * <p>A memory made with {@link #HeapMemory(long, long)} holds allocations of at least a given
+ * size in native memory instead ({@link OffHeapAllocation}: same addresses, zeroed, freed at
+ * close), so that one huge module does not need a huge Java heap.
  */
 public final class HeapMemory implements HostMemory {
 
@@ -20,6 +24,7 @@ public final class HeapMemory implements HostMemory {
 
     private final SimulatedAddresses addresses;
     private final AtomicInteger live = new AtomicInteger();
+    private final long offHeapFrom;
 
     /** Memory choosing addresses from {@link #DEFAULT_BASE}. */
     public HeapMemory() {
@@ -31,7 +36,18 @@ public final class HeapMemory implements HostMemory {
      * @param base the lowest address chosen when the caller asks for none
      */
     public HeapMemory(long base) {
+        this(base, Long.MAX_VALUE);
+    }
+
+    /**
+     * Memory choosing addresses from {@code base} whose allocations of {@code offHeapFrom} bytes
+     * or more are native memory, freed when closed (not {@link HeapAllocation}s).
+     * @param base the lowest address chosen when the caller asks for none
+     * @param offHeapFrom the smallest allocation held off the heap
+     */
+    public HeapMemory(long base, long offHeapFrom) {
         this.addresses = new SimulatedAddresses(base);
+        this.offHeapFrom = offHeapFrom;
     }
 
     @Override
@@ -40,6 +56,20 @@ public final class HeapMemory implements HostMemory {
             throw new LinkException("heap memory: cannot allocate 0x" + Long.toHexString(size) + " bytes");
         }
         long at = addresses.reserve(address, size, alignment);
+        if (size >= offHeapFrom) {
+            Allocation a;
+            try {
+                a = new OffHeapAllocation(at, size, () -> {
+                    addresses.release(at);
+                    live.decrementAndGet();
+                });
+            } catch (RuntimeException | OutOfMemoryError e) {
+                addresses.release(at);
+                throw e;
+            }
+            live.incrementAndGet();
+            return a;
+        }
         live.incrementAndGet();
         return new HeapAllocation(at, new byte[(int) size]);
     }

@@ -99,7 +99,8 @@ final class CheckMatrix {
                 if (checksOnly) {
                     problems = Checks.run(f, policy, lookup);
                 } else {
-                    LinkRequest request = LinkRequest.builder(new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at))
+                    LinkRequest request = LinkRequest.builder(new HeapMemory(at == 0 ? HeapMemory.DEFAULT_BASE : at,
+                            CheckCommand.OFF_HEAP_FROM))
                             .symbols(lookup).base(at).policy(policy).build();
                     try (LoadedImage image = Linker.link(f, request)) {
                         problems = List.of();

@@ -2,7 +2,6 @@ package dev.kobj.cli;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Locale;
 
 /**
  * A minimal streaming JSON writer (RFC 8259) into a {@link StringBuilder}.
@@ -192,7 +191,7 @@ final class Json {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             sb.append("null");
         } else {
-            sb.append(String.format(Locale.ROOT, "%.3f", v));
+            sb.append(Fmt.fixed(v, 3));
         }
         return this;
     }

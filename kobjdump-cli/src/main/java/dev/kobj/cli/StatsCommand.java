@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -63,7 +61,7 @@ final class StatsCommand implements Callable<Integer> {
 
     /** What one file contributed. */
     record FileResult(Path path, String error, long diskBytes, long decodedBytes, long sections, long symbols,
-            long relocations, String arch, int machine, Map<Long, Long> types) {
+            long relocations, String arch, int machine, TypeCounts.Tally types) {
     }
 
     /** The figures for one DIR. */
@@ -90,17 +88,37 @@ final class StatsCommand implements Callable<Integer> {
 
         List<Machine> machinesByCount() {
             List<Machine> ms = new ArrayList<>(machines.values());
-            ms.sort(Comparator.comparingLong((Machine m) -> m.total).reversed().thenComparing(m -> m.arch));
+            ms.sort(BY_TOTAL);
             return ms;
         }
     }
+
+    // The orders of the report, as classes: Comparator's combinators (comparingLong, reversed,
+    // thenComparing) spun lambda classes at the end of every run (issue 9).
+
+    /** Machines: most relocations first, then by name. */
+    private static final Comparator<Machine> BY_TOTAL = new Comparator<>() {
+        @Override
+        public int compare(Machine a, Machine b) {
+            return a.total != b.total ? Long.compare(b.total, a.total) : a.arch.compareTo(b.arch);
+        }
+    };
+
+    /** Types: most relocations first, then by type number. */
+    private static final Comparator<Map.Entry<Long, Long>> BY_COUNT = new Comparator<>() {
+        @Override
+        public int compare(Map.Entry<Long, Long> a, Map.Entry<Long, Long> b) {
+            int c = Long.compare(b.getValue(), a.getValue());
+            return c != 0 ? c : Long.compare(a.getKey(), b.getKey());
+        }
+    };
 
     /** Relocation counts of one machine. */
     static final class Machine {
         final String arch;
         final int machine;
         long total;
-        final Map<Long, Long> types = new HashMap<>();
+        final TypeCounts types = new TypeCounts();
 
         Machine(String arch, int machine) {
             this.arch = arch;
@@ -108,8 +126,8 @@ final class StatsCommand implements Callable<Integer> {
         }
 
         List<Map.Entry<Long, Long>> typesByCount() {
-            List<Map.Entry<Long, Long>> es = new ArrayList<>(types.entrySet());
-            es.sort(Map.Entry.<Long, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+            List<Map.Entry<Long, Long>> es = new ArrayList<>(types.toMap().entrySet());
+            es.sort(BY_COUNT);
             return es;
         }
     }
@@ -182,9 +200,9 @@ final class StatsCommand implements Callable<Integer> {
             st.symbols += r.symbols();
             st.relocations += r.relocations();
             Machine m = st.machines.computeIfAbsent(r.arch(), a -> new Machine(a, r.machine()));
-            for (Map.Entry<Long, Long> e : r.types().entrySet()) {
-                m.types.merge(e.getKey(), e.getValue(), Long::sum);
-                m.total += e.getValue();
+            m.types.addAll(r.types());
+            for (long c : r.types().counts()) {
+                m.total += c;
             }
         }
         st.elapsedNanos = System.nanoTime() - start;
@@ -201,12 +219,12 @@ final class StatsCommand implements Callable<Integer> {
         line(sb, "Sections", Long.toString(st.sections));
         line(sb, "Symbols", Long.toString(st.symbols));
         line(sb, "Relocations", Long.toString(st.relocations));
-        line(sb, "Bytes read", st.bytesRead + String.format(Locale.ROOT, " (%.1f MiB)", st.bytesRead / 1048576.0));
-        line(sb, "Bytes decoded", st.bytesDecoded
-                + String.format(Locale.ROOT, " (%.1f MiB, after decompression)", st.bytesDecoded / 1048576.0));
-        line(sb, "Elapsed", String.format(Locale.ROOT, "%.3f s (%d threads)", st.seconds(), st.threads));
-        line(sb, "Files/s", String.format(Locale.ROOT, "%.1f", st.perSecond(st.files)));
-        line(sb, "Relocations/s", String.format(Locale.ROOT, "%.1f", st.perSecond(st.relocations)));
+        line(sb, "Bytes read", st.bytesRead + " (" + Fmt.fixed(st.bytesRead / 1048576.0, 1) + " MiB)");
+        line(sb, "Bytes decoded", st.bytesDecoded + " ("
+                + Fmt.fixed(st.bytesDecoded / 1048576.0, 1) + " MiB, after decompression)");
+        line(sb, "Elapsed", Fmt.fixed(st.seconds(), 3) + " s (" + st.threads + " threads)");
+        line(sb, "Files/s", Fmt.fixed(st.perSecond(st.files), 1));
+        line(sb, "Relocations/s", Fmt.fixed(st.perSecond(st.relocations), 1));
         if (!st.failures.isEmpty()) {
             sb.append("\nFiles that failed to parse:\n");
             int shown = 0;

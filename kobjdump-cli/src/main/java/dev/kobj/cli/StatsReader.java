@@ -15,7 +15,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What {@code kobjdump stats} does with one file, on one worker thread: the file is read into
@@ -57,7 +56,7 @@ final class StatsReader {
             }
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             return new StatsCommand.FileResult(p, KobjDump.errorMessage(p.toString(), e), diskSize(p),
-                    0, 0, 0, 0, null, 0, Map.of());
+                    0, 0, 0, 0, null, 0, TypeCounts.Tally.NONE);
         }
     }
 
@@ -123,6 +122,6 @@ final class StatsReader {
         f.checkModuleSections(); // modinfo() and modversions() would make a String per entry
         f.thisModule();
         return new StatsCommand.FileResult(p, null, reader.lastFileSize(), f.fileBytes().byteSize(),
-                sections.size(), symbols, relocations, ElfNames.arch(h), h.machine(), counts.toMap());
+                sections.size(), symbols, relocations, ElfNames.arch(h), h.machine(), counts.tally());
     }
 }

@@ -21,11 +21,55 @@ final class TypeCounts {
                 seen[nseen++] = (int) type;
             }
         } else {
+            add(type, 1);
+        }
+    }
+
+    /** Counts {@code n} relocations of {@code type}. */
+    void add(long type, long n) {
+        if (type >= 0 && type < DIRECT) {
+            if (counts[(int) type] == 0 && n != 0) {
+                seen[nseen++] = (int) type;
+            }
+            counts[(int) type] += n;
+        } else {
             if (others == null) {
                 others = new HashMap<>();
             }
-            others.merge(type, 1L, Long::sum);
+            others.merge(type, n, Long::sum);
         }
+    }
+
+    /** Adds every count of {@code tally} (the counts of a file, as {@link #tally} gave them). */
+    void addAll(Tally tally) {
+        for (int i = 0; i < tally.types().length; i++) {
+            add(tally.types()[i], tally.counts()[i]);
+        }
+    }
+
+    /** The counts of one file: {@code counts[i]} relocations of {@code types[i]}, each type once. */
+    record Tally(long[] types, long[] counts) {
+        /** No relocation. */
+        static final Tally NONE = new Tally(new long[0], new long[0]);
+    }
+
+    /** {@return the counts so far, as two arrays} (no boxing: what a worker hands back per file) */
+    Tally tally() {
+        int n = nseen + (others == null ? 0 : others.size());
+        long[] types = new long[n];
+        long[] ns = new long[n];
+        int k = 0;
+        for (int i = 0; i < nseen; i++) {
+            types[k] = seen[i];
+            ns[k++] = counts[seen[i]];
+        }
+        if (others != null) {
+            for (Map.Entry<Long, Long> e : others.entrySet()) {
+                types[k] = e.getKey();
+                ns[k++] = e.getValue();
+            }
+        }
+        return new Tally(types, ns);
     }
 
     /** {@return type → count, for the types seen} */
