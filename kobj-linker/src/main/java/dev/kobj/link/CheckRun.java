@@ -197,7 +197,7 @@ final class CheckRun {
         for (String s : resolution.unresolved) {
             add(Kind.UNRESOLVED, s, "Unknown symbol " + s);
         }
-        VersionTable versions = VersionTable.of(elf.modversions());
+        VersionTable versions = VersionTable.of(elf);
         boolean hasVersions = hasVersions();
         List<String> licences = elf.modinfo("license");
         String licence = licences.isEmpty() ? "unspecified" : licences.getFirst();
@@ -213,7 +213,8 @@ final class CheckRun {
         }
         for (int u = 0; u < resolution.count; u++) {
             KernelSymbol k = resolution.provider[u];
-            if (k == null || !versions.firstCheck(k.name())) {
+            int slot = k == null ? -1 : versions.checkFirst(k.name());
+            if (slot < 0) {
                 continue; // each name once (an object may list a name twice)
             }
             String name = k.name();
@@ -228,10 +229,10 @@ final class CheckRun {
                                 + " (the kernel would need a forced load)");
                     }
                 } else {
-                    Long mine = versions.crc(name);
-                    if (mine == null) {
+                    if (!versions.listed(slot)) {
                         warnings.accept(elf.name() + ": no symbol version for " + name);
-                    } else if ((int) (long) mine != (int) k.crc()) {
+                    } else if ((int) versions.crcAt(slot) != (int) k.crc()) {
+                        long mine = versions.crcAt(slot);
                         add(Kind.CRC_MISMATCH, name, "disagrees about version of symbol " + name + " (module 0x"
                                 + Long.toHexString(mine & 0xffffffffL) + ", " + k.owner() + " 0x"
                                 + Long.toHexString(k.crc() & 0xffffffffL) + ")");

@@ -76,6 +76,12 @@ final class Exports {
             }
 
             @Override
+            public boolean readInto(long address, byte[] dst, int offset, int length) {
+                return image instanceof LinkedImage l ? l.readInto(address, dst, offset, length)
+                        : ImageReader.super.readInto(address, dst, offset, length);
+            }
+
+            @Override
             public boolean littleEndian() {
                 return le;
             }

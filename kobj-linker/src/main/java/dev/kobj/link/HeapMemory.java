@@ -88,6 +88,8 @@ public final class HeapMemory implements HostMemory {
     public final class HeapAllocation implements Allocation {
         private final long address;
         private final byte[] bytes;
+        /** The one view of {@link #bytes} handed out (a segment per call was two objects per section use). */
+        private final MemorySegment segment;
         private final List<long[]> ranges = new ArrayList<>();
         private final List<Permissions> perms = new ArrayList<>();
         private boolean closed;
@@ -95,6 +97,7 @@ public final class HeapMemory implements HostMemory {
         HeapAllocation(long address, byte[] bytes) {
             this.address = address;
             this.bytes = bytes;
+            this.segment = MemorySegment.ofArray(bytes);
         }
 
         @Override
@@ -112,7 +115,7 @@ public final class HeapMemory implements HostMemory {
             if (closed) {
                 throw new IllegalStateException("allocation at 0x" + Long.toHexString(address) + " is closed");
             }
-            return MemorySegment.ofArray(bytes);
+            return segment;
         }
 
         @Override

@@ -20,14 +20,11 @@ import dev.kobj.reloc.RelocationBatch;
 import dev.kobj.reloc.RelocationEngine;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.StubNeeds;
-import dev.kobj.reloc.TargetSlots;
+import dev.kobj.reloc.TargetSet;
 import dev.kobj.reloc.VeneerPool;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -109,7 +106,29 @@ final class Link {
         } catch (RuntimeException | Error e) {
             abandon();
             throw e;
+        } finally {
+            if (sizes != null && sizes.length <= KEPT_SYMBOLS) {
+                SIZES.set(sizes); // this thread's next link takes it
+            }
         }
+    }
+
+    /**
+     * The st_size column of the symbols, per thread: a link takes it (a link started inside this
+     * one, by a listener, makes its own) and gives it back when done. The image keeps the
+     * addresses, not the sizes (it reads st_size from its copy of .symtab).
+     */
+    private static final ThreadLocal<long[]> SIZES = new ThreadLocal<>();
+    /** Symbols whose sizes column is kept between links (512 KiB). */
+    private static final int KEPT_SYMBOLS = 1 << 16;
+
+    private static long[] takeSizes(int n) {
+        long[] s = SIZES.get();
+        if (s == null || s.length < n) {
+            return new long[Math.max(n, 1024)];
+        }
+        SIZES.set(null);
+        return s;
     }
 
     private void abandon() {
@@ -148,6 +167,7 @@ final class Link {
     private void scan() throws ElfFormatException, LinkException {
         RelocationBatch batch = BATCHES.get();
         batch.clear();
+        TypeFacts facts = TypeFacts.of(engine);
         long nsyms = resolution.size;
         for (RelocationTable t : elf.relocationTables()) {
             if (t.target() == null || !loaded(t.target())) {
@@ -167,15 +187,15 @@ final class Link {
                     if (symbol >= nsyms && symbol != 0) {
                         throw badSymbol(t, from + j / 3, symbol);
                     }
-                    batch.add((int) t.typeOf(e[j + 1]), symbol, e[j + 2], section, e[j], align, code);
+                    int type = (int) t.typeOf(e[j + 1]);
+                    if (facts.isScanned(type)) {
+                        batch.add(type, symbol, e[j + 2], section, e[j], align, code);
+                    }
                 }
             }
         }
         needs = engine.scan(batch);
-        batch.clear();
-        if (batch.capacity() > KEPT_ROWS) {
-            BATCHES.remove(); // a rare huge module: its arrays are not kept for the next ones
-        }
+        batch.clearAndTrim(KEPT_ROWS); // a rare huge module: its room is not kept for the next ones
     }
 
     private LinkException badSymbol(RelocationTable t, long i, long symbol) {
@@ -232,7 +252,8 @@ final class Link {
     // ---------------------------------------------------------------- 5. resolution
 
     private void resolve() throws ElfFormatException {
-        SymbolAddresses r = new SymbolAddresses(elf, resolution, placed, placement, gotBase);
+        SymbolAddresses r = new SymbolAddresses(elf, resolution, placed, placement, gotBase,
+                takeSizes(resolution.size));
         values = r.values;
         sizes = r.sizes;
         linked = r.list;
@@ -248,43 +269,44 @@ final class Link {
     // ---------------------------------------------------------------- 6. stubs, then relocation
 
     private void writeStubs() throws LinkException {
+        StubEntries got = null; // the first GOT (there is one at most)
         for (StubSection st : stubs) {
             if (st.kind() != StubKind.GOT) {
                 continue;
             }
+            StubEntries entries = (StubEntries) st.entries();
+            got = got == null ? entries : got;
             Allocation core = placement.allocationOf(st.region());
-            MemorySegment got = core.segment().asSlice(st.address() - core.address(), st.size());
-            for (var e : st.entries().entrySet()) {
-                engine.writeGotEntry(got, e.getValue() - st.address(), order, target(e.getKey()));
-            }
-        }
-        Map<StubNeeds.Target, Long> got = null;
-        for (StubSection st : stubs) {
-            if (st.kind() == StubKind.GOT) {
-                got = st.entries(); // the first GOT (there is one)
-                break;
+            MemorySegment seg = core.segment().asSlice(st.address() - core.address(), st.size());
+            TargetSet ts = entries.targets();
+            for (int i = 0, n = ts.size(); i < n; i++) {
+                engine.writeGotEntry(seg, entries.address(i) - st.address(), order, target(ts.symbol(i), ts.addend(i)));
             }
         }
         for (StubSection st : stubs) {
             if (st.kind() != StubKind.PLT) {
                 continue;
             }
+            StubEntries entries = (StubEntries) st.entries();
             Allocation core = placement.allocationOf(st.region());
             MemorySegment plt = core.segment().asSlice(st.address() - core.address(), st.size());
-            for (var e : st.entries().entrySet()) {
-                Long slot = got == null ? null : got.get(e.getKey());
+            TargetSet ts = entries.targets();
+            for (int i = 0, n = ts.size(); i < n; i++) {
+                long symbol = ts.symbol(i);
+                long addend = ts.addend(i);
+                long slot = got == null ? 0 : got.address(symbol, addend, 0);
+                long at = entries.address(i);
                 try {
-                    engine.writeStub(plt, e.getValue() - st.address(), order, e.getValue(), target(e.getKey()),
-                            slot == null ? 0 : slot);
+                    engine.writeStub(plt, at - st.address(), order, at, target(symbol, addend), slot);
                 } catch (RelocationException x) {
-                    throw relocationError(x, symbolName(e.getKey().symbolIndex()));
+                    throw relocationError(x, symbolName(symbol));
                 }
             }
         }
     }
 
-    private long target(StubNeeds.Target t) {
-        return (t.symbolIndex() == 0 ? 0 : values[(int) t.symbolIndex()]) + t.addend();
+    private long target(long symbolIndex, long addend) {
+        return (symbolIndex == 0 ? 0 : values[(int) symbolIndex]) + addend;
     }
 
     /** {@return the name of symbol {@code index} for a message: a section symbol's section's} */
@@ -315,9 +337,9 @@ final class Link {
      * exception with the full message ({@link RelocationEngine#applyAll} is all or nothing).
      */
     private void relocate() throws ElfFormatException, LinkException {
-        gotSlots = stubMap(StubKind.GOT);
-        pltSlots = stubMap(StubKind.PLT);
-        branchKinds = BranchKinds.of(engine);
+        gotSlots = DenseSlots.of(stubMap(StubKind.GOT), resolution.size);
+        pltSlots = DenseSlots.of(stubMap(StubKind.PLT), resolution.size);
+        typeFacts = TypeFacts.of(engine);
         FixupColumns columns = COLUMNS.get();
         for (RelocationTable t : tables) {
             PlacedSection sec = placed.get(t.target().index());
@@ -325,6 +347,7 @@ final class Link {
             MemorySegment bytes = a.segment().asSlice(sec.address() - a.address(),
                     thisModuleSpan(sec, a.address() + a.size() - sec.address()));
             columns.clear();
+            columns.ensureCapacity((int) Math.min(t.size(), KEPT_ROWS * 64L));
             long[] rows = Chunks.get();
             for (long from = 0, n = t.size(); from < n; from += Chunks.SIZE) {
                 int k = (int) Math.min(Chunks.SIZE, n - from);
@@ -350,9 +373,12 @@ final class Link {
             relocations += columns.size();
             request.listener().relocated(sec, columns.size());
         }
-        columns.clear();
-        if (columns.capacity() > KEPT_ROWS) {
-            COLUMNS.remove();
+        columns.clearAndTrim(KEPT_ROWS);
+        if (gotSlots != null) {
+            gotSlots.release();
+        }
+        if (pltSlots != null) {
+            pltSlots.release();
         }
     }
 
@@ -377,14 +403,14 @@ final class Link {
     }
 
     /** The GOT and PLT entries by target; null when there are none (most x86_64 modules have no GOT). */
-    private TargetSlots gotSlots;
-    private TargetSlots pltSlots;
-    private BranchKinds branchKinds;
+    private DenseSlots gotSlots;
+    private DenseSlots pltSlots;
+    private TypeFacts typeFacts;
 
-    private TargetSlots stubMap(StubKind kind) {
+    private StubEntries stubMap(StubKind kind) {
         for (StubSection st : stubs) {
             if (st.kind() == kind) {
-                return TargetSlots.of(st.entries());
+                return st.entries().isEmpty() ? null : (StubEntries) st.entries();
             }
         }
         return null;
@@ -401,11 +427,11 @@ final class Link {
         int sym = (int) symbol;
         long got = 0;
         long stub = 0;
-        boolean branch = pltSlots != null && branchKinds.isBranch(type);
+        boolean branch = pltSlots != null && typeFacts.isBranch(type);
         if (gotSlots != null || branch) {
             long keyAddend = engine.stubAddend(type, symbol, addend);
-            got = gotSlots == null ? 0 : gotSlots.get(symbol, keyAddend, 0);
-            stub = branch ? pltSlots.get(symbol, keyAddend, 0) : 0;
+            got = gotSlots == null ? 0 : gotSlots.address(symbol, keyAddend, 0);
+            stub = branch ? pltSlots.address(symbol, keyAddend, 0) : 0;
         }
         long size = sym == 0 ? 0 : sizes[sym];
         out.add(type, offset, sec.address() + offset, sym == 0 ? 0 : values[sym], addend, size, got, gotBase, stub);

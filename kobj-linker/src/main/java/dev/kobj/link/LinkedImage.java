@@ -244,7 +244,9 @@ final class LinkedImage implements LoadedImage {
     /** The region holding all of {@code [address, address+length)} (kobj's areas may be placed to overlap). */
     private synchronized Region regionOf(long address, long length) {
         Region first = null;
-        for (Region r : regions()) {
+        List<Region> all = regions();
+        for (int i = 0, n = all.size(); i < n; i++) { // by index: no iterator per look-up
+            Region r = all.get(i);
             if (r.contains(address)) {
                 if (Long.compareUnsigned(address - r.address() + Math.max(length, 0), r.size()) <= 0) {
                     return r;
@@ -281,6 +283,20 @@ final class LinkedImage implements LoadedImage {
     @Override
     public byte[] read(long address, int length) {
         return segment(address, length).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /**
+     * Copies what {@link #read} reads into {@code dst}; {@return false, copying nothing, where it
+     * would throw} (the bytes are not inside one region, or the image is closed)
+     */
+    synchronized boolean readInto(long address, byte[] dst, int offset, int length) {
+        Region r = closed ? null : regionOf(address, length);
+        if (r == null || length < 0 || Long.compareUnsigned(address - r.address() + length, r.size()) > 0) {
+            return false;
+        }
+        Allocation a = allocations.get(areaOfRegion.get(r));
+        MemorySegment.copy(a.segment(), ValueLayout.JAVA_BYTE, address - a.address(), dst, offset, length);
+        return true;
     }
 
     @Override

@@ -9,10 +9,10 @@ import dev.kobj.link.LoadedImage.Region;
 import dev.kobj.link.LoadedImage.StubKind;
 import dev.kobj.link.LoadedImage.StubSection;
 import dev.kobj.reloc.StubNeeds;
+import dev.kobj.reloc.TargetSet;
 import dev.kobj.reloc.VeneerPool;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,12 +61,12 @@ final class Placement {
             PlacedSection p = new PlacedSection(s.name(), s.index(), a.address() + slot.offset(), slot.size(), r, s);
             placed.put(s.index(), p);
             if (slot.copy() && s.size() > 0) {
-                MemorySegment.copy(elf.contents(s), 0, a.segment(), slot.offset(), Math.min(s.size(), slot.size()));
+                copy(s, a.segment(), slot.offset(), Math.min(s.size(), slot.size()));
             }
         }
         if (plan.got != null) {
             StubSection g = stub(Link.GOT_NAME, StubKind.GOT, plan.got, needs.gotSize(), needs.gotEntrySize(),
-                    needs.gotEntries());
+                    TargetSet.of(needs.gotEntries()));
             stubs.add(g);
             gotBase = g.address();
         } else {
@@ -74,14 +74,30 @@ final class Placement {
         }
         if (plan.plt != null) {
             stubs.add(stub(Link.PLT_NAME, StubKind.PLT, plan.plt, needs.pltSize(), needs.pltEntrySize(),
-                    needs.pltEntries()));
+                    TargetSet.of(needs.pltEntries())));
         }
         if (plan.veneers != null) {
             StubSection v = stub(Link.VENEERS_NAME, StubKind.VENEER, plan.veneers, needs.veneerSize(),
-                    needs.pltEntrySize(), List.of());
+                    needs.pltEntrySize(), new TargetSet());
             stubs.add(v);
             veneers = new VeneerPool(byArea.get(plan.veneers.area()).segment().asSlice(plan.veneers.offset(),
                     needs.veneerSize()), v.address(), needs.pltEntrySize());
+        }
+    }
+
+    /**
+     * Copies the first {@code n} bytes of section {@code s}'s contents to {@code to} at {@code at}:
+     * straight from the file when they are stored there as they are (not SHF_COMPRESSED, not
+     * NOBITS, inside the file), else through {@link ElfFile#contents}, which decompresses them or
+     * throws what is wrong (a view per section was the most common object a link made).
+     */
+    private void copy(dev.kobj.elf.SectionHeader s, MemorySegment to, long at, long n) throws ElfFormatException {
+        MemorySegment file = elf.bytes();
+        if (!s.isCompressed() && s.type() != dev.kobj.elf.ElfConstants.SHT_NOBITS && s.offset() >= 0
+                && s.size() >= 0 && s.offset() <= file.byteSize() && s.size() <= file.byteSize() - s.offset()) {
+            MemorySegment.copy(file, s.offset(), to, at, n);
+        } else {
+            MemorySegment.copy(elf.contents(s), 0, to, at, n);
         }
     }
 
@@ -167,16 +183,10 @@ final class Placement {
     }
 
     private StubSection stub(String name, StubKind kind, LayoutPlan.Stub at, long size, int entrySize,
-            Iterable<StubNeeds.Target> keys) {
+            TargetSet keys) {
         long base = byArea.get(at.area()).address() + at.offset();
-        Map<StubNeeds.Target, Long> entries = new LinkedHashMap<>();
-        long next = base;
-        for (StubNeeds.Target t : keys) {
-            entries.put(t, next);
-            next += entrySize;
-        }
         return new StubSection(name, kind, base, size, entrySize, regionsByName.get(at.span()),
-                Collections.unmodifiableMap(entries));
+                new StubEntries(keys, base, entrySize));
     }
 
     /** {@return the allocation holding region {@code r}} */

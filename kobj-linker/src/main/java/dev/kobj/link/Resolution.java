@@ -110,8 +110,11 @@ final class Resolution {
             int n = count * 2;
             int[] i2 = Arrays.copyOf(index, n);
             long[] a2 = Arrays.copyOf(address, n);
-            LoadedImage.Source[] s2 = Arrays.copyOf(source, n);
-            KernelSymbol[] p2 = Arrays.copyOf(provider, n);
+            // typed copies: Arrays.copyOf of an Object[] subtype makes the array reflectively
+            LoadedImage.Source[] s2 = new LoadedImage.Source[n];
+            KernelSymbol[] p2 = new KernelSymbol[n];
+            System.arraycopy(source, 0, s2, 0, count);
+            System.arraycopy(provider, 0, p2, 0, count);
             index = i2;
             address = a2;
             source = s2;

@@ -34,7 +34,10 @@ final class SymbolAddresses {
         }
     };
 
-    /** Per symbol: its final address, st_size (Z of the SIZE relocations) and {@link Source} ordinal. */
+    /**
+     * Per symbol: its final address, st_size (Z of the SIZE relocations; the array may be longer
+     * than the table) and {@link Source} ordinal.
+     */
     final long[] values;
     final long[] sizes;
     private final byte[] sources;
@@ -54,13 +57,19 @@ final class SymbolAddresses {
      */
     SymbolAddresses(ElfFile elf, Resolution resolution, Map<Integer, PlacedSection> placed, Placement placement,
             long gotBase) throws ElfFormatException {
+        this(elf, resolution, placed, placement, gotBase, new long[resolution.size]);
+    }
+
+    /** As the other constructor, with {@code sizes} (at least as long as the table; the link's, reused) for st_size. */
+    SymbolAddresses(ElfFile elf, Resolution resolution, Map<Integer, PlacedSection> placed, Placement placement,
+            long gotBase, long[] sizes) throws ElfFormatException {
         this.elf = elf;
         this.resolution = resolution;
         this.placed = placed;
         this.placement = placement;
         int n = resolution.size;
         values = new long[n];
-        sizes = new long[n];
+        this.sizes = sizes;
         sources = new byte[n];
         PlacedSection[] bySection = new PlacedSection[elf.sections().size()];
         for (PlacedSection p : placed.values()) {

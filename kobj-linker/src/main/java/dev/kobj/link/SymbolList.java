@@ -59,9 +59,16 @@ final class SymbolList extends AbstractList<LinkedSymbol> implements RandomAcces
         this.addresses = addresses;
         this.sources = sources;
         this.providerIndex = Arrays.copyOf(r.index, r.count);
-        this.providers = Arrays.copyOf(r.provider, r.count);
-        this.providerSources = Arrays.copyOf(r.source, r.count);
-        this.gotSymbols = r.gotSymbols.stream().mapToInt(Integer::intValue).sorted().toArray();
+        this.providers = new KernelSymbol[r.count]; // typed copies: Arrays.copyOf would make them reflectively
+        this.providerSources = new Source[r.count];
+        System.arraycopy(r.provider, 0, providers, 0, r.count);
+        System.arraycopy(r.source, 0, providerSources, 0, r.count);
+        int[] got = new int[r.gotSymbols.size()];
+        for (int k = 0; k < got.length; k++) {
+            got[k] = r.gotSymbols.get(k);
+        }
+        Arrays.sort(got);
+        this.gotSymbols = got;
         this.extended = extended;
     }
 

@@ -40,8 +40,18 @@ class VersionTableTest {
             for (int i = 0; i < n + 50; i++) {
                 String name = "sym_" + n + "_" + i;
                 assertThat(t.crc(name)).as(name).isEqualTo(expected.get(name));
-                assertThat(t.firstCheck(name)).as(name).isEqualTo(checked.add(name));
+                if (i % 2 == 0) {
+                    assertThat(t.firstCheck(name)).as(name).isEqualTo(checked.add(name));
+                } else {
+                    int s = t.checkFirst(name);
+                    assertThat(s >= 0).as(name).isEqualTo(checked.add(name));
+                    assertThat(t.listed(s)).as(name).isEqualTo(expected.containsKey(name));
+                    if (t.listed(s)) {
+                        assertThat(t.crcAt(s)).as(name).isEqualTo(expected.get(name));
+                    }
+                }
                 assertThat(t.firstCheck(name)).as(name).isFalse();
+                assertThat(t.checkFirst(name)).as(name).isNegative();
                 assertThat(t.crc(name)).as(name).isEqualTo(expected.get(name));
             }
             assertThat(t.crc("sym_other")).isNull();

@@ -74,8 +74,37 @@ public final class FixupColumns {
         stubs[i] = stub;
     }
 
+    /**
+     * Makes room for {@code rows} rows in all (a section's relocation count, known before its
+     * rows are added): one allocation instead of a doubling per power of two.
+     *
+     * @param rows the number of rows the columns will hold
+     */
+    public void ensureCapacity(int rows) {
+        if (rows > types.length) {
+            resize(Math.max(rows, (int) Math.min(Integer.MAX_VALUE - 8, 2L * types.length)));
+        }
+    }
+
+    /**
+     * Empties the columns and, when their arrays hold more than {@code rows} rows, replaces them
+     * by arrays of {@code rows}: a thread that keeps its columns for the next module does not
+     * keep the room of a huge one, nor grows again from nothing.
+     *
+     * @param rows the most rows to keep room for
+     */
+    public void clearAndTrim(int rows) {
+        size = 0;
+        if (types.length > rows) {
+            resize(Math.max(rows, 1));
+        }
+    }
+
     private void grow() {
-        int n = types.length * 2;
+        resize(types.length * 2);
+    }
+
+    private void resize(int n) {
         // all copied before any is replaced: an OutOfMemoryError leaves the arrays consistent
         var typesGrown = Arrays.copyOf(types, n);
         var offsetsGrown = Arrays.copyOf(offsets, n);

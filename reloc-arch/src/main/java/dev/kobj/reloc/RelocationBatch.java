@@ -101,8 +101,25 @@ public final class RelocationBatch {
         executable[i] = code;
     }
 
+    /**
+     * Empties the batch and, when its arrays hold more than {@code rows} rows, replaces them by
+     * arrays of {@code rows}: a thread that keeps its batch for the next module does not keep the
+     * room of a huge one, nor grows again from nothing.
+     *
+     * @param rows the most rows to keep room for
+     */
+    public void clearAndTrim(int rows) {
+        size = 0;
+        if (types.length > rows) {
+            resize(Math.max(rows, 1));
+        }
+    }
+
     private void grow() {
-        int n = types.length * 2;
+        resize(types.length * 2);
+    }
+
+    private void resize(int n) {
         // all copied before any is replaced: an OutOfMemoryError leaves the arrays consistent
         var typesGrown = Arrays.copyOf(types, n);
         var symbolsGrown = Arrays.copyOf(symbols, n);

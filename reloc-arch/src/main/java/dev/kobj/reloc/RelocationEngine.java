@@ -119,6 +119,17 @@ public interface RelocationEngine {
     StubNeeds scan(RelocationBatch relocations);
 
     /**
+     * {@return whether {@link #scan} reads relocations of type {@code type} at all}: a linker may
+     * leave the others out of the batch it hands the scan (the result is the same). True by
+     * default; x86-64 reads only the types that need a GOT or PLT entry.
+     *
+     * @param type the raw ELF relocation type
+     */
+    default boolean scans(int type) {
+        return true;
+    }
+
+    /**
      * {@return the key under which {@link #scan} lists the GOT entry or stub that {@code relocation}
      * uses: that GOT entry holds, and that stub reaches, S + key.addend()}. The linker finds a
      * fixup's {@link Fixup#got} and {@link Fixup#stub} under this key and writes S + key.addend()

@@ -1,7 +1,6 @@
 package dev.kobj.reloc;
 
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -46,17 +45,18 @@ public record StubNeeds(Set<Target> gotEntries, Set<Target> pltEntries, int gotE
     }
 
     /**
-     * Adds the target (symbol, addend) to {@code set} unless {@code seen} has it: one
-     * {@link Target} per distinct target, none per relocation. {@code seen} is the pre-scan's
-     * own index of the same set.
+     * Adds the target (symbol, addend) to {@code set} unless it is there: one {@link Target} per
+     * distinct target at most, none per relocation, and none at all in the {@link TargetSet}s of
+     * {@link #empty} (a scan's own sets).
      *
      * @param set the targets found so far
-     * @param seen the pre-scan's index of {@code set}
      * @param symbolIndex the target's symbol index
      * @param addend the target's addend
      */
-    public static void add(java.util.Set<Target> set, TargetSlots seen, long symbolIndex, long addend) {
-        if (seen.putIfAbsent(symbolIndex, addend, 0)) {
+    public static void add(Set<Target> set, long symbolIndex, long addend) {
+        if (set instanceof TargetSet t) {
+            t.add(symbolIndex, addend);
+        } else {
             set.add(new Target(symbolIndex, addend));
         }
     }
@@ -79,7 +79,7 @@ public record StubNeeds(Set<Target> gotEntries, Set<Target> pltEntries, int gotE
      * @param pltEntrySize the size of a PLT entry or veneer in bytes
      */
     public static StubNeeds empty(int gotEntrySize, int pltEntrySize) {
-        return new StubNeeds(new LinkedHashSet<>(), new LinkedHashSet<>(), gotEntrySize, pltEntrySize);
+        return new StubNeeds(new TargetSet(), new TargetSet(), gotEntrySize, pltEntrySize);
     }
 
     /**

@@ -15,6 +15,29 @@ public interface ImageReader {
      */
     byte[] read(long address, int length);
 
+    /**
+     * Copies the {@code length} bytes at {@code address} into {@code dst} from {@code offset}, the
+     * bytes {@link #read} gives, unless any of them is outside the image (where {@link #read}
+     * would throw): then it copies nothing. An image that can tell without an exception overrides
+     * it: {@link KsymtabReader} asks for a name's bytes in chunks that may cross the image's end.
+     *
+     * @return true when the bytes were copied, false when {@link #read} would throw
+     * @param address the load address of the first byte
+     * @param dst     where the bytes go
+     * @param offset  where in {@code dst}
+     * @param length  how many bytes
+     */
+    default boolean readInto(long address, byte[] dst, int offset, int length) {
+        byte[] b;
+        try {
+            b = read(address, length);
+        } catch (IndexOutOfBoundsException e) {
+            return false;
+        }
+        System.arraycopy(b, 0, dst, offset, length);
+        return true;
+    }
+
     /** {@return true for a little-endian image} */
     boolean littleEndian();
 

@@ -43,6 +43,9 @@ public final class KsymtabReader {
     public static final int MAX_NAME = 512;
 
     private final ImageReader image;
+    /** A field's bytes, and a name's chunk: reused (one reader reads one module's tables on one thread). */
+    private final byte[] word = new byte[4];
+    private final byte[] chunkBytes = new byte[64];
     private final Layout layout;
     private final String module;
 
@@ -130,7 +133,10 @@ public final class KsymtabReader {
     }
 
     private int s32(long address) {
-        byte[] b = image.read(address, 4);
+        byte[] b = word;
+        if (!image.readInto(address, b, 0, 4)) {
+            b = image.read(address, 4); // throws what the image says is wrong
+        }
         return image.littleEndian()
                 ? (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24
                 : (b[3] & 0xff) | (b[2] & 0xff) << 8 | (b[1] & 0xff) << 16 | (b[0] & 0xff) << 24;
@@ -149,20 +155,18 @@ public final class KsymtabReader {
     private String string(byte[] buf, long address, String section, int i, long entry, String what) throws SymtabFormatException {
 
         int len = 0;
+        byte[] b = chunkBytes;
         while (len < MAX_NAME) {
             int chunk = Math.min(64, MAX_NAME - len);
-            byte[] b;
-            try {
-                b = image.read(address + len, chunk);
-            } catch (IndexOutOfBoundsException e) {
-                try {
-                    b = image.read(address + len, 1);
-                } catch (IndexOutOfBoundsException e2) {
+            if (!image.readInto(address + len, b, 0, chunk)) {
+                chunk = 1;
+                if (!image.readInto(address + len, b, 0, 1)) {
                     throw new SymtabFormatException(module, where(section, i, entry),
                             String.format("%s at 0x%x", what, address), "the " + what + " runs out of the image before its NUL");
                 }
             }
-            for (byte x : b) {
+            for (int k = 0; k < chunk; k++) {
+                byte x = b[k];
                 if (x == 0) {
                     return new String(buf, 0, len, StandardCharsets.ISO_8859_1);
                 }

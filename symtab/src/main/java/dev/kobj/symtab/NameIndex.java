@@ -15,11 +15,14 @@ import java.util.List;
 final class NameIndex {
     /** The names' bytes, one after the other. */
     private final byte[] blob;
-    /** Per entry of the source list: where its name starts in {@link #blob}, and its length. */
-    private final int[] start;
-    private final int[] length;
-    /** Slots: entry index + 1, 0 for an empty slot; the table is a power of two, at most half full. */
-    private final int[] slots;
+    /** Per entry i of the source list: where its name starts in {@link #blob} (at 2i) and its length (at 2i + 1). */
+    private final int[] where;
+    /**
+     * Slots: the name's hash in the high half, entry index + 1 in the low half, 0 for an empty
+     * slot; a power of two, at most half full. A probe compares the hash before it reads the
+     * entry's name (one memory access per slot passed, not four).
+     */
+    private final long[] slots;
     private final int mask;
 
     /**
@@ -30,15 +33,14 @@ final class NameIndex {
      */
     NameIndex(List<KernelSymbol> names, int[] chosen) {
         int n = names.size();
-        start = new int[n];
-        length = new int[n];
+        where = new int[2 * n];
         long total = 0;
         for (int i : chosen) {
             total += names.get(i).name().length();
         }
         blob = new byte[(int) Math.min(total, Integer.MAX_VALUE - 8)];
         int cap = Integer.highestOneBit(Math.max(4, chosen.length * 2 - 1)) << 1;
-        slots = new int[cap];
+        slots = new long[cap];
         mask = cap - 1;
         int at = 0;
         for (int i : chosen) {
@@ -48,14 +50,15 @@ final class NameIndex {
                 continue;
             }
             System.arraycopy(b, 0, blob, at, b.length);
-            start[i] = at;
-            length[i] = s.length();
+            where[2 * i] = at;
+            where[2 * i + 1] = s.length();
             at += s.length();
-            int slot = spread(s.hashCode()) & mask; // = hash(blob, start[i], length[i]), cached in the String
+            int h = s.hashCode(); // = hash(blob, at, length), cached in the String
+            int slot = spread(h) & mask;
             while (slots[slot] != 0) {
                 slot = (slot + 1) & mask;
             }
-            slots[slot] = i + 1;
+            slots[slot] = (long) h << 32 | (i + 1);
         }
     }
 
@@ -93,11 +96,14 @@ final class NameIndex {
      * @param n      its length in bytes
      */
     int find(byte[] names, int offset, int n) {
-        int slot = spread(hash(names, offset, n)) & mask;
-        for (int e; (e = slots[slot]) != 0; slot = (slot + 1) & mask) {
-            int i = e - 1;
-            if (length[i] == n && same(names, offset, start[i], n)) {
-                return i;
+        int h = hash(names, offset, n);
+        int slot = spread(h) & mask;
+        for (long e; (e = slots[slot]) != 0; slot = (slot + 1) & mask) {
+            if ((int) (e >>> 32) == h) {
+                int i = (int) e - 1;
+                if (where[2 * i + 1] == n && same(names, offset, where[2 * i], n)) {
+                    return i;
+                }
             }
         }
         return -1;

@@ -170,6 +170,13 @@ public final class AArch64Engine implements RelocationEngine {
      * r_offset all ones) one veneer is counted; outside code, or when the place is unknown, a
      * veneer is counted whenever the section's own alignment lets the ADRP land at 0xff8/0xffc.
      */
+    /** {@inheritDoc} Only the types {@link #scan} counts for: GOT kinds, branches that may take a veneer, ADRPs. */
+    @Override
+    public boolean scans(int type) {
+        AArch64Kind k = AArch64Kind.byType(type);
+        return k != null && (k.needsGotEntry() || k.mayUseVeneer() || k.isAdrp());
+    }
+
     @Override
     public StubNeeds scan(RelocationBatch relocations) {
         return AArch64Stubs.scan(relocations, erratum843419);

@@ -1,7 +1,6 @@
 package dev.kobj.reloc.aarch64;
 
 import dev.kobj.reloc.RelocationBatch;
-import dev.kobj.reloc.TargetSlots;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationException.Reason;
 import dev.kobj.reloc.StubNeeds;
@@ -44,11 +43,6 @@ final class AArch64Stubs {
     static final int GOT_ENTRY_SIZE = 8;
     static final int VENEER_SIZE = 16;
     private static final int IP0 = 16;
-    /** Target indexes above this many keys are not kept for the next module. */
-    private static final int KEPT = 1 << 14;
-    /** The scan's indexes of GOT and veneer targets, reused per thread (cleared per scan). */
-    private static final ThreadLocal<TargetSlots[]> SEEN =
-            ThreadLocal.withInitial(() -> new TargetSlots[] {new TargetSlots(), new TargetSlots()});
 
     private static final ValueLayout.OfInt INSN = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -59,11 +53,6 @@ final class AArch64Stubs {
      */
     static StubNeeds scan(RelocationBatch relocations, boolean erratum843419) {
         StubNeeds needs = StubNeeds.empty(GOT_ENTRY_SIZE, VENEER_SIZE);
-        TargetSlots[] seen = SEEN.get();
-        TargetSlots got = seen[0];
-        TargetSlots plt = seen[1];
-        got.clear();
-        plt.clear();
         Map<Integer, Long> alignments = new TreeMap<>();
         // the relocations come table by table: the largest alignment of the current section is
         // kept here and merged into the map when the section changes (not one merge per ADRP)
@@ -78,10 +67,10 @@ final class AArch64Stubs {
             long symbol = relocations.symbolIndex(i);
             long addend = relocations.addend(i);
             if (k.needsGotEntry()) {
-                StubNeeds.add(needs.gotEntries(), got, symbol, addend);
+                StubNeeds.add(needs.gotEntries(), symbol, addend);
             }
             if (k.mayUseVeneer()) {
-                StubNeeds.add(needs.pltEntries(), plt, symbol, addend);
+                StubNeeds.add(needs.pltEntries(), symbol, addend);
             }
             if (k.isAdrp() && erratum843419) {
                 boolean placed = relocations.hasPlace(i);
@@ -106,9 +95,6 @@ final class AArch64Stubs {
         }
         if (alignSection >= 0) {
             alignments.merge(alignSection, alignMax, Math::max);
-        }
-        if (got.size() > KEPT || plt.size() > KEPT) {
-            SEEN.remove();
         }
         return needs.withVeneers(adrpVeneers, alignments);
     }

@@ -1,7 +1,6 @@
 package dev.kobj.reloc.riscv;
 
 import dev.kobj.reloc.RelocationBatch;
-import dev.kobj.reloc.TargetSlots;
 import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationException.Reason;
 import dev.kobj.reloc.StubNeeds;
@@ -44,14 +43,12 @@ final class RiscvStubs {
      */
     StubNeeds scan(RelocationBatch relocations) {
         StubNeeds needs = StubNeeds.empty(gotEntrySize(), STUB_SIZE);
-        TargetSlots got = new TargetSlots();
-        TargetSlots plt = new TargetSlots();
         for (int i = 0, n = relocations.size(); i < n; i++) {
             RiscvKind k = RiscvKind.of(relocations.type(i));
             if (k == RiscvKind.GOT_HI20) {
-                StubNeeds.add(needs.gotEntries(), got, relocations.symbolIndex(i), relocations.addend(i));
+                StubNeeds.add(needs.gotEntries(), relocations.symbolIndex(i), relocations.addend(i));
             } else if ((k == RiscvKind.CALL || k == RiscvKind.CALL_PLT) && xlen == 64) {
-                StubNeeds.add(needs.pltEntries(), plt, relocations.symbolIndex(i), relocations.addend(i));
+                StubNeeds.add(needs.pltEntries(), relocations.symbolIndex(i), relocations.addend(i));
             }
         }
         return needs;

@@ -9,7 +9,6 @@ import dev.kobj.reloc.RelocationException;
 import dev.kobj.reloc.RelocationBatch;
 import dev.kobj.reloc.RelocationKind;
 import dev.kobj.reloc.StubNeeds;
-import dev.kobj.reloc.TargetSlots;
 import dev.kobj.reloc.VeneerPool;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -92,8 +91,9 @@ public final class X86_64Engine implements RelocationEngine {
     public void applyAll(MemorySegment section, ByteOrder order, FixupColumns fixups, VeneerPool veneers)
             throws RelocationException {
         int n = fixups.size();
-        long[] values = new long[n];
-        byte[] widths = new byte[n];
+        Plan plan = Plan.of(n);
+        long[] values = plan.values;
+        byte[] widths = plan.widths;
         long size = section.byteSize();
         boolean le = order == ByteOrder.LITTLE_ENDIAN;
         for (int i = 0; i < n; i++) {
@@ -121,6 +121,7 @@ public final class X86_64Engine implements RelocationEngine {
                 widths[i] = (byte) (k.bits() / 8);
                 values[i] = v;
             } else {
+                widths[i] = 0;
                 check(section, order, fixups.fixup(i), i, values, widths); // throws, or a slow kind
             }
         }
@@ -137,6 +138,38 @@ public final class X86_64Engine implements RelocationEngine {
             } else {
                 X86_64Instructions.writeField(section, fixups.offset(i), widths[i], values[i]);
             }
+        }
+    }
+
+    /**
+     * The values and widths {@code applyAll} plans before it writes, per thread and reused from one
+     * section to the next (rows above {@link #KEPT} are not kept).
+     */
+    private static final class Plan {
+        private static final int KEPT = 1 << 16;
+        private static final ThreadLocal<Plan> PLANS = ThreadLocal.withInitial(Plan::new);
+
+        long[] values = new long[256];
+        byte[] widths = new byte[256];
+
+        /** {@return this thread's plan, with room for {@code n} rows (a new one above KEPT)} */
+        static Plan of(int n) {
+            if (n > KEPT) {
+                Plan p = new Plan();
+                p.values = new long[n];
+                p.widths = new byte[n];
+                return p;
+            }
+            Plan p = PLANS.get();
+            if (p.values.length < n) {
+                int m = Math.min(KEPT, Math.max(n, p.values.length * 2));
+                // both made before either is replaced: an OutOfMemoryError leaves them consistent
+                long[] v = new long[m];
+                byte[] w = new byte[m];
+                p.values = v;
+                p.widths = w;
+            }
+            return p;
         }
     }
 
@@ -252,6 +285,13 @@ public final class X86_64Engine implements RelocationEngine {
         return 0;
     }
 
+    /** {@inheritDoc} Only the types {@link #scan} counts an entry for: GOT and branch kinds. */
+    @Override
+    public boolean scans(int type) {
+        X86_64Kind k = X86_64Kind.byType(type);
+        return k != null && (k.needsGotEntry() || k.mayNeedPltEntry());
+    }
+
     /**
      * GOT entries for GOT32, GOTPCREL, GOTPCRELX, REX_GOTPCRELX, GOT64, GOTPCREL64 and GOTPLT64;
      * PLT entries for PLT32 (and PLT32_BND); each keyed by {@link #stubTarget}, i.e. by symbol.
@@ -260,17 +300,15 @@ public final class X86_64Engine implements RelocationEngine {
     @Override
     public StubNeeds scan(RelocationBatch relocations) {
         StubNeeds needs = StubNeeds.empty(X86_64Stubs.GOT_ENTRY_SIZE, X86_64Stubs.PLT_ENTRY_SIZE);
-        TargetSlots got = new TargetSlots();
-        TargetSlots plt = new TargetSlots();
         for (int i = 0, n = relocations.size(); i < n; i++) {
             X86_64Kind k = X86_64Kind.byType(relocations.type(i));
             if (k == null) {
                 continue;
             }
             if (k.needsGotEntry()) {
-                StubNeeds.add(needs.gotEntries(), got, relocations.symbolIndex(i), 0);
+                StubNeeds.add(needs.gotEntries(), relocations.symbolIndex(i), 0);
             } else if (k.mayNeedPltEntry()) {
-                StubNeeds.add(needs.pltEntries(), plt, relocations.symbolIndex(i), 0);
+                StubNeeds.add(needs.pltEntries(), relocations.symbolIndex(i), 0);
             }
         }
         return needs;

@@ -37,15 +37,12 @@ final class X86_64Stubs {
                     "PLT entry of " + PLT_ENTRY_SIZE + " bytes at offset 0x" + Long.toHexString(offset)
                             + " does not fit the PLT section of 0x" + Long.toHexString(plt.byteSize()) + " bytes");
         }
-        X86_64Instructions.writeField(plt, offset, 1, 0x49);
-        X86_64Instructions.writeField(plt, offset + 1, 1, 0xBB);
-        X86_64Instructions.writeField(plt, offset + 2, 8, target);
-        X86_64Instructions.writeField(plt, offset + 10, 1, 0x41);
-        X86_64Instructions.writeField(plt, offset + 11, 1, 0xFF);
-        X86_64Instructions.writeField(plt, offset + 12, 1, 0xE3);
-        for (int i = 13; i < PLT_ENTRY_SIZE; i++) {
-            X86_64Instructions.writeField(plt, offset + i, 1, 0xCC);
-        }
+        // 49 BB imm64 (movabs r11, target), 41 FF E3 (jmp r11), CC CC CC (int3): the 16 bytes as
+        // two little-endian words, bytes 0-7 and 8-15
+        long low = 0x49L | 0xBBL << 8 | target << 16;
+        long high = target >>> 48 | 0x41L << 16 | 0xFFL << 24 | 0xE3L << 32 | 0xCCCCCCL << 40;
+        X86_64Instructions.writeField(plt, offset, 8, low);
+        X86_64Instructions.writeField(plt, offset + 8, 8, high);
     }
 
     /** Writes the GOT entry holding {@code value} at {@code offset} of {@code got}. */
