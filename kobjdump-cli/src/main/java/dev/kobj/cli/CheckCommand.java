@@ -254,7 +254,6 @@ final class CheckCommand implements Callable<Integer> {
         if (!matrix) {
             walk(results, files, named, sizes, loader);
         }
-        ElfReader.readsNatively(); // makes the read downcalls while the tables are still being read
         KernelTables tables;
         try {
             tables = loader.get();

@@ -1,5 +1,6 @@
 package dev.kobj.cli;
 
+import dev.kobj.elf.ElfReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,9 @@ final class TablesLoader {
             if (p != null) {
                 tables.prepare(p);
             }
+            // The read downcalls' stubs take tens of milliseconds to make: here, while the main
+            // thread may still be walking the trees, rather than in the first worker.
+            ElfReader.readsNatively();
         });
     }
 
