@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,16 +90,10 @@ class OffHeapImageTest {
      */
     @Test
     void riscv64AmdgpuOffTheHeapAsOnIt() throws Exception {
-        Assumptions.assumeTrue(Corpus.enabled(), "corpus oracles run with -Pcorpus");
-        Path tree = Corpus.dir("riscv64").orElse(null);
-        Assumptions.assumeTrue(tree != null, "no riscv64 corpus in " + Corpus.root());
-        Path ko;
-        try (Stream<Path> s = Files.walk(tree.resolve("lib/modules"))) {
-            ko = s.filter(p -> p.getFileName().toString().equals("amdgpu.ko.xz")).findFirst().orElseThrow();
-        }
+        Path ko = Corpus.module("riscv64", "amdgpu.ko.xz");
         Path plain = Corpus.plain(ko, dir.resolve("amdgpu.ko"));
         Arch arch = Corpus.arch("riscv64");
-        KernelSymbolTable table = KernelSymbolTable.synthesize(KernelSymbolTable.read(tree.resolve("Module.symvers")),
+        KernelSymbolTable table = KernelSymbolTable.synthesize(KernelSymbolTable.read(Corpus.require("riscv64").resolve("Module.symvers")),
                 arch, true);
         long base = arch.textBase() - 0x0100_0000L;
         try (ElfFile f = new ElfReader().open(ko); ElfFile xz = ElfFile.open(plain)) {

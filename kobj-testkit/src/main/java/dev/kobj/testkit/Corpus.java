@@ -85,6 +85,20 @@ public final class Corpus {
     }
 
     /**
+     * {@return the module named {@code fileName} (e.g. {@code amdgpu.ko.xz}) in the tree of
+     * {@code arch}}, for a corpus oracle: skipped as {@link #require} skips; a tree without it fails
+     *
+     * @throws IOException when the tree cannot be walked
+     */
+    public static Path module(String arch, String fileName) throws IOException {
+        Path tree = require(arch);
+        try (java.util.stream.Stream<Path> s = Files.walk(tree.resolve("lib/modules"))) {
+            return s.filter(p -> p.getFileName().toString().equals(fileName)).findFirst()
+                    .orElseThrow(() -> new IOException("no " + fileName + " under " + tree));
+        }
+    }
+
+    /**
      * {@return the tree of {@code arch}} for a corpus oracle: the test is skipped unless the
      * oracles are enabled; an enabled oracle whose tree is missing skips (fails under CI).
      */

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,20 +61,14 @@ class SmallHeapCheckTest {
 
     @Test
     void riscv64AmdgpuLinksUnderTheLaunchersHeap() throws Exception {
-        Assumptions.assumeTrue(Corpus.enabled(), "corpus oracles run with -Pcorpus");
-        Path tree = Corpus.dir("riscv64").orElse(null);
-        Assumptions.assumeTrue(tree != null, "no riscv64 corpus in " + Corpus.root());
-        Path ko;
-        try (Stream<Path> s = Files.walk(tree.resolve("lib/modules"))) {
-            ko = s.filter(p -> p.getFileName().toString().equals("amdgpu.ko.xz")).findFirst().orElseThrow();
-        }
+        Path ko = Corpus.module("riscv64", "amdgpu.ko.xz");
         long expected = readelfRelocations(Corpus.plain(ko, dir.resolve("amdgpu.ko")));
         Path modules = Files.createDirectory(dir.resolve("modules"));
         Files.createSymbolicLink(modules.resolve("amdgpu.ko.xz"), ko.toAbsolutePath());
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(launcherCheckOptions());
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.kobj.cli.Main", "check", "-v", "--kernel", tree.resolve("Module.symvers").toString(),
+                "dev.kobj.cli.Main", "check", "-v", "--kernel", Corpus.require("riscv64").resolve("Module.symvers").toString(),
                 modules.toString()));
         Tools.Run r = Tools.exec(cmd, null, true, Duration.ofMinutes(3));
         assertThat(r.out()).as(r.command()).doesNotContain("not enough Java heap")
