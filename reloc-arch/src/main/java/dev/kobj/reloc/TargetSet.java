@@ -42,15 +42,10 @@ public final class TargetSet extends AbstractSet<StubNeeds.Target> {
         return t;
     }
 
-    private static int hash(long symbol, long addend) {
-        long h = symbol * 0x9E3779B97F4A7C15L + addend * 0xC2B2AE3D27D4EB4FL;
-        return (int) (h ^ (h >>> 29));
-    }
-
     /** {@return the slot holding the pair, or the empty slot where it would go} */
     private int slot(long symbol, long addend) {
         int mask = slots.length - 1;
-        int i = hash(symbol, addend) & mask;
+        int i = TargetSlots.hash(symbol, addend) & mask;
         for (int e; (e = slots[i]) != 0; i = (i + 1) & mask) {
             if (symbols[e - 1] == symbol && addends[e - 1] == addend) {
                 break;
@@ -91,7 +86,7 @@ public final class TargetSet extends AbstractSet<StubNeeds.Target> {
         int[] grown = new int[slots.length * 2];
         int mask = grown.length - 1;
         for (int o = 0; o < size; o++) {
-            int i = hash(symbols[o], addends[o]) & mask;
+            int i = TargetSlots.hash(symbols[o], addends[o]) & mask;
             while (grown[i] != 0) {
                 i = (i + 1) & mask;
             }

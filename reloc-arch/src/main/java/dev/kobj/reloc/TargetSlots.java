@@ -52,7 +52,8 @@ public final class TargetSlots {
         return size;
     }
 
-    private static int hash(long symbol, long addend) {
+    /** {@return the hash of a (symbol, addend) pair}, which {@link TargetSet} indexes by too */
+    static int hash(long symbol, long addend) {
         long h = symbol * 0x9E3779B97F4A7C15L + addend * 0xC2B2AE3D27D4EB4FL;
         return (int) (h ^ (h >>> 29));
     }
