@@ -52,8 +52,14 @@ public final class Training {
             // on check, stats and depmod of this tree, twice, 5.9 s; the full cache (every
             // command's short runs) 5.7-6.2 s. Other commands' profiles of the shared code
             // (ELF reading, tables) make C2 compile check's paths worse than no profile at all.
-            Path big = bigTree(work, special.resolve("module.ko"));
+            Path big = bigTree(work, "big", special.resolve("module.ko"), TREE_SIZE);
             runs.add(List.of("check", "--kernel", symvers.toString(), big.toString()));
+            for (String arch : List.of("aarch64-small", "riscv64-medany")) {
+                Path other = bigTree(work, arch, testdata.resolve("obj").resolve(arch).resolve("module.o"), TREE_SIZE / 3);
+                runs.add(List.of("check", "--kernel", symvers.toString(), other.toString()));
+                runs.add(List.of("stats", other.toString()));
+            }
+            runs.add(List.of("stats", big.toString()));
             run(runs, 1);
             return;
         }
@@ -93,10 +99,10 @@ public final class Training {
     private static final int TREE_SIZE = 300;
 
     /** {@return a module tree of {@link #TREE_SIZE} links to (or copies of) {@code module}} */
-    private static Path bigTree(Path work, Path module) throws IOException {
-        Path root = work.resolve("big/lib/modules/6.1.0");
+    private static Path bigTree(Path work, String name, Path module, int size) throws IOException {
+        Path root = work.resolve(name + "/lib/modules/6.1.0");
         Path dir = Files.createDirectories(root.resolve("kernel/drivers/misc"));
-        for (int i = 0; i < TREE_SIZE; i++) {
+        for (int i = 0; i < size; i++) {
             Path m = dir.resolve("kobj_demo_" + i + ".ko");
             Files.deleteIfExists(m);
             try {
