@@ -52,9 +52,9 @@ public final class TrainAotCache {
         // every start, so the full cache (about 3,100 classes) costs the short commands more
         // than it saves them.
         // The archive is trained on, and used with, the small jar of the file commands (FilesJar).
-        // A third, the AOT cache of check, trained on one check of a 300-module tree alone
-        // (Training's "trees" says why): the profiles of the other commands' runs in the full
-        // cache made a check of a Debian tree slower than no cache at all.
+        // A third, the AOT cache of check and stats, trained on those two alone (Training's
+        // "trees" says why): the profiles of the other commands' runs in the full cache made a
+        // check of a Debian tree slower than no cache at all.
         List<String> names = List.of("kobjdump-" + hash + ".aot", "kobjdump-" + hash + "-files.jsa",
                 "kobjdump-" + hash + "-files.jar", "kobjdump-" + hash + "-trees.aot");
         try (Stream<Path> old = Files.list(jar.getParent())) {

@@ -19,9 +19,10 @@ import java.util.stream.Stream;
  * <p>Usage: {@code java -XX:AOTCacheOutput=FILE -cp kobjdump.jar dev.kobj.cli.Training
  * TESTDATA WORKDIR [files|trees]}; with {@code files}, only the file commands (headers, sections,
  * symbols, relocs, modinfo, groups: the lines FastPath runs), for the launcher's small cache
- * of those commands; with {@code trees}, only check on a tree of 300 modules, for the cache of
- * {@code kobjdump check}. Output goes nowhere; a command that fails does not stop the others
- * (usage errors are part of what is trained).
+ * of those commands; with {@code trees}, only check and stats on trees of module objects of the
+ * three machines, for the cache of {@code kobjdump check} and {@code stats}. Output goes
+ * nowhere; a command that fails does not stop the others (usage errors are part of what is
+ * trained).
  */
 public final class Training {
     private Training() {
@@ -46,12 +47,15 @@ public final class Training {
 
         List<List<String>> runs = new ArrayList<>();
         if (args.length > 2 && args[2].equals("trees")) {
-            // check alone, once, on a tree of TREE_SIZE modules: the method profiles the cache
-            // keeps (JEP 515) are then those of one long check. Measured on Debian's amd64 tree
-            // (CPU, median of 5, interleaved): no cache 5.1 s; this cache 4.6 s; a cache trained
-            // on check, stats and depmod of this tree, twice, 5.9 s; the full cache (every
-            // command's short runs) 5.7-6.2 s. Other commands' profiles of the shared code
-            // (ELF reading, tables) make C2 compile check's paths worse than no profile at all.
+            // check and stats, once each, on a tree of TREE_SIZE amd64 modules and on smaller
+            // trees of the aarch64 and riscv64 module objects: the classes and lambdas of all
+            // three engines are then in the cache (arm64's were loaded from the jar before).
+            // Once, not twice, and not with the other commands: when check still compiled with
+            // C2, a cache trained on check, stats and depmod, twice, made check slower (amd64
+            // tree, CPU: no cache 5.1 s, check alone 4.6 s, those three 5.9 s), as other
+            // commands' profiles of the shared code misled C2. check and stats are C1-only now
+            // (the launcher), and adding stats and the other machines left check unchanged and
+            // made stats 8 % faster (docs/notes/speed.md).
             Path big = bigTree(work, "big", special.resolve("module.ko"), TREE_SIZE);
             runs.add(List.of("check", "--kernel", symvers.toString(), big.toString()));
             for (String arch : List.of("aarch64-small", "riscv64-medany")) {
