@@ -89,7 +89,10 @@ final class CheckRun {
         return problems;
     }
 
-    private static final java.util.regex.Pattern KO_NAME = java.util.regex.Pattern.compile(".*\\.ko(\\.(xz|zst|gz))?$");
+    /** {@return whether {@code name} is a module's file name: .ko, plain or compressed} */
+    private static boolean koName(String name) {
+        return name.endsWith(".ko") || name.endsWith(".ko.xz") || name.endsWith(".ko.zst") || name.endsWith(".ko.gz");
+    }
 
     private void fileChecks() throws ElfFormatException {
         var h = elf.header();
@@ -101,7 +104,7 @@ final class CheckRun {
             add(Kind.UNSUPPORTED_MACHINE, "", "no relocation engine for e_machine " + h.machine() + " ELFCLASS"
                     + h.bits());
         }
-        boolean ko = KO_NAME.matcher(elf.name()).matches();
+        boolean ko = koName(elf.name());
         boolean needModule = switch (policy.thisModule()) {
             case ALWAYS -> true;
             case NEVER -> false;

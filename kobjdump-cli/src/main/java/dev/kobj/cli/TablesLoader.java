@@ -69,13 +69,14 @@ final class TablesLoader {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        switch (failure) {
-            case null -> {
-                return tables;
-            }
-            case Exception e -> throw e;
-            case Error e -> throw e;
-            default -> throw new IllegalStateException(failure);
+        // instanceof, not a switch on the type: that one makes a class at run time (SwitchBootstraps)
+        if (failure == null) {
+            return tables;
+        } else if (failure instanceof Exception e) {
+            throw e;
+        } else if (failure instanceof Error e) {
+            throw e;
         }
+        throw new IllegalStateException(failure);
     }
 }
