@@ -94,11 +94,11 @@ final class Parallel {
     }
 
     /**
-     * {@return the indexes of {@code sizes}, biggest first, equal sizes in index order}: one sort
-     * of primitive keys (the size's complement above {@code indexBits} bits of index) when the
-     * indexes fit, which cost the main thread ~10 ms less cold code before the first file than the
-     * sort of boxed indexes through a comparator it does otherwise (sizes of 2^(63 - indexBits)
-     * bytes and more count as equal in the keys)
+     * {@return the indexes of {@code sizes}, biggest first, equal sizes in index order}: when the
+     * indexes fit in {@code indexBits} bits, one sort of primitive keys (the size's complement
+     * above the index; sizes of 2^(63 - indexBits) bytes and more count as equal), otherwise a
+     * sort of boxed indexes through a comparator, which is more cold code for the main thread to
+     * run between the tables and the first file
      */
     static int[] order(long[] sizes, int indexBits) {
         int n = sizes.length;

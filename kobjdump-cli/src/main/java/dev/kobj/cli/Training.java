@@ -102,7 +102,7 @@ public final class Training {
     /** Modules in the training's big tree (copies of testdata's module.ko). */
     private static final int TREE_SIZE = 300;
 
-    /** {@return a module tree of {@link #TREE_SIZE} links to (or copies of) {@code module}} */
+    /** {@return a module tree named {@code name} of {@code size} links to (or copies of) {@code module}} */
     private static Path bigTree(Path work, String name, Path module, int size) throws IOException {
         Path root = work.resolve(name + "/lib/modules/6.1.0");
         Path dir = Files.createDirectories(root.resolve("kernel/drivers/misc"));
