@@ -45,6 +45,20 @@ public abstract class ArenaAllocation implements Allocation {
         return arena;
     }
 
+    /**
+     * Refuses a {@link #protect} range that does not lie inside the allocation's {@link #size()}
+     * bytes, naming the memory ({@code "heap"}, {@code "file"}) in the message; for a memory
+     * whose permissions are recorded or ignored, not applied to pages.
+     *
+     * @throws LinkException when {@code [offset, offset + length)} is outside the allocation
+     */
+    protected final void checkProtectRange(String memory, long offset, long length) throws LinkException {
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw new LinkException(String.format("%s memory: protect [0x%x, +0x%x) outside 0x%x bytes", memory,
+                    offset, length, size));
+        }
+    }
+
     /** {@return true once {@link #close()} has run} */
     public final boolean isClosed() {
         return closed.get();

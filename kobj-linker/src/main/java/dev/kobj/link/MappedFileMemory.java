@@ -139,10 +139,7 @@ public final class MappedFileMemory implements HostMemory, AutoCloseable {
 
         @Override
         public void protect(long offset, long length, Permissions permissions) throws LinkException {
-            if (offset < 0 || length < 0 || offset + length > size()) {
-                throw new LinkException(String.format("file memory: protect [0x%x, +0x%x) outside 0x%x bytes", offset,
-                        length, size()));
-            }
+            checkProtectRange("file", offset, length);
         }
 
         /** The bytes reach the file before the mapping goes. */

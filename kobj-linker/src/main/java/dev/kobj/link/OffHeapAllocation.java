@@ -47,10 +47,7 @@ final class OffHeapAllocation extends ArenaAllocation {
 
     @Override
     public void protect(long offset, long length, Permissions permissions) throws LinkException {
-        if (offset < 0 || length < 0 || offset + length > size()) {
-            throw new LinkException(String.format("heap memory: protect [0x%x, +0x%x) outside 0x%x bytes", offset,
-                    length, size()));
-        }
+        checkProtectRange("heap", offset, length);
     }
 
     @Override

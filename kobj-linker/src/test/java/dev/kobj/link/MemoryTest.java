@@ -53,6 +53,27 @@ class MemoryTest {
     }
 
     @Test
+    void protectRefusesARangeOutsideTheAllocation(@TempDir Path dir) throws Exception {
+        // off-heap allocations of a HeapMemory (every size: from 0 bytes) and mapped-file ones
+        // take a range inside them and refuse one that leaves them, naming their memory
+        HeapMemory offHeap = new HeapMemory(HeapMemory.DEFAULT_BASE, 0);
+        try (Allocation a = offHeap.allocate(0, 0x2000, 4096)) {
+            assertThat(a).isInstanceOf(OffHeapAllocation.class);
+            a.protect(0x1000, 0x1000, Allocation.Permissions.RX);
+            assertThatThrownBy(() -> a.protect(0x1000, 0x1001, Allocation.Permissions.RX)).isInstanceOf(LinkException.class)
+                    .hasMessage("heap memory: protect [0x1000, +0x1001) outside 0x2000 bytes");
+            assertThatThrownBy(() -> a.protect(-1, 1, Allocation.Permissions.RX)).isInstanceOf(LinkException.class)
+                    .hasMessage("heap memory: protect [0xffffffffffffffff, +0x1) outside 0x2000 bytes");
+        }
+        try (MappedFileMemory file = new MappedFileMemory(dir.resolve("image.bin"));
+                Allocation a = file.allocate(0, 0x2000, 4096)) {
+            a.protect(0, 0x2000, Allocation.Permissions.R);
+            assertThatThrownBy(() -> a.protect(0x2000, 1, Allocation.Permissions.R)).isInstanceOf(LinkException.class)
+                    .hasMessage("file memory: protect [0x2000, +0x1) outside 0x2000 bytes");
+        }
+    }
+
+    @Test
     void mappedFileHoldsTheImageAtItsOffsets(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("image.bin");
         try (ElfFile elf = TestObjects.open("obj/x86_64-gcc-kernel/module.o");
