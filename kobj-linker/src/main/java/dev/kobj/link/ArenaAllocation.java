@@ -47,9 +47,11 @@ public abstract class ArenaAllocation implements Allocation {
 
     /**
      * Refuses a {@link #protect} range that does not lie inside the allocation's {@link #size()}
-     * bytes, naming the memory ({@code "heap"}, {@code "file"}) in the message; for a memory
-     * whose permissions are recorded or ignored, not applied to pages.
+     * bytes; for a memory whose permissions are recorded or ignored, not applied to pages.
      *
+     * @param memory the memory's name in the message ({@code "heap"}, {@code "file"})
+     * @param offset the range's first byte, from the allocation's start
+     * @param length the range's length in bytes
      * @throws LinkException when {@code [offset, offset + length)} is outside the allocation
      */
     protected final void checkProtectRange(String memory, long offset, long length) throws LinkException {
