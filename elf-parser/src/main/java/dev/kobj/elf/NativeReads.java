@@ -9,74 +9,83 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Whole-file reads straight into a Java array with the C library's {@code open}, {@code lseek},
- * {@code pread} and {@code close} (POSIX.1-2017), called through the FFM API as critical
- * downcalls that may take heap memory ({@link Linker.Option#critical(boolean)}): the kernel
- * copies the page cache into the array itself. A {@code FileChannel} read into a heap buffer
- * goes through a temporary direct buffer (one more copy of every byte, and a native buffer the
- * size of the largest file kept per thread), and makes a channel, a file descriptor object and a
- * cleaner per file; for a tree of 4,000 modules (issue 9) those were a visible part of a run.
+ * Whole-file reads straight into a Java array with Linux's {@code openat}, {@code lseek},
+ * {@code pread64} and {@code close} system calls, made through the C library's {@code syscall(2)}
+ * called by the FFM API as a critical downcall that may take heap memory
+ * ({@link Linker.Option#critical(boolean)}): the kernel copies the page cache into the array
+ * itself. A {@code FileChannel} read into a heap buffer goes through a temporary direct buffer
+ * (one more copy of every byte, and a native buffer the size of the largest file kept per
+ * thread), and makes a channel, a file descriptor object and a cleaner per file; for a tree of
+ * 4,000 modules (issue 9) those were a visible part of a run.
  *
- * <p>Linux only (the {@code O_CLOEXEC} value and the file name encoding are Linux's), and only
- * when native access is enabled for this module (the launcher's manifest and the tests enable it). Every failure answers -1 and nothing else: the caller then reads the file with
- * a {@code FileChannel}, which reports the error in Java's words ({@code NoSuchFileException},
- * "Is a directory", ...), as before.
+ * <p>One downcall serves the four calls: {@code syscall} is variadic, so each call passes the
+ * same five words (the call's number, then {@code a, p, b, c}; a call ignores the words past its
+ * own arguments). The JDK makes a stub per shape of downcall on its first use, spinning a class
+ * and some dozens of method-handle forms; four shapes cost about 35 ms of a cold process's CPU
+ * (a 2 vCPU VM), one costs a quarter of that. The numbers are the kernel's stable ABI: x86-64's
+ * own table, and asm-generic's for AArch64 and RISC-V.
+ *
+ * <p>Linux only (the {@code O_CLOEXEC} value and the file name encoding are Linux's), on those
+ * three machines, and only when native access is enabled for this module (the launcher's
+ * manifest and the tests enable it). Every failure answers -1 and nothing else: the caller then
+ * reads the file with a {@code FileChannel}, which reports the error in Java's words
+ * ({@code NoSuchFileException}, "Is a directory", ...), as before.
  */
 final class NativeReads {
-    /** open(2) flags: O_RDONLY | O_CLOEXEC (asm-generic/fcntl.h, x86-64's and arm64's and riscv's). */
+    /** openat(2) flags: O_RDONLY | O_CLOEXEC (asm-generic/fcntl.h, x86-64's and arm64's and riscv's). */
     private static final int O_RDONLY_CLOEXEC = 0x80000;
-    private static final int SEEK_END = 2;
+    /** openat(2): a relative name is taken from the working directory (linux/fcntl.h). */
+    private static final long AT_FDCWD = -100;
+    private static final long SEEK_END = 2;
     /** The most one pread copies, so that a call stays short (a critical call holds off the collector). */
     private static final int CHUNK = 4 << 20;
 
     private NativeReads() {
     }
 
-    /** The downcalls, or null when they cannot be made. Made on first use. */
+    /** The downcall and this machine's system call numbers, or null when they cannot be used. Made on first use. */
     private static final class Lib {
-        static final MethodHandle OPEN;
-        static final MethodHandle LSEEK;
-        static final MethodHandle PREAD;
-        static final MethodHandle CLOSE;
+        /** {@code long syscall(long number, long a, void *p, long b, long c)}. */
+        static final MethodHandle SYSCALL;
+        static final long OPENAT;
+        static final long CLOSE;
+        static final long LSEEK;
+        static final long PREAD64;
 
         static {
-            MethodHandle open = null;
-            MethodHandle lseek = null;
-            MethodHandle pread = null;
-            MethodHandle close = null;
+            MethodHandle syscall = null;
+            // arch/x86/entry/syscalls/syscall_64.tbl; include/uapi/asm-generic/unistd.h (arm64, riscv)
+            long[] numbers = switch (System.getProperty("os.arch", "")) {
+                case "amd64", "x86_64" -> new long[] {257, 3, 8, 17};
+                case "aarch64", "riscv64" -> new long[] {56, 57, 62, 67};
+                default -> null;
+            };
             try {
                 // Only where native access is allowed already: otherwise the first downcall
                 // would print the JDK's warning on a library user's stderr.
-                if (NativeReads.class.getModule().isNativeAccessEnabled()
+                if (numbers != null && NativeReads.class.getModule().isNativeAccessEnabled()
                         && System.getProperty("os.name", "").equals("Linux")
                         && "UTF-8".equals(System.getProperty("sun.jnu.encoding"))) {
                     Linker linker = Linker.nativeLinker();
-                    var libc = linker.defaultLookup();
-                    Linker.Option heap = Linker.Option.critical(true);
-                    open = linker.downcallHandle(libc.find("open").orElseThrow(),
-                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), heap);
-                    lseek = linker.downcallHandle(libc.find("lseek").orElseThrow(), FunctionDescriptor.of(
-                            ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
-                            Linker.Option.critical(false));
-                    pread = linker.downcallHandle(libc.find("pread").orElseThrow(), FunctionDescriptor.of(
-                            ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                            ValueLayout.JAVA_LONG), heap);
-                    close = linker.downcallHandle(libc.find("close").orElseThrow(),
-                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+                    syscall = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
+                            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                                    ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                            Linker.Option.firstVariadicArg(1), Linker.Option.critical(true));
                 }
             } catch (RuntimeException | LinkageError e) {
-                open = null; // no native access, another C library: FileChannel does the work
+                syscall = null; // no native access, another C library: FileChannel does the work
             }
-            OPEN = open;
-            LSEEK = lseek;
-            PREAD = pread;
-            CLOSE = close;
+            SYSCALL = syscall;
+            OPENAT = syscall == null ? -1 : numbers[0];
+            CLOSE = syscall == null ? -1 : numbers[1];
+            LSEEK = syscall == null ? -1 : numbers[2];
+            PREAD64 = syscall == null ? -1 : numbers[3];
         }
     }
 
     /** {@return whether the C library can be called} */
     static boolean available() {
-        return Lib.OPEN != null;
+        return Lib.SYSCALL != null;
     }
 
     /** {@return a file descriptor open for reading {@code path}, or -1} */
@@ -85,7 +94,8 @@ final class NativeReads {
         byte[] c = new byte[name.length + 1]; // NUL-terminated (a Path holds no NUL)
         System.arraycopy(name, 0, c, 0, name.length);
         try {
-            return (int) Lib.OPEN.invokeExact(MemorySegment.ofArray(c), O_RDONLY_CLOEXEC);
+            return (int) (long) Lib.SYSCALL.invokeExact(Lib.OPENAT, AT_FDCWD, MemorySegment.ofArray(c),
+                    (long) O_RDONLY_CLOEXEC, 0L);
         } catch (Throwable e) {
             return -1;
         }
@@ -94,7 +104,8 @@ final class NativeReads {
     /** {@return the size of the file open as {@code fd} (its end, by lseek), or -1} */
     static long size(int fd) {
         try {
-            return (long) Lib.LSEEK.invokeExact(fd, 0L, SEEK_END);
+            // lseek(fd, 0, SEEK_END): the offset 0 goes in the pointer's word, as NULL
+            return (long) Lib.SYSCALL.invokeExact(Lib.LSEEK, (long) fd, MemorySegment.NULL, SEEK_END, 0L);
         } catch (Throwable e) {
             return -1;
         }
@@ -110,8 +121,8 @@ final class NativeReads {
         int at = 0;
         try {
             while (at < length) {
-                long n = (long) Lib.PREAD.invokeExact(fd, dest.asSlice(at), (long) Math.min(CHUNK, length - at),
-                        (long) at);
+                long n = (long) Lib.SYSCALL.invokeExact(Lib.PREAD64, (long) fd, dest.asSlice(at),
+                        (long) Math.min(CHUNK, length - at), (long) at);
                 if (n < 0) {
                     return -1; // EINTR among them: the FileChannel read that follows retries
                 }
@@ -129,7 +140,7 @@ final class NativeReads {
     /** Closes {@code fd}; a failure is ignored (a read-only descriptor has nothing to flush). */
     static void close(int fd) {
         try {
-            int ignored = (int) Lib.CLOSE.invokeExact(fd);
+            long ignored = (long) Lib.SYSCALL.invokeExact(Lib.CLOSE, (long) fd, MemorySegment.NULL, 0L, 0L);
         } catch (Throwable e) {
             // nothing to do
         }

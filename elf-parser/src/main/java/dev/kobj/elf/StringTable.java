@@ -25,7 +25,7 @@ public final class StringTable {
         this.start = section.offset();
         this.size = section.size();
         this.terminated = size > 0 && start >= 0 && start + size <= bytes.size
-                && bytes.seg.get(ValueLayout.JAVA_BYTE, start + size - 1) == 0;
+                && bytes.u8(start + size - 1) == 0; // an array load when the file is an array
     }
 
     /**
@@ -144,6 +144,14 @@ public final class StringTable {
             if (z != 0) {
                 return q + (Long.numberOfTrailingZeros(z) >>> 3);
             }
+        }
+        if (q < end && end >= 8) {
+            // The last 1-7 bytes: the word that ends at end, shifted so that q's byte is its lowest
+            // (the bytes shifted in at the top are past end: a zero found there is no NUL).
+            long w = seg.get(LE64, end - 8) >>> ((q - (end - 8)) << 3);
+            long z = (w - ONES) & ~w & HIGHS;
+            long at = Long.numberOfTrailingZeros(z) >>> 3;
+            return at < end - q ? q + at : end;
         }
         while (q < end && seg.get(ValueLayout.JAVA_BYTE, q) != 0) {
             q++;

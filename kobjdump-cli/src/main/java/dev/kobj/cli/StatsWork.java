@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The worker threads of one {@code kobjdump stats} DIR: files are handed to them as the walk
@@ -23,8 +24,14 @@ final class StatsWork implements AutoCloseable {
     private long bytesBefore; // guarded by this
 
     StatsWork(int threads) {
-        this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon().name("kobjdump-stats-", 0)
-                .factory());
+        // A factory of its own rather than Thread.ofPlatform().name(prefix, 0).factory(), whose
+        // counter is a VarHandle: six method-handle classes spun at run time for a thread's name.
+        AtomicInteger made = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "kobjdump-stats-" + made.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Starts parsing {@code p} on a worker. */
