@@ -21,9 +21,10 @@ import java.nio.file.Path;
  * <p>One downcall serves the four calls: {@code syscall} is variadic, so each call passes the
  * same five words (the call's number, then {@code a, p, b, c}; a call ignores the words past its
  * own arguments). The JDK makes a stub per shape of downcall on its first use, spinning a class
- * and some dozens of method-handle forms; four shapes cost about 35 ms of a cold process's CPU
- * (a 2 vCPU VM), one costs a quarter of that. The numbers are the kernel's stable ABI: x86-64's
- * own table, and asm-generic's for AArch64 and RISC-V.
+ * and some dozens of method-handle forms: four shapes spun about 60 classes in a cold process,
+ * one spins about 25 (a check or stats of one module 10-16 ms sooner on a 2 vCPU VM). The
+ * numbers are the kernel's stable ABI: x86-64's own table, and asm-generic's for AArch64 and
+ * RISC-V.
  *
  * <p>Linux only (the {@code O_CLOEXEC} value and the file name encoding are Linux's), on those
  * three machines, and only when native access is enabled for this module (the launcher's
