@@ -132,30 +132,35 @@ public final class StringTable {
 
     /**
      * {@return the offset of the first NUL byte of {@code seg} in [from, end), or end when there is
-     * none}: eight bytes per read (the lowest byte of a little-endian word is the first in memory;
-     * {@code (w - ONES) & ~w & HIGHS} has its lowest set bit in the first zero byte), which keeps
-     * the number of memory-segment accesses, costly before the JIT compiles them, low.
+     * none}: eight bytes per read, which keeps the number of memory-segment accesses, costly before
+     * the JIT compiles them, low.
      */
     static long nul(MemorySegment seg, long from, long end) {
         long q = from;
         for (long last = end - 8; q <= last; q += 8) {
-            long w = seg.get(LE64, q);
-            long z = (w - ONES) & ~w & HIGHS;
-            if (z != 0) {
-                return q + (Long.numberOfTrailingZeros(z) >>> 3);
+            int at = zeroByte(seg.get(LE64, q));
+            if (at < 8) {
+                return q + at;
             }
         }
         if (q < end && end >= 8) {
             // The last 1-7 bytes: the word that ends at end, shifted so that q's byte is its lowest
             // (the bytes shifted in at the top are past end: a zero found there is no NUL).
-            long w = seg.get(LE64, end - 8) >>> ((q - (end - 8)) << 3);
-            long z = (w - ONES) & ~w & HIGHS;
-            long at = Long.numberOfTrailingZeros(z) >>> 3;
+            int at = zeroByte(seg.get(LE64, end - 8) >>> ((q - (end - 8)) << 3));
             return at < end - q ? q + at : end;
         }
         while (q < end && seg.get(ValueLayout.JAVA_BYTE, q) != 0) {
             q++;
         }
         return q;
+    }
+
+    /**
+     * {@return the index of the first zero byte of the little-endian word {@code w} (its lowest
+     * byte is the first in memory), or 8 when it has none}: {@code (w - ONES) & ~w & HIGHS} has its
+     * lowest set bit in the first zero byte
+     */
+    private static int zeroByte(long w) {
+        return Long.numberOfTrailingZeros((w - ONES) & ~w & HIGHS) >>> 3;
     }
 }
