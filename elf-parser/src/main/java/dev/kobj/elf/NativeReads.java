@@ -18,6 +18,9 @@ import java.nio.file.Path;
  * thread), and makes a channel, a file descriptor object and a cleaner per file; for a tree of
  * 4,000 modules (issue 9) those were a visible part of a run.
  *
+ * <p>The same downcall lists directories for {@link DirectoryReader} ({@code openat} with
+ * {@code O_DIRECTORY | O_NOFOLLOW}, then {@code getdents64}).
+ *
  * <p>One downcall serves the four calls: {@code syscall} is variadic, so each call passes the
  * same five words (the call's number, then {@code a, p, b, c}; a call ignores the words past its
  * own arguments). The JDK makes a stub per shape of downcall on its first use, spinning a class
@@ -52,13 +55,17 @@ final class NativeReads {
         static final long CLOSE;
         static final long LSEEK;
         static final long PREAD64;
+        static final long GETDENTS64;
+        /** openat(2) flags for a directory: O_RDONLY | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW (arm64 has its own two). */
+        static final long O_DIRECTORY_FLAGS;
 
         static {
             MethodHandle syscall = null;
             // arch/x86/entry/syscalls/syscall_64.tbl; include/uapi/asm-generic/unistd.h (arm64, riscv)
             long[] numbers = switch (System.getProperty("os.arch", "")) {
-                case "amd64", "x86_64" -> new long[] {257, 3, 8, 17};
-                case "aarch64", "riscv64" -> new long[] {56, 57, 62, 67};
+                case "amd64", "x86_64" -> new long[] {257, 3, 8, 17, 217, O_RDONLY_CLOEXEC | 0x10000 | 0x20000};
+                case "riscv64" -> new long[] {56, 57, 62, 67, 61, O_RDONLY_CLOEXEC | 0x10000 | 0x20000};
+                case "aarch64" -> new long[] {56, 57, 62, 67, 61, O_RDONLY_CLOEXEC | 0x4000 | 0x8000};
                 default -> null;
             };
             try {
@@ -81,6 +88,8 @@ final class NativeReads {
             CLOSE = syscall == null ? -1 : numbers[1];
             LSEEK = syscall == null ? -1 : numbers[2];
             PREAD64 = syscall == null ? -1 : numbers[3];
+            GETDENTS64 = syscall == null ? -1 : numbers[4];
+            O_DIRECTORY_FLAGS = syscall == null ? -1 : numbers[5];
         }
     }
 
@@ -97,6 +106,34 @@ final class NativeReads {
         try {
             return (int) (long) Lib.SYSCALL.invokeExact(Lib.OPENAT, AT_FDCWD, MemorySegment.ofArray(c),
                     (long) O_RDONLY_CLOEXEC, 0L);
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
+    /** {@return a file descriptor open for listing the directory {@code path} (not a link to one), or -1} */
+    static int openDirectory(Path path) {
+        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] c = new byte[name.length + 1];
+        System.arraycopy(name, 0, c, 0, name.length);
+        try {
+            return (int) (long) Lib.SYSCALL.invokeExact(Lib.OPENAT, AT_FDCWD, MemorySegment.ofArray(c),
+                    Lib.O_DIRECTORY_FLAGS, 0L);
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Reads the next entries of the directory open as {@code fd} into {@code b} as the kernel's
+     * {@code linux_dirent64} records.
+     *
+     * @return the bytes filled, 0 at the end of the directory, or -1 on an error
+     */
+    static int entries(int fd, byte[] b) {
+        try {
+            long n = (long) Lib.SYSCALL.invokeExact(Lib.GETDENTS64, (long) fd, MemorySegment.ofArray(b), (long) b.length, 0L);
+            return n < 0 ? -1 : (int) n;
         } catch (Throwable e) {
             return -1;
         }
