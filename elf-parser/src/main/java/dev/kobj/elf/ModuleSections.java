@@ -96,12 +96,19 @@ final class ModuleSections {
             throw f.view().error(f.sectionHeaderOffset(sh.index()), "sh_size of __versions", data.byteSize(),
                     "not a multiple of sizeof(struct modversion_info) (64)");
         }
-        byte[] bytes = Bytes.copyOf(data, 0, (int) data.byteSize()); // CRCs and names read from an array
-        Bytes d = new Bytes(f.name(), MemorySegment.ofArray(bytes), f.header().order());
+        // CRCs and names read from an array: the file's own when it is held in one (no copy), else a copy
+        Bytes d = new Bytes(f.name(), data, f.header().order());
+        if (d.array() == null) {
+            d = new Bytes(f.name(), MemorySegment.ofArray(Bytes.copyOf(data, 0, (int) data.byteSize())), f.header().order());
+        }
+        byte[] bytes = d.array();
+        int base = d.arrayIndex(0);
+        int size = (int) data.byteSize();
         int crcSize = f.header().is64() ? 8 : 4;
-        for (int p = 0; p < bytes.length; p += 64) {
+        for (int p = 0; p < size; p += 64) {
+            int name = base + p + crcSize;
             int len = 0;
-            while (len < 64 - crcSize && bytes[p + crcSize + len] != 0) {
+            while (len < 64 - crcSize && bytes[name + len] != 0) {
                 len++;
             }
             if (len == 64 - crcSize) {
@@ -109,7 +116,7 @@ final class ModuleSections {
             }
             if (out != null) {
                 long crc = f.header().is64() ? d.u64(p) : d.u32(p);
-                out.add(new ModVersion(crc, new String(bytes, p + crcSize, len, StandardCharsets.ISO_8859_1)));
+                out.add(new ModVersion(crc, new String(bytes, name, len, StandardCharsets.ISO_8859_1)));
             }
         }
     }
