@@ -112,12 +112,7 @@ class DirectoryReaderTest {
         Files.write(closed.resolve("m.ko"), new byte[0]);
         Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("---------"));
         try {
-            boolean readable;
-            try (DirectoryStream<Path> s = Files.newDirectoryStream(closed)) {
-                readable = true;
-            } catch (IOException e) {
-                readable = false;
-            }
+            boolean readable = Files.isReadable(closed); // access(2): root reads it anyway
             if (readable) {
                 assertThat(r.list(closed)).containsExactly(new DirectoryReader.Entry("m.ko", DirectoryReader.Kind.FILE));
             } else {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kobj.elf.DirectoryReader;
 import dev.kobj.testkit.Corpus;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,12 +106,7 @@ class TreesWalkTest {
         Files.write(closed.resolve("hidden.ko"), new byte[0]);
         Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("---------"));
         try {
-            boolean readable;
-            try (DirectoryStream<Path> s = Files.newDirectoryStream(closed)) {
-                readable = true;
-            } catch (IOException e) {
-                readable = false;
-            }
+            boolean readable = Files.isReadable(closed); // access(2): root reads it anyway
             List<Path> sorted = new ArrayList<>();
             Walk ours = trees(dir, sorted);
             assertThat(ours.found()).hasSize(readable ? 409 : 408)
