@@ -81,8 +81,13 @@ public final class ElfFile implements AutoCloseable {
                 byte[] data = Decompress.file(name, kind, FileReads.readAll(ch, size));
                 return new ElfFile(name, null, kind, MemorySegment.ofArray(data));
             }
-            if (size < 4096) {
-                // Small files are cheaper to read than to map.
+            // Small files are cheaper to read than to map; a file of another file system (a zip
+            // file's entry) cannot be mapped at all.
+            boolean mappable = path.getFileSystem() == java.nio.file.FileSystems.getDefault();
+            if (size < 4096 || !mappable) {
+                if (size > Limits.MAX_ARRAY) {
+                    throw new ElfFormatException(name, 0, "file size", size, "too large to read from a file system that cannot map it");
+                }
                 return new ElfFile(name, null, Compression.NONE, MemorySegment.ofArray(FileReads.readAll(ch, size)));
             }
             Arena arena = Arena.ofShared();

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
 
 /**
@@ -98,11 +99,27 @@ final class NativeReads {
         return Lib.SYSCALL != null;
     }
 
+    /**
+     * {@return {@code path}'s name as the kernel takes it (UTF-8, NUL-terminated; a path holds no
+     * NUL), or null when {@code path} is not of the default file system} (a zip file system's
+     * path names an entry, not the file of the same name)
+     */
+    private static byte[] cName(Path path) {
+        if (path.getFileSystem() != FileSystems.getDefault()) {
+            return null;
+        }
+        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] c = new byte[name.length + 1];
+        System.arraycopy(name, 0, c, 0, name.length);
+        return c;
+    }
+
     /** {@return a file descriptor open for reading {@code path}, or -1} */
     static int open(Path path) {
-        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] c = new byte[name.length + 1]; // NUL-terminated (a Path holds no NUL)
-        System.arraycopy(name, 0, c, 0, name.length);
+        byte[] c = cName(path);
+        if (c == null) {
+            return -1;
+        }
         try {
             return (int) (long) Lib.SYSCALL.invokeExact(Lib.OPENAT, AT_FDCWD, MemorySegment.ofArray(c),
                     (long) O_RDONLY_CLOEXEC, 0L);
@@ -113,9 +130,10 @@ final class NativeReads {
 
     /** {@return a file descriptor open for listing the directory {@code path} (not a link to one), or -1} */
     static int openDirectory(Path path) {
-        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] c = new byte[name.length + 1];
-        System.arraycopy(name, 0, c, 0, name.length);
+        byte[] c = cName(path);
+        if (c == null) {
+            return -1;
+        }
         try {
             return (int) (long) Lib.SYSCALL.invokeExact(Lib.OPENAT, AT_FDCWD, MemorySegment.ofArray(c),
                     Lib.O_DIRECTORY_FLAGS, 0L);

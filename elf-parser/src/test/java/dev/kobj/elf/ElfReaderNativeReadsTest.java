@@ -84,4 +84,28 @@ class ElfReaderNativeReadsTest {
         }
         assertThat(NativeReads.open(dir.resolve("missing.ko"))).isEqualTo(-1);
     }
+
+    /**
+     * A path of another file system (a zip file's entry) names that entry: the readers must read
+     * it there, not the default file system's file whose name is the same string, and
+     * {@link ElfFile#open} must not try to map it (a zip file system's channel cannot).
+     */
+    @Test
+    void aZipEntryIsReadWhereItIs() throws Exception {
+        byte[] module = Files.readAllBytes(Fixtures.root().resolve("special/module.ko"));
+        Path onDisk = Files.write(dir.resolve("same-name.ko"), Arrays.copyOf(module, 100)); // cut: fails to parse
+        Path zip = dir.resolve("modules.zip");
+        try (java.nio.file.FileSystem zfs = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+            Path entry = zfs.getPath(onDisk.toString());
+            Files.createDirectories(entry.getParent());
+            Files.write(entry, module);
+            assertThat(NativeReads.open(entry)).isEqualTo(-1);
+            assertThat(new DirectoryReader().list(entry.getParent())).isNull();
+            ElfFile f = new ElfReader().open(entry);
+            assertThat(f.fileBytes().toArray(ValueLayout.JAVA_BYTE)).isEqualTo(module);
+            try (ElfFile g = ElfFile.open(entry)) { // read, not mapped: a zip entry cannot be
+                assertThat(g.fileBytes().toArray(ValueLayout.JAVA_BYTE)).isEqualTo(module);
+            }
+        }
+    }
 }
