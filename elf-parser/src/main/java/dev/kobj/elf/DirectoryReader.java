@@ -15,9 +15,10 @@ import java.util.List;
  * went from 0.363 to 0.349 s (21 interleaved pairs).
  *
  * <p>It answers only what it can answer exactly as the JDK would: {@link #list} returns null
- * when the system calls cannot be made (not Linux, no native access, another machine), when the
- * directory cannot be opened or read (the caller then asks the JDK, which words the error), and
- * when a name is not plain ASCII (a name the JDK keeps as raw bytes). An entry whose type the
+ * when the system calls cannot be made (not Linux, no native access, another machine), for a
+ * path of another file system than the default one (a zip file's), when the directory cannot be
+ * opened or read (the caller then asks the JDK, which words the error), and when a name is not
+ * plain ASCII (a name the JDK keeps as raw bytes). An entry whose type the
  * file system does not keep comes as {@link Kind#UNKNOWN}.
  *
  * <p>Not thread-safe: a reader keeps one buffer for its reads.
