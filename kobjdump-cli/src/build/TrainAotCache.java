@@ -55,12 +55,14 @@ public final class TrainAotCache {
         // A third, the AOT cache of check and stats, trained on those two alone (Training's
         // "trees" says why): the profiles of the other commands' runs in the full cache made a
         // check of a Debian tree slower than no cache at all.
+        // A fourth, of stats alone: stats replays its cache's training, and the check runs in
+        // the third had it compile check's loops too.
         List<String> names = List.of("kobjdump-" + hash + ".aot", "kobjdump-" + hash + "-files.jsa",
-                "kobjdump-" + hash + "-files.jar", "kobjdump-" + hash + "-trees.aot");
+                "kobjdump-" + hash + "-files.jar", "kobjdump-" + hash + "-trees.aot", "kobjdump-" + hash + "-stats.aot");
         try (Stream<Path> old = Files.list(jar.getParent())) {
             for (Path p : old.toList()) {
                 String f = p.getFileName().toString();
-                if (f.startsWith("kobjdump-") && f.matches(".*[0-9a-f]{16}(-files|-trees)?\\.(aot|jsa|jar)(\\.config|\\.sha256)?")
+                if (f.startsWith("kobjdump-") && f.matches(".*[0-9a-f]{16}(-files|-trees|-stats)?\\.(aot|jsa|jar)(\\.config|\\.sha256)?")
                         && !names.contains(f) && !names.contains(f.replaceFirst("\\.(config|sha256)$", ""))) {
                     Files.delete(p);
                 }
@@ -68,6 +70,7 @@ public final class TrainAotCache {
         }
         train(jar, testdata, work, names.get(0), List.of());
         train(jar, testdata, work, names.get(3), List.of("trees"));
+        train(jar, testdata, work, names.get(4), List.of("stats"));
         Path files;
         try {
             files = FilesJar.make(jar, testdata, work, hash);
@@ -94,8 +97,9 @@ public final class TrainAotCache {
         } else {
             cmd.addAll(List.of("-XX:AOTCacheOutput=" + cache, "--enable-native-access=ALL-UNNAMED"));
         }
-        // The collector the launcher gives the commands trained (check: ParallelGC).
-        cmd.addAll(name.endsWith("-trees.aot") ? List.of("-XX:+UseParallelGC", "-Xmx160m") : List.of("-XX:+UseSerialGC"));
+        // The collector the launcher gives the commands trained (check and stats: ParallelGC).
+        cmd.addAll(name.endsWith("-trees.aot") || name.endsWith("-stats.aot") ? List.of("-XX:+UseParallelGC", "-Xmx160m")
+                : List.of("-XX:+UseSerialGC"));
         cmd.addAll(List.of("-Xlog:disable", "-Xlog:all=error:stderr", "-cp", jar.toString(),
                 "dev.kobj.cli.Training", testdata.toString(), work.toString()));
         cmd.addAll(mode);

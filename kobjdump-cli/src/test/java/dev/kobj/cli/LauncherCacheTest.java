@@ -52,10 +52,10 @@ class LauncherCacheTest {
         Path builtJar = built.resolve("kobjdump.jar");
         List<Path> caches;
         try (Stream<Path> s = Files.list(built)) {
-            caches = s.filter(p -> p.getFileName().toString().matches("kobjdump-[0-9a-f]{16}(\\.aot|-trees\\.aot|-files\\.jsa|-files\\.jar)(\\.sha256)?"))
+            caches = s.filter(p -> p.getFileName().toString().matches("kobjdump-[0-9a-f]{16}(\\.aot|-trees\\.aot|-stats\\.aot|-files\\.jsa|-files\\.jar)(\\.sha256)?"))
                     .toList();
         }
-        if (!Files.isRegularFile(builtJar) || caches.size() != 8) {
+        if (!Files.isRegularFile(builtJar) || caches.size() != 10) {
             Tools.skip("no packaged kobjdump.jar with its AOT cache, files jar and CDS archive in " + built
                     + " (mvn package without -Dkobj.aot.skip=true)");
         }
@@ -86,13 +86,14 @@ class LauncherCacheTest {
     }
 
     /**
-     * Runs the launcher with the JVM's class-loading log in {@code classes.log} (a file, so that
-     * stdout and stderr are the launcher's and the command's only).
+     * Runs the launcher with the JVM's class-loading log, and its AOT cache's (which cache it
+     * opened), in {@code classes.log} (a file, so that stdout and stderr are the launcher's and the
+     * command's only).
      */
     private Tools.Run launch(String... args) throws IOException, InterruptedException {
         Files.deleteIfExists(root.resolve("classes.log"));
         List<String> cmd = new ArrayList<>(List.of("env",
-                "KOBJ_JAVA_OPTS=-Xlog:class+load=info:file=" + root.resolve("classes.log"),
+                "KOBJ_JAVA_OPTS=-Xlog:class+load=info,aot=info:file=" + root.resolve("classes.log"),
                 root.resolve("kobjdump").toString()));
         cmd.addAll(List.of(args));
         return Tools.exec(cmd, root, false, Duration.ofSeconds(120));
@@ -152,6 +153,29 @@ class LauncherCacheTest {
             sectionsAsReadelf(r);
             assertThat(r.err()).as(m).isEmpty();
             assertThat(state()).contains("k_jar_files=" + target.resolve(jarOfFiles()));
+        }
+    }
+
+    @Test
+    void statsAndCheckTakeTheirOwnCaches() throws Exception {
+        Path tree = Files.createDirectories(root.resolve("tree/kernel"));
+        Files.copy(module(), tree.resolve("kobj_demo.ko"));
+        String symvers = module().resolveSibling("Module.symvers").toString();
+        // the command, the cache it takes, and what it says of the one module
+        List<List<String>> runs = List.of(
+                List.of("stats", tree.getParent().toString(), "-stats.aot", "Files:            1\n"),
+                List.of("check", "--kernel", symvers, tree.getParent().toString(), "-trees.aot",
+                        "Modules:       1 (1 would load"));
+        for (List<String> run : runs) {
+            List<String> args = run.subList(0, run.size() - 2);
+            Tools.Run r = launch(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains(run.getLast());
+            Path cache = target.resolve(aot.getFileName().toString().replace("-files.jsa", run.get(run.size() - 2)));
+            assertThat(state()).contains(cache.toString());
+            assertThat(Files.readString(root.resolve("classes.log"))).as(args.getFirst())
+                    .contains("Opened AOT cache " + cache + ".");
+            assertThat(classesFromTheCache()).as(args.getFirst() + ": kobj's classes from its cache").isGreaterThan(20);
         }
     }
 
