@@ -56,13 +56,14 @@ public final class TrainAotCache {
         // "trees" says why): the profiles of the other commands' runs in the full cache made a
         // check of a Debian tree slower than no cache at all.
         // A fourth, of stats alone: stats replays its cache's training, and the check runs in
-        // the third had it compile check's loops too.
+        // the third had it compile check's loops too. A fifth, of depmod alone (it had the full one).
         List<String> names = List.of("kobjdump-" + hash + ".aot", "kobjdump-" + hash + "-files.jsa",
-                "kobjdump-" + hash + "-files.jar", "kobjdump-" + hash + "-trees.aot", "kobjdump-" + hash + "-stats.aot");
+                "kobjdump-" + hash + "-files.jar", "kobjdump-" + hash + "-trees.aot", "kobjdump-" + hash + "-stats.aot",
+                "kobjdump-" + hash + "-depmod.aot");
         try (Stream<Path> old = Files.list(jar.getParent())) {
             for (Path p : old.toList()) {
                 String f = p.getFileName().toString();
-                if (f.startsWith("kobjdump-") && f.matches(".*[0-9a-f]{16}(-files|-trees|-stats)?\\.(aot|jsa|jar)(\\.config|\\.sha256)?")
+                if (f.startsWith("kobjdump-") && f.matches(".*[0-9a-f]{16}(-files|-trees|-stats|-depmod)?\\.(aot|jsa|jar)(\\.config|\\.sha256)?")
                         && !names.contains(f) && !names.contains(f.replaceFirst("\\.(config|sha256)$", ""))) {
                     Files.delete(p);
                 }
@@ -71,6 +72,7 @@ public final class TrainAotCache {
         train(jar, testdata, work, names.get(0), List.of());
         train(jar, testdata, work, names.get(3), List.of("trees"));
         train(jar, testdata, work, names.get(4), List.of("stats"));
+        train(jar, testdata, work, names.get(5), List.of("depmod"));
         Path files;
         try {
             files = FilesJar.make(jar, testdata, work, hash);

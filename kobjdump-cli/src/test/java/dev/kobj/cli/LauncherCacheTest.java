@@ -52,10 +52,10 @@ class LauncherCacheTest {
         Path builtJar = built.resolve("kobjdump.jar");
         List<Path> caches;
         try (Stream<Path> s = Files.list(built)) {
-            caches = s.filter(p -> p.getFileName().toString().matches("kobjdump-[0-9a-f]{16}(\\.aot|-trees\\.aot|-stats\\.aot|-files\\.jsa|-files\\.jar)(\\.sha256)?"))
+            caches = s.filter(p -> p.getFileName().toString().matches("kobjdump-[0-9a-f]{16}(\\.aot|-trees\\.aot|-stats\\.aot|-depmod\\.aot|-files\\.jsa|-files\\.jar)(\\.sha256)?"))
                     .toList();
         }
-        if (!Files.isRegularFile(builtJar) || caches.size() != 10) {
+        if (!Files.isRegularFile(builtJar) || caches.size() != 12) {
             Tools.skip("no packaged kobjdump.jar with its AOT cache, files jar and CDS archive in " + built
                     + " (mvn package without -Dkobj.aot.skip=true)");
         }
@@ -157,26 +157,30 @@ class LauncherCacheTest {
     }
 
     @Test
-    void statsAndCheckTakeTheirOwnCaches() throws Exception {
+    void statsCheckAndDepmodTakeTheirOwnCaches() throws Exception {
         Path tree = Files.createDirectories(root.resolve("tree/kernel"));
         Files.copy(module(), tree.resolve("kobj_demo.ko"));
         String symvers = module().resolveSibling("Module.symvers").toString();
-        // the command, the cache it takes, and what it says of the one module
+        // the command, the cache it takes, and what it says of the one module (depmod: in its file)
         List<List<String>> runs = List.of(
                 List.of("stats", tree.getParent().toString(), "-stats.aot", "Files:            1\n"),
                 List.of("check", "--kernel", symvers, tree.getParent().toString(), "-trees.aot",
-                        "Modules:       1 (1 would load"));
+                        "Modules:       1 (1 would load"),
+                List.of("depmod", "-o", root.resolve("modules.dep").toString(), tree.getParent().toString(), "-depmod.aot", ""));
         for (List<String> run : runs) {
             List<String> args = run.subList(0, run.size() - 2);
             Tools.Run r = launch(args.toArray(String[]::new));
             assertThat(r.exit()).as(r.err()).isZero();
-            assertThat(r.out()).contains(run.getLast());
+            if (!run.getLast().isEmpty()) {
+                assertThat(r.out()).contains(run.getLast());
+            }
             Path cache = target.resolve(aot.getFileName().toString().replace("-files.jsa", run.get(run.size() - 2)));
             assertThat(state()).contains(cache.toString());
             assertThat(Files.readString(root.resolve("classes.log"))).as(args.getFirst())
                     .contains("Opened AOT cache " + cache + ".");
             assertThat(classesFromTheCache()).as(args.getFirst() + ": kobj's classes from its cache").isGreaterThan(20);
         }
+        assertThat(Files.readString(root.resolve("modules.dep"))).isEqualTo("kernel/kobj_demo.ko:\n");
     }
 
     private String jarOfFiles() {
