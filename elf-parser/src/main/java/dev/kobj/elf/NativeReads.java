@@ -116,27 +116,22 @@ final class NativeReads {
 
     /** {@return a file descriptor open for reading {@code path}, or -1} */
     static int open(Path path) {
-        byte[] c = cName(path);
-        if (c == null) {
-            return -1;
-        }
-        try {
-            return (int) (long) Lib.SYSCALL.invokeExact(Lib.OPENAT, AT_FDCWD, MemorySegment.ofArray(c),
-                    (long) O_RDONLY_CLOEXEC, 0L);
-        } catch (Throwable e) {
-            return -1;
-        }
+        return openat(path, O_RDONLY_CLOEXEC);
     }
 
     /** {@return a file descriptor open for listing the directory {@code path} (not a link to one), or -1} */
     static int openDirectory(Path path) {
+        return openat(path, Lib.O_DIRECTORY_FLAGS);
+    }
+
+    /** {@return {@code openat(AT_FDCWD, path, flags)}: a file descriptor, or -1} */
+    private static int openat(Path path, long flags) {
         byte[] c = cName(path);
         if (c == null) {
             return -1;
         }
         try {
-            return (int) (long) Lib.SYSCALL.invokeExact(Lib.OPENAT, AT_FDCWD, MemorySegment.ofArray(c),
-                    Lib.O_DIRECTORY_FLAGS, 0L);
+            return (int) (long) Lib.SYSCALL.invokeExact(Lib.OPENAT, AT_FDCWD, MemorySegment.ofArray(c), flags, 0L);
         } catch (Throwable e) {
             return -1;
         }
