@@ -62,7 +62,9 @@ final class NativeReads {
 
         static {
             MethodHandle syscall = null;
-            // arch/x86/entry/syscalls/syscall_64.tbl; include/uapi/asm-generic/unistd.h (arm64, riscv)
+            // openat, close, lseek, pread64, getdents64: arch/x86/entry/syscalls/syscall_64.tbl;
+            // include/uapi/asm-generic/unistd.h (arm64, riscv). Then the directory's openat flags:
+            // O_DIRECTORY and O_NOFOLLOW from asm-generic/fcntl.h, arm64's own from its asm/fcntl.h.
             long[] numbers = switch (System.getProperty("os.arch", "")) {
                 case "amd64", "x86_64" -> new long[] {257, 3, 8, 17, 217, O_RDONLY_CLOEXEC | 0x10000 | 0x20000};
                 case "riscv64" -> new long[] {56, 57, 62, 67, 61, O_RDONLY_CLOEXEC | 0x10000 | 0x20000};

@@ -70,17 +70,20 @@ final class Trees {
             return List.of(root);
         }
         List<Path> out = new ArrayList<>();
+        java.util.function.Consumer<Path> take = file -> { // a file the walk returns
+            out.add(file);
+            if (found != null) {
+                found.accept(file);
+            }
+        };
         SimpleFileVisitor<Path> visitor = new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (wanted.test(file) && (attrs.isRegularFile() || Files.isRegularFile(file))) {
-                    out.add(file);
                     if (sizes != null && attrs.isRegularFile()) {
                         sizes.put(file, attrs.size());
                     }
-                    if (found != null) {
-                        found.accept(file);
-                    }
+                    take.accept(file);
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -92,7 +95,7 @@ final class Trees {
             }
         };
         if (sizes == null && DirectoryReader.available() && Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            walk(root, new DirectoryReader(), visitor, wanted, out, found);
+            walk(root, new DirectoryReader(), visitor, wanted, take);
         } else {
             Files.walkFileTree(root, visitor);
         }
@@ -103,12 +106,12 @@ final class Trees {
     /**
      * Walks {@code dir} as {@code Files.walkFileTree(dir, visitor)} would, in the same order, with
      * the directory's own entry types ({@link DirectoryReader}): a regular file that {@code wanted}
-     * accepts goes to {@code out} and {@code found} without an {@code lstat}; a link or an entry of
+     * accepts goes to {@code take} without an {@code lstat}; a link or an entry of
      * unknown type goes to {@code visitor} with its attributes; a directory that cannot be listed
      * that way is walked by the JDK, which reports its failure as before.
      */
     private static void walk(Path dir, DirectoryReader reader, SimpleFileVisitor<Path> visitor,
-            Predicate<Path> wanted, List<Path> out, java.util.function.Consumer<Path> found) throws IOException {
+            Predicate<Path> wanted, java.util.function.Consumer<Path> take) throws IOException {
         List<DirectoryReader.Entry> entries = reader.list(dir);
         if (entries == null) {
             Files.walkFileTree(dir, visitor);
@@ -117,13 +120,10 @@ final class Trees {
         for (DirectoryReader.Entry e : entries) {
             Path p = dir.resolve(e.name());
             switch (e.kind()) {
-                case DIRECTORY -> walk(p, reader, visitor, wanted, out, found);
+                case DIRECTORY -> walk(p, reader, visitor, wanted, take);
                 case FILE -> {
                     if (wanted.test(p)) {
-                        out.add(p);
-                        if (found != null) {
-                            found.accept(p);
-                        }
+                        take.accept(p);
                     }
                 }
                 default -> {
@@ -135,7 +135,7 @@ final class Trees {
                         continue;
                     }
                     if (attrs.isDirectory()) {
-                        walk(p, reader, visitor, wanted, out, found);
+                        walk(p, reader, visitor, wanted, take);
                     } else {
                         visitor.visitFile(p, attrs);
                     }
