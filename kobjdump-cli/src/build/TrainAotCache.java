@@ -98,6 +98,12 @@ public final class TrainAotCache {
             cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + cache, "--illegal-native-access=allow"));
         } else {
             cmd.addAll(List.of("-XX:AOTCacheOutput=" + cache, "--enable-native-access=ALL-UNNAMED"));
+            // The reads the launcher's commands make: through the JNI library when the build made
+            // one (elf-parser's NativeReads), so that the training runs the same code.
+            Path jni = jar.resolveSibling("libkobjelf.so");
+            if (Files.isRegularFile(jni)) {
+                cmd.add("-Ddev.kobj.elf.jni=" + jni.toAbsolutePath());
+            }
         }
         // The collector the launcher gives the commands trained (check and stats: ParallelGC).
         cmd.addAll(name.endsWith("-trees.aot") || name.endsWith("-stats.aot") ? List.of("-XX:+UseParallelGC", "-Xmx160m")

@@ -30,6 +30,13 @@ import java.nio.file.Path;
  * numbers are the kernel's stable ABI: x86-64's own table, and asm-generic's for AArch64 and
  * RISC-V.
  *
+ * <p>Where the JVM is given {@code -D}{@value #JNI_PROPERTY}{@code =PATH}, the path of this
+ * machine's build of {@code src/main/c/kobjelf.c} (the kobjdump launcher gives it), the same calls
+ * go through that library's one JNI method instead, with the same arguments and answers. A JNI
+ * method is bound by its name at its first call, where the FFM downcall spins its stub first: in a
+ * cold JVM that stub took 25-28 ms of a {@code kobjdump stats} start, on the main thread before the
+ * walk could list a directory. A library that cannot be loaded, or lacks the method, is not used.
+ *
  * <p>Linux only (the {@code O_CLOEXEC} value and the file name encoding are Linux's), on those
  * three machines, and only when native access is enabled for this module (the launcher's
  * manifest and the tests enable it). Every failure answers -1 and nothing else: the caller then
@@ -37,6 +44,8 @@ import java.nio.file.Path;
  * ({@code NoSuchFileException}, "Is a directory", ...), as before.
  */
 final class NativeReads {
+    /** The system property that names the JNI library (an absolute path) to call instead of the FFM downcall. */
+    static final String JNI_PROPERTY = "dev.kobj.elf.jni";
     /** openat(2) flags: O_RDONLY | O_CLOEXEC (asm-generic/fcntl.h, x86-64's and arm64's and riscv's). */
     private static final int O_RDONLY_CLOEXEC = 0x80000;
     /** openat(2): a relative name is taken from the working directory (linux/fcntl.h). */
@@ -48,9 +57,17 @@ final class NativeReads {
     private NativeReads() {
     }
 
-    /** The downcall and this machine's system call numbers, or null when they cannot be used. Made on first use. */
+    /**
+     * {@code syscall(number, a, p == null ? NULL : &p[offset], b, c)} in the JNI library
+     * ({@code kobjelf.c}), {@code p} pinned for the call.
+     */
+    private static native long syscall(long number, long a, byte[] p, int offset, long b, long c);
+
+    /** How the system calls are made, and this machine's numbers for them; decided on first use. */
     private static final class Lib {
-        /** {@code long syscall(long number, long a, void *p, long b, long c)}. */
+        /** Whether the calls go to the JNI library. */
+        static final boolean JNI;
+        /** {@code long syscall(long number, long a, void *p, long b, long c)}, or null (JNI, or no native calls). */
         static final MethodHandle SYSCALL;
         static final long OPENAT;
         static final long CLOSE;
@@ -62,6 +79,7 @@ final class NativeReads {
 
         static {
             MethodHandle syscall = null;
+            boolean jni = false;
             // openat, close, lseek, pread64, getdents64: arch/x86/entry/syscalls/syscall_64.tbl;
             // include/uapi/asm-generic/unistd.h (arm64, riscv). Then the directory's openat flags:
             // O_DIRECTORY and O_NOFOLLOW from asm-generic/fcntl.h, arm64's own from its asm/fcntl.h.
@@ -72,33 +90,70 @@ final class NativeReads {
                 default -> null;
             };
             try {
-                // Only where native access is allowed already: otherwise the first downcall
-                // would print the JDK's warning on a library user's stderr.
+                // Only where native access is allowed already: otherwise the first downcall (or
+                // System.load) would print the JDK's warning on a library user's stderr.
                 if (numbers != null && NativeReads.class.getModule().isNativeAccessEnabled()
                         && System.getProperty("os.name", "").equals("Linux")
                         && "UTF-8".equals(System.getProperty("sun.jnu.encoding"))) {
-                    Linker linker = Linker.nativeLinker();
-                    syscall = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
-                            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                                    ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-                            Linker.Option.firstVariadicArg(1), Linker.Option.critical(true));
+                    jni = loadJni(numbers[1]);
+                    if (!jni) {
+                        Linker linker = Linker.nativeLinker();
+                        syscall = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
+                                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                                        ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                                Linker.Option.firstVariadicArg(1), Linker.Option.critical(true));
+                    }
                 }
             } catch (RuntimeException | LinkageError e) {
                 syscall = null; // no native access, another C library: FileChannel does the work
             }
+            JNI = jni;
             SYSCALL = syscall;
-            OPENAT = syscall == null ? -1 : numbers[0];
-            CLOSE = syscall == null ? -1 : numbers[1];
-            LSEEK = syscall == null ? -1 : numbers[2];
-            PREAD64 = syscall == null ? -1 : numbers[3];
-            GETDENTS64 = syscall == null ? -1 : numbers[4];
-            O_DIRECTORY_FLAGS = syscall == null ? -1 : numbers[5];
+            boolean usable = jni || syscall != null;
+            OPENAT = usable ? numbers[0] : -1;
+            CLOSE = usable ? numbers[1] : -1;
+            LSEEK = usable ? numbers[2] : -1;
+            PREAD64 = usable ? numbers[3] : -1;
+            GETDENTS64 = usable ? numbers[4] : -1;
+            O_DIRECTORY_FLAGS = usable ? numbers[5] : -1;
+        }
+
+        /**
+         * {@return whether the library {@value NativeReads#JNI_PROPERTY} names is loaded and answers}: its
+         * method is bound at the first call, so a {@code close(-1)} (EBADF, nothing closed) finds
+         * a library without it here rather than at a read
+         */
+        private static boolean loadJni(long close) {
+            String lib = System.getProperty(JNI_PROPERTY, "");
+            if (lib.isEmpty()) {
+                return false;
+            }
+            try {
+                System.load(lib);
+                return syscall(close, -1, null, 0, 0, 0) == -1;
+            } catch (UnsatisfiedLinkError | RuntimeException e) {
+                return false; // not there, another machine's, not this library
+            }
         }
     }
 
     /** {@return whether the C library can be called} */
     static boolean available() {
-        return Lib.SYSCALL != null;
+        return Lib.JNI || Lib.SYSCALL != null;
+    }
+
+    /** {@return whether the calls go through the JNI library rather than the FFM downcall} */
+    static boolean viaJni() {
+        return Lib.JNI;
+    }
+
+    /** The system call {@code number} with {@code p[offset]}'s address (or 0, {@code p} null) as its third word. */
+    private static long call(long number, long a, byte[] p, int offset, long b, long c) throws Throwable {
+        if (Lib.JNI) {
+            return syscall(number, a, p, offset, b, c);
+        }
+        MemorySegment at = p == null ? MemorySegment.NULL : MemorySegment.ofArray(p).asSlice(offset);
+        return (long) Lib.SYSCALL.invokeExact(number, a, at, b, c);
     }
 
     /**
@@ -133,7 +188,7 @@ final class NativeReads {
             return -1;
         }
         try {
-            return (int) (long) Lib.SYSCALL.invokeExact(Lib.OPENAT, AT_FDCWD, MemorySegment.ofArray(c), flags, 0L);
+            return (int) call(Lib.OPENAT, AT_FDCWD, c, 0, flags, 0L);
         } catch (Throwable e) {
             return -1;
         }
@@ -147,7 +202,7 @@ final class NativeReads {
      */
     static int entries(int fd, byte[] b) {
         try {
-            long n = (long) Lib.SYSCALL.invokeExact(Lib.GETDENTS64, (long) fd, MemorySegment.ofArray(b), (long) b.length, 0L);
+            long n = call(Lib.GETDENTS64, fd, b, 0, b.length, 0L);
             return n < 0 ? -1 : (int) n;
         } catch (Throwable e) {
             return -1;
@@ -158,7 +213,7 @@ final class NativeReads {
     static long size(int fd) {
         try {
             // lseek(fd, 0, SEEK_END): the offset 0 goes in the pointer's word, as NULL
-            return (long) Lib.SYSCALL.invokeExact(Lib.LSEEK, (long) fd, MemorySegment.NULL, SEEK_END, 0L);
+            return call(Lib.LSEEK, fd, null, 0, SEEK_END, 0L);
         } catch (Throwable e) {
             return -1;
         }
@@ -170,12 +225,13 @@ final class NativeReads {
      * @return the bytes read, or -1 on an error
      */
     static int read(int fd, byte[] b, int length) {
-        MemorySegment dest = MemorySegment.ofArray(b);
+        if (length < 0 || length > b.length) {
+            return -1; // the kernel would write past the array
+        }
         int at = 0;
         try {
             while (at < length) {
-                long n = (long) Lib.SYSCALL.invokeExact(Lib.PREAD64, (long) fd, dest.asSlice(at),
-                        (long) Math.min(CHUNK, length - at), (long) at);
+                long n = call(Lib.PREAD64, fd, b, at, Math.min(CHUNK, length - at), at);
                 if (n < 0) {
                     return -1; // EINTR among them: the FileChannel read that follows retries
                 }
@@ -193,7 +249,7 @@ final class NativeReads {
     /** Closes {@code fd}; a failure is ignored (a read-only descriptor has nothing to flush). */
     static void close(int fd) {
         try {
-            long ignored = (long) Lib.SYSCALL.invokeExact(Lib.CLOSE, (long) fd, MemorySegment.NULL, 0L, 0L);
+            call(Lib.CLOSE, fd, null, 0, 0L, 0L);
         } catch (Throwable e) {
             // nothing to do
         }

@@ -45,6 +45,8 @@ class LauncherCacheTest {
     private Path target;
     private Path jar;
     private Path aot;
+    /** The copy of the JNI library of the reads, or null when the build made none (no C compiler). */
+    private Path jni;
 
     @BeforeEach
     void copyTheLauncherJarAndCache() throws IOException {
@@ -70,6 +72,10 @@ class LauncherCacheTest {
                 aot = copy; // the CDS archive of the file commands, which the runs here use (sections)
             }
         }
+        if (Files.isRegularFile(built.resolve("libkobjelf.so"))) {
+            jni = Files.copy(built.resolve("libkobjelf.so"), target.resolve("libkobjelf.so"), StandardCopyOption.COPY_ATTRIBUTES);
+            Files.copy(built.resolve("libkobjelf.so.sha256"), target.resolve("libkobjelf.so.sha256"), StandardCopyOption.COPY_ATTRIBUTES);
+        }
         Path lib = built.resolve("lib"); // the jars of the manifest's Class-Path (BouncyCastle)
         if (Files.isDirectory(lib)) {
             Path libCopy = Files.createDirectories(target.resolve("lib"));
@@ -87,13 +93,26 @@ class LauncherCacheTest {
 
     /**
      * Runs the launcher with the JVM's class-loading log, and its AOT cache's (which cache it
-     * opened), in {@code classes.log} (a file, so that stdout and stderr are the launcher's and the
+     * opened) and native libraries' (which it loaded), in {@code classes.log} (a file, so that stdout and stderr are the launcher's and the
      * command's only).
      */
     private Tools.Run launch(String... args) throws IOException, InterruptedException {
+        return launchIn(null, args);
+    }
+
+    /**
+     * {@link #launch} with the locale {@code locale} ({@code LC_ALL}): elf-parser's native reads
+     * take only file names of a UTF-8 JVM ({@code sun.jnu.encoding}), and the tests' environment
+     * may have no locale at all.
+     */
+    private Tools.Run launchIn(String locale, String... args) throws IOException, InterruptedException {
         Files.deleteIfExists(root.resolve("classes.log"));
-        List<String> cmd = new ArrayList<>(List.of("env",
-                "KOBJ_JAVA_OPTS=-Xlog:class+load=info,aot=info:file=" + root.resolve("classes.log"),
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        if (locale != null) {
+            cmd.add("LC_ALL=" + locale);
+        }
+        cmd.addAll(List.of(
+                "KOBJ_JAVA_OPTS=-Xlog:class+load=info,aot=info,library=info:file=" + root.resolve("classes.log"),
                 root.resolve("kobjdump").toString()));
         cmd.addAll(List.of(args));
         return Tools.exec(cmd, root, false, Duration.ofSeconds(120));
@@ -260,5 +279,75 @@ class LauncherCacheTest {
         sectionsAsReadelf(r);
         assertThat(Files.getLastModifiedTime(state)).isGreaterThan(old);
         assertThat(state()).doesNotContain("before the jar changed").contains("k_aot=");
+    }
+
+    /** A tree of one module, for the tree commands. */
+    private Path oneModuleTree() throws IOException {
+        Path tree = Files.createDirectories(root.resolve("tree/kernel"));
+        Files.copy(module(), tree.resolve("kobj_demo.ko"));
+        return tree.getParent();
+    }
+
+    private void needTheJniLibrary() {
+        if (jni == null) {
+            Tools.skip("no JNI library target/libkobjelf.so (no C compiler when kobjdump-cli was packaged)");
+        }
+    }
+
+    private String log() throws IOException {
+        return Files.readString(root.resolve("classes.log"));
+    }
+
+    @Test
+    void theTreeCommandsReadThroughTheJniLibraryAndTheFileCommandsDoNotLoadIt() throws Exception {
+        needTheJniLibrary();
+        Path tree = oneModuleTree();
+        String symvers = module().resolveSibling("Module.symvers").toString();
+        for (String command : List.of("stats", "check")) {
+            Tools.Run r = command.equals("stats") ? launchIn("C.UTF-8", "stats", tree.toString())
+                    : launchIn("C.UTF-8", "check", "--kernel", symvers, tree.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err()).as(command).isEmpty();
+            assertThat(r.out()).as(command).contains(command.equals("stats") ? "Files:            1\n" : "Modules:       1 (1 would load");
+            assertThat(log()).as(command).contains("Loaded library " + jni + ",");
+            if (command.equals("stats")) {
+                assertThat(log()).as("stats makes no FFM downcall stub").doesNotContain("DowncallStub");
+            }
+        }
+        assertThat(state()).contains("k_jni=" + jni);
+        sectionsAsReadelf(launch("sections", "--json", module().toString()));
+        assertThat(log()).doesNotContain("libkobjelf");
+    }
+
+    @Test
+    void aDamagedJniLibraryGivesOneWarningAndACorrectRun() throws Exception {
+        needTheJniLibrary();
+        Files.writeString(jni, "not a library\n"); // its SHA-256 beside it no longer matches
+        Path tree = oneModuleTree();
+        Tools.Run r = launchIn("C.UTF-8", "stats", tree.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Files:            1\n", "Failed to parse:  0\n");
+        assertThat(r.err().lines().toList()).singleElement().asString().startsWith("kobjdump: " + jni).contains("damaged");
+        assertThat(state()).contains("k_jni=''");
+        assertThat(log()).doesNotContain("libkobjelf");
+        Tools.Run again = launchIn("C.UTF-8", "stats", tree.toString());
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("Files:            1\n", "Failed to parse:  0\n");
+        assertThat(again.err()).as("the warning is given once, when the state is made").isEmpty();
+    }
+
+    @Test
+    void aLibraryWithoutTheMethodIsNotUsedAndTheRunIsCorrect() throws Exception {
+        needTheJniLibrary();
+        // a real library of this JDK, which loads but has no kobj method (its SHA-256 beside it,
+        // as if the build had made it): NativeReads finds that at its first call and uses the FFM downcall
+        Files.copy(Path.of(System.getProperty("java.home"), "lib", "libzip.so"), jni, StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(jni.resolveSibling("libkobjelf.so.sha256"), sha256(jni) + "\n");
+        Tools.Run r = launchIn("C.UTF-8", "stats", oneModuleTree().toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("Files:            1\n", "Failed to parse:  0\n");
+        assertThat(state()).contains("k_jni=" + jni);
+        assertThat(log()).contains("Loaded library " + jni + ",").as("the FFM downcall instead").contains("DowncallStub");
     }
 }
