@@ -77,8 +77,13 @@ class ElfReaderNativeReadsTest {
         try {
             assertThat(NativeReads.size(fd)).isEqualTo(expected.length);
             byte[] b = new byte[expected.length + 10];
+            Arrays.fill(b, (byte) 0x5a);
             assertThat(NativeReads.read(fd, b, b.length)).as("stops at the end of the file").isEqualTo(expected.length);
             assertThat(Arrays.copyOf(b, expected.length)).isEqualTo(expected);
+            assertThat(Arrays.copyOfRange(b, expected.length, b.length)).as("nothing written past the file")
+                    .containsOnly((byte) 0x5a);
+            // a length past the array is refused before the kernel could write past it
+            assertThat(NativeReads.read(fd, new byte[8], 9)).isEqualTo(-1);
         } finally {
             NativeReads.close(fd);
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,27 +35,7 @@ class NativeReadsJniTest {
         }
     }
 
-    @Test
-    void readsAtEveryOffsetOfTheArrayAndStopsAtTheEnd() throws Exception {
-        Path p = Fixtures.root().resolve("special/module.ko");
-        byte[] expected = Files.readAllBytes(p);
-        int fd = NativeReads.open(p);
-        assertThat(fd).isGreaterThanOrEqualTo(0);
-        try {
-            assertThat(NativeReads.size(fd)).isEqualTo(expected.length);
-            byte[] b = new byte[expected.length + 10];
-            Arrays.fill(b, (byte) 0x5a);
-            assertThat(NativeReads.read(fd, b, b.length)).as("stops at the end of the file").isEqualTo(expected.length);
-            assertThat(Arrays.copyOf(b, expected.length)).isEqualTo(expected);
-            assertThat(Arrays.copyOfRange(b, expected.length, b.length)).as("nothing written past the file")
-                    .containsOnly((byte) 0x5a);
-            // a length past the array is refused before the kernel could write past it
-            assertThat(NativeReads.read(fd, new byte[8], 9)).isEqualTo(-1);
-        } finally {
-            NativeReads.close(fd);
-        }
-    }
-
+    /** (Reads of a file in one call, and their bounds, are {@link ElfReaderNativeReadsTest}'s, run here too.) */
     @Test
     void aFileOfSeveralChunksIsReadWhole() throws Exception {
         // 9 MiB + 7: three preads of at most 4 MiB each, the later ones at offsets into the array
