@@ -40,7 +40,10 @@ public final class JniLibrary {
             skip(output, "no jni.h under " + include, required);
             return;
         }
-        String cc = System.getenv("CC") == null || System.getenv("CC").isBlank() ? "cc" : System.getenv("CC").trim();
+        String cc = System.getenv().getOrDefault("CC", "").trim();
+        if (cc.isEmpty()) {
+            cc = "cc";
+        }
         Files.createDirectories(output.toAbsolutePath().getParent());
         Path partial = output.resolveSibling(output.getFileName() + ".part");
         List<String> cmd = new ArrayList<>(List.of(cc.split("\\s+"))); // CC may be "ccache gcc"

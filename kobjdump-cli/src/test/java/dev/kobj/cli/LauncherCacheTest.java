@@ -93,8 +93,8 @@ class LauncherCacheTest {
 
     /**
      * Runs the launcher with the JVM's class-loading log, and its AOT cache's (which cache it
-     * opened) and native libraries' (which it loaded), in {@code classes.log} (a file, so that stdout and stderr are the launcher's and the
-     * command's only).
+     * opened) and native libraries' (which it loaded), in {@code classes.log} (a file, so that
+     * stdout and stderr are the launcher's and the command's only).
      */
     private Tools.Run launch(String... args) throws IOException, InterruptedException {
         return launchIn(null, args);
@@ -177,15 +177,14 @@ class LauncherCacheTest {
 
     @Test
     void statsCheckAndDepmodTakeTheirOwnCaches() throws Exception {
-        Path tree = Files.createDirectories(root.resolve("tree/kernel"));
-        Files.copy(module(), tree.resolve("kobj_demo.ko"));
+        Path tree = oneModuleTree();
         String symvers = module().resolveSibling("Module.symvers").toString();
         // the command, the cache it takes, and what it says of the one module (depmod: in its file)
         List<List<String>> runs = List.of(
-                List.of("stats", tree.getParent().toString(), "-stats.aot", "Files:            1\n"),
-                List.of("check", "--kernel", symvers, tree.getParent().toString(), "-trees.aot",
+                List.of("stats", tree.toString(), "-stats.aot", "Files:            1\n"),
+                List.of("check", "--kernel", symvers, tree.toString(), "-trees.aot",
                         "Modules:       1 (1 would load"),
-                List.of("depmod", "-o", root.resolve("modules.dep").toString(), tree.getParent().toString(), "-depmod.aot", ""));
+                List.of("depmod", "-o", root.resolve("modules.dep").toString(), tree.toString(), "-depmod.aot", ""));
         for (List<String> run : runs) {
             List<String> args = run.subList(0, run.size() - 2);
             Tools.Run r = launch(args.toArray(String[]::new));
@@ -195,8 +194,7 @@ class LauncherCacheTest {
             }
             Path cache = target.resolve(aot.getFileName().toString().replace("-files.jsa", run.get(run.size() - 2)));
             assertThat(state()).contains(cache.toString());
-            assertThat(Files.readString(root.resolve("classes.log"))).as(args.getFirst())
-                    .contains("Opened AOT cache " + cache + ".");
+            assertThat(log()).as(args.getFirst()).contains("Opened AOT cache " + cache + ".");
             assertThat(classesFromTheCache()).as(args.getFirst() + ": kobj's classes from its cache").isGreaterThan(20);
         }
         assertThat(Files.readString(root.resolve("modules.dep"))).isEqualTo("kernel/kobj_demo.ko:\n");
