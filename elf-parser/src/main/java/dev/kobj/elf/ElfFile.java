@@ -9,9 +9,12 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.RandomAccess;
 
 /**
  * A read-only, zero-copy view of one ELF object: ELF32 or ELF64, either byte order, plain or
@@ -19,8 +22,10 @@ import java.util.Optional;
  * an appended Linux module signature.
  *
  * <p>Opening a file checks the file header and the whole section header table against the
- * file (and the program header table, when there is one); section contents, symbols and
- * relocations are checked when their tables are first asked for. Nothing is copied except
+ * file (and the program header table, when there is one), every section's name included;
+ * section contents, symbols and relocations are checked when their tables are first asked
+ * for. A {@link SectionHeader} is made when it is first asked for, so that a reader that
+ * looks at a few sections of a big object (a symbol table, {@code .modinfo}) makes only those. Nothing is copied except
  * decompressed data: a plain file is {@code mmap}-ed and every view reads from the mapping.
  *
  * <p>An {@code ElfFile} that was opened from a path owns its mapping and must be closed;
@@ -36,7 +41,11 @@ public final class ElfFile implements AutoCloseable {
     private final ModuleSignature signature; // null when none
     private final Bytes bytes; // the ELF object itself
     private final ElfHeader header;
-    private final List<SectionHeader> sections;
+    private final int shnum;
+    private final StringTable sectionNames; // null when there are no sections
+    /** Section headers made so far, by index: one is made when first asked for (racing threads make equal ones). */
+    private final SectionHeader[] made;
+    private final List<SectionHeader> sections = new SectionList();
     private final List<ProgramHeader> programHeaders;
     private volatile List<ModInfoEntry> modinfo; // read once (CheckRun asks for several keys)
     private volatile List<RelocationTable> relocationTables; // read once (the linker and its checks ask again)
@@ -52,7 +61,9 @@ public final class ElfFile implements AutoCloseable {
         ByteOrder order = HeaderReader.ident(probe);
         this.bytes = new Bytes(name, elf, order);
         this.header = HeaderReader.header(bytes);
-        this.sections = HeaderReader.sections(bytes, header);
+        this.sectionNames = HeaderReader.sectionNames(bytes, header);
+        this.shnum = (int) header.shnum();
+        this.made = new SectionHeader[shnum];
         this.programHeaders = HeaderReader.programHeaders(bytes, header);
     }
 
@@ -173,9 +184,88 @@ public final class ElfFile implements AutoCloseable {
         return Optional.ofNullable(signature);
     }
 
-    /** {@return every section header, index 0 included} */
+    /** {@return every section header, index 0 included}: a list that makes each one when it is first read */
     public List<SectionHeader> sections() {
         return sections;
+    }
+
+    /**
+     * {@return the sections of type {@code type} ({@code sh_type}), in index order}; only
+     * their headers are made
+     * @param type an {@code SHT_} value
+     */
+    public List<SectionHeader> sections(int type) {
+        List<SectionHeader> out = new ArrayList<>();
+        for (int i = 0; i < shnum; i++) {
+            if (typeOf(i) == type) {
+                out.add(sectionAt(i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Checks every section, in index order, as {@link #rawData} and {@link #compressionHeader}
+     * check it: its bytes lie inside the file, and an SHF_COMPRESSED section starts with a
+     * compression header. Same errors, and no {@link SectionHeader} made for a section that
+     * passes.
+     * @throws ElfFormatException for the first section that fails
+     */
+    public void checkSections() throws ElfFormatException {
+        boolean is64 = header.is64();
+        long fileSize = bytes.size;
+        long chdr = is64 ? 24 : 12;
+        for (int i = 0; i < shnum; i++) {
+            long p = sectionHeaderOffset(i);
+            int type = (int) bytes.u32(p + 4);
+            if (type == SHT_NOBITS) {
+                continue;
+            }
+            long flags = is64 ? bytes.u64(p + 8) : bytes.u32(p + 8);
+            long offset = is64 ? bytes.u64(p + 24) : bytes.u32(p + 16);
+            long size = is64 ? bytes.u64(p + 32) : bytes.u32(p + 20);
+            boolean outside = size != 0 && (offset < 0 || size < 0 || offset > fileSize || size > fileSize - offset);
+            if (outside || ((flags & SHF_COMPRESSED) != 0 && size < chdr)) {
+                SectionHeader s = sectionAt(i);
+                rawData(s); // throws when outside
+                compressionHeader(s); // throws when too short
+            }
+        }
+    }
+
+    /** {@return sh_type of section {@code i}} (an index below the section count) */
+    private int typeOf(int i) {
+        return (int) bytes.u32(sectionHeaderOffset(i) + 4);
+    }
+
+    /** {@return sh_link of section {@code i}} (an index below the section count) */
+    private long linkOf(int i) {
+        return bytes.u32(sectionHeaderOffset(i) + (header.is64() ? 40 : 24));
+    }
+
+    /** {@return section header {@code i}} (an index below the section count), made when first asked for */
+    SectionHeader sectionAt(int i) {
+        SectionHeader s = made[i];
+        if (s == null) {
+            // A record's fields are final: one published by a plain store is seen whole by other threads.
+            s = HeaderReader.header(bytes, header, i, HeaderReader.name(bytes, sectionNames, bytes.u32(sectionHeaderOffset(i))));
+            made[i] = s;
+        }
+        return s;
+    }
+
+    /** The list {@link #sections()} gives: the header table, a header made when it is first read. */
+    private final class SectionList extends AbstractList<SectionHeader> implements RandomAccess {
+        @Override
+        public SectionHeader get(int index) {
+            Objects.checkIndex(index, shnum);
+            return sectionAt(index);
+        }
+
+        @Override
+        public int size() {
+            return shnum;
+        }
     }
 
     /** {@return every program header} */
@@ -189,11 +279,11 @@ public final class ElfFile implements AutoCloseable {
      * @throws ElfFormatException when the file has no such section
      */
     public SectionHeader section(long index) throws ElfFormatException {
-        if (index < 0 || index >= sections.size()) {
+        if (index < 0 || index >= shnum) {
             throw bytes.error(header.shoff(), "section index", index,
-                    "no such section (the file has " + sections.size() + ")");
+                    "no such section (the file has " + shnum + ")");
         }
-        return sections.get((int) index);
+        return sectionAt((int) index);
     }
 
     /**
@@ -201,9 +291,9 @@ public final class ElfFile implements AutoCloseable {
      * @param name the section name, as {@code .shstrtab} spells it
      */
     public Optional<SectionHeader> section(String name) {
-        for (SectionHeader s : sections) {
-            if (s.name().equals(name)) {
-                return Optional.of(s);
+        for (int i = 0; i < shnum; i++) {
+            if (sectionNames.equalsAt(bytes.u32(sectionHeaderOffset(i)), name)) {
+                return Optional.of(sectionAt(i));
             }
         }
         return Optional.empty();
@@ -307,9 +397,9 @@ public final class ElfFile implements AutoCloseable {
      * @throws ElfFormatException when the table is malformed (see {@link #symbolTable(SectionHeader)})
      */
     public Optional<SymbolTable> symbolTable() throws ElfFormatException {
-        for (SectionHeader s : sections) {
-            if (s.type() == SHT_SYMTAB) {
-                return Optional.of(symbolTable(s));
+        for (int i = 0; i < shnum; i++) {
+            if (typeOf(i) == SHT_SYMTAB) {
+                return Optional.of(symbolTable(sectionAt(i)));
             }
         }
         return Optional.empty();
@@ -334,8 +424,9 @@ public final class ElfFile implements AutoCloseable {
         SectionHeader strSh = linked(s, "sh_link of ", s);
         StringTable strings = stringTable(strSh);
         SectionHeader shndx = null;
-        for (SectionHeader x : sections) {
-            if (x.type() == SHT_SYMTAB_SHNDX && x.link() == s.index()) {
+        for (int i = 0; i < shnum; i++) {
+            if (typeOf(i) == SHT_SYMTAB_SHNDX && linkOf(i) == s.index()) {
+                SectionHeader x = sectionAt(i);
                 String xw = "section " + x.index() + " (" + x.name() + ")";
                 checkData(x);
                 if (x.size() < 4 * (s.size() / ent)) {
@@ -371,11 +462,11 @@ public final class ElfFile implements AutoCloseable {
 
     /** {@return the section {@code s}'s sh_link names; {@code field} + {@code what(of)} names sh_link in the error} */
     SectionHeader linked(SectionHeader s, String field, SectionHeader of) throws ElfFormatException {
-        if (s.link() <= 0 || s.link() >= sections.size()) {
+        if (s.link() <= 0 || s.link() >= shnum) {
             throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 40 : 24), field + what(of), s.link(),
-                    "no such section (the file has " + sections.size() + ")");
+                    "no such section (the file has " + shnum + ")");
         }
-        return sections.get((int) s.link());
+        return sectionAt((int) s.link());
     }
 
     /**
@@ -386,9 +477,26 @@ public final class ElfFile implements AutoCloseable {
         List<RelocationTable> r = relocationTables;
         if (r == null) {
             List<RelocationTable> out = new ArrayList<>();
-            for (SectionHeader s : sections) {
-                if (s.type() == SHT_REL || s.type() == SHT_RELA) {
-                    out.add(relocationTable(s));
+            boolean is64 = header.is64();
+            for (int i = 0; i < shnum; i++) {
+                int type = typeOf(i);
+                if (type != SHT_REL && type != SHT_RELA) {
+                    continue;
+                }
+                // relocationTable's checks on the header's fields, so that no SectionHeader is made
+                // for a good table (most sections of a module are relocation tables)
+                long p = sectionHeaderOffset(i);
+                long offset = is64 ? bytes.u64(p + 24) : bytes.u32(p + 16);
+                long size = is64 ? bytes.u64(p + 32) : bytes.u32(p + 20);
+                long link = bytes.u32(p + (is64 ? 40 : 24));
+                long info = bytes.u32(p + (is64 ? 44 : 28));
+                long entsize = is64 ? bytes.u64(p + 56) : bytes.u32(p + 36);
+                int ent = RelocationTable.entrySize(is64, type == SHT_RELA);
+                boolean inside = size == 0 || (offset >= 0 && size >= 0 && offset <= bytes.size && size <= bytes.size - offset);
+                if (inside && entsize == ent && size % ent == 0 && info < shnum) {
+                    out.add(new RelocationTable(this, bytes, i, type == SHT_RELA, offset, size, link, info));
+                } else {
+                    out.add(relocationTable(sectionAt(i))); // throws
                 }
             }
             relocationTables = r = java.util.Collections.unmodifiableList(out);
@@ -409,15 +517,11 @@ public final class ElfFile implements AutoCloseable {
                     "not a relocation table");
         }
         checkTable(s, RelocationTable.entrySize(header.is64(), rela));
-        SectionHeader target = null;
-        if (s.info() != 0) {
-            if (s.info() >= sections.size()) {
-                throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 44 : 28), "sh_info of " + what(s),
-                        s.info(), "no such section (the file has " + sections.size() + ")");
-            }
-            target = sections.get((int) s.info());
+        if (s.info() >= shnum) {
+            throw bytes.error(sectionHeaderOffset(s.index()) + (header.is64() ? 44 : 28), "sh_info of " + what(s),
+                    s.info(), "no such section (the file has " + shnum + ")");
         }
-        return new RelocationTable(bytes, header.is64(), s, target);
+        return new RelocationTable(this, bytes, s.index(), rela, s.offset(), s.size(), s.link(), s.info());
     }
 
     /**
@@ -426,9 +530,9 @@ public final class ElfFile implements AutoCloseable {
      */
     public List<SectionGroup> groups() throws ElfFormatException {
         List<SectionGroup> out = new ArrayList<>();
-        for (SectionHeader s : sections) {
-            if (s.type() == SHT_GROUP) {
-                out.add(GroupReader.read(this, s));
+        for (int i = 0; i < shnum; i++) {
+            if (typeOf(i) == SHT_GROUP) {
+                out.add(GroupReader.read(this, sectionAt(i)));
             }
         }
         return out;
@@ -499,6 +603,6 @@ public final class ElfFile implements AutoCloseable {
     @Override
     public String toString() {
         return "ElfFile[" + name + ", ELF" + header.bits() + " " + (header.littleEndian() ? "LE" : "BE") + ", "
-                + sections.size() + " sections]";
+                + shnum + " sections]";
     }
 }

@@ -6,13 +6,23 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.lang.ref.SoftReference;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Opens many files one after the other through one reusable buffer: for a tool that walks a
  * module tree (check, depmod, stats), reading each file into a buffer that stays is cheaper
  * than mapping it (no mmap/munmap per file, no page fault per page, no TLB shoot-down across
  * threads) and allocates nothing per file once the buffer has grown to the largest file.
+ *
+ * <p>A reader's own buffer grows to 1 MiB at most (the size of nearly every
+ * module: 99 % of a Debian tree). A larger file is read into a buffer borrowed from those that
+ * the readers of the process share ({@link Spares}) and given back at the reader's next
+ * {@code open}: the threads of a tree command then hold one buffer of the largest file between
+ * them, not one each grown file by file (the arm64 tree's stats allocated 32 MB of buffers,
+ * all of it memory the process touched for the first time).
  *
  * <p>Not thread-safe: one reader per thread. An {@link ElfFile} from {@link #open} views the
  * buffer, so it and every view taken from it are valid only until the next {@code open} of
@@ -26,7 +36,12 @@ import java.util.Arrays;
 public final class ElfReader {
     private final long maxBuffered;
     private final long offHeapAbove;
-    private byte[] buffer = new byte[0];
+    private final int ownMax;
+    /** This reader's own buffer, at most {@link #ownMax} bytes. */
+    private byte[] home = new byte[0];
+    /** The buffer of the last file read: {@link #home}, or one borrowed from {@link Spares} when {@link #borrowed}. */
+    private byte[] buffer = home;
+    private boolean borrowed;
     private long lastFileSize = -1;
 
     /** A reader that buffers files up to 64 MiB. */
@@ -44,8 +59,14 @@ public final class ElfReader {
 
     /** A reader as {@link #ElfReader(long)} whose xz files that declare more than {@code offHeapAbove} bytes go to native memory (tests: 0). */
     ElfReader(long maxBuffered, long offHeapAbove) {
+        this(maxBuffered, offHeapAbove, OWN_MAX);
+    }
+
+    /** A reader as {@link #ElfReader(long, long)} whose own buffer holds at most {@code ownMax} bytes (tests: a few KiB). */
+    ElfReader(long maxBuffered, long offHeapAbove, int ownMax) {
         this.maxBuffered = Math.min(maxBuffered, Limits.MAX_ARRAY);
         this.offHeapAbove = offHeapAbove;
+        this.ownMax = ownMax;
     }
 
     /**
@@ -59,6 +80,7 @@ public final class ElfReader {
     public ElfFile open(Path path) throws IOException, ElfFormatException {
         String name = path.toString();
         lastFileSize = -1;
+        giveBack(); // the last file's views are invalid from now on
         if (owned != null) {
             owned.close(); // a big file's native memory, if its caller did not close it
             owned = null;
@@ -100,10 +122,89 @@ public final class ElfReader {
         }
     }
 
-    /** Makes {@link #buffer} hold at least {@code size} bytes ({@code size} at most {@link #maxBuffered}). */
+    /**
+     * Makes {@link #buffer} hold at least {@code size} bytes ({@code size} at most {@link #maxBuffered}):
+     * {@link #home}, grown, or a buffer borrowed for a file larger than {@link #ownMax}.
+     */
     private void grow(long size) {
-        if (buffer.length < size) {
-            buffer = new byte[(int) Math.min(Limits.MAX_ARRAY, Math.max(size, buffer.length * 3L / 2))];
+        if (buffer.length >= size) {
+            return;
+        }
+        if (size <= ownMax) {
+            if (home.length < size) {
+                // a quarter (256 KiB: nine modules in ten), then the whole: not a chain of arrays, each touched once
+                home = new byte[(int) (size <= ownMax / 4 ? ownMax / 4 : ownMax)];
+            }
+            buffer = home;
+            return;
+        }
+        giveBack();
+        buffer = Spares.take(size);
+        borrowed = true;
+    }
+
+    /** Gives a borrowed {@link #buffer} back to {@link Spares}. */
+    private void giveBack() {
+        if (borrowed) {
+            borrowed = false;
+            Spares.give(buffer);
+            buffer = home;
+        }
+    }
+
+    /** The largest buffer a reader keeps as its own, unless told otherwise. */
+    static final int OWN_MAX = 1 << 20;
+
+    /**
+     * The big buffers of the process's readers that none is using, held softly (the collector may
+     * take them when memory runs short): a reader borrows the smallest that holds its file, and
+     * when none does, it drops the largest and makes one of the file's size (rounded up to 256 KiB),
+     * so that the buffers of a walk grow as its largest file does, not as each thread's does.
+     */
+    static final class Spares {
+        private static final List<SoftReference<byte[]>> FREE = new ArrayList<>(); // guarded by Spares.class
+        private static final int ROUND = 256 << 10;
+
+        private Spares() {
+        }
+
+        /** {@return a buffer of at least {@code size} bytes}, taken from the spares or made */
+        static byte[] take(long size) {
+            synchronized (Spares.class) {
+                byte[] best = null;
+                byte[] largest = null;
+                List<byte[]> live = new ArrayList<>(FREE.size());
+                for (SoftReference<byte[]> r : FREE) {
+                    byte[] b = r.get();
+                    if (b != null) {
+                        live.add(b);
+                        if (b.length >= size && (best == null || b.length < best.length)) {
+                            best = b;
+                        }
+                        if (largest == null || b.length > largest.length) {
+                            largest = b;
+                        }
+                    }
+                }
+                byte[] taken = best != null ? best : largest; // the largest, too small, is dropped for the one made below
+                FREE.clear();
+                for (byte[] b : live) {
+                    if (b != taken) {
+                        FREE.add(new SoftReference<>(b));
+                    }
+                }
+                if (best != null) {
+                    return best;
+                }
+            }
+            return new byte[(int) Math.min(Limits.MAX_ARRAY, (size + ROUND - 1) / ROUND * ROUND)];
+        }
+
+        /** Gives {@code b}, taken by {@link #take}, back. */
+        static void give(byte[] b) {
+            synchronized (Spares.class) {
+                FREE.add(new SoftReference<>(b));
+            }
         }
     }
 

@@ -125,10 +125,17 @@ final class HeaderReader {
      * Elf64_Shdr (64 bytes): name @0, type @4, flags u64 @8, addr @16, offset @24, size @32,
      * link @40, info @44, addralign @48, entsize @56.
      */
-    static List<SectionHeader> sections(Bytes b, ElfHeader h) throws ElfFormatException {
+
+    /**
+     * {@return the section-name table ({@code e_shstrndx}), or null when the file has no sections},
+     * after checking that it is a string table inside the file and that every section's
+     * {@code sh_name} starts a name in it: the checks of the file's opening, made without a
+     * {@link SectionHeader} or a name per section (those are made when asked for)
+     */
+    static StringTable sectionNames(Bytes b, ElfHeader h) throws ElfFormatException {
         int n = (int) h.shnum();
         if (n == 0) {
-            return List.of();
+            return null;
         }
         SectionHeader strSh = header(b, h, (int) h.shstrndx(), "");
         // With one section the name table is section 0 itself, of any type; if it is NOBITS,
@@ -139,16 +146,17 @@ final class HeaderReader {
         }
         checkData(b, h, strSh);
         StringTable names = new StringTable(b, strSh);
-        SectionHeader[] out = new SectionHeader[n];
         for (int i = 0; i < n; i++) {
-            long p = h.shoff() + (long) i * h.shentsize();
-            out[i] = header(b, h, i, name(b, strSh, names, b.u32(p), i));
+            long offset = b.u32(h.shoff() + (long) i * h.shentsize());
+            if (!names.valid(offset)) {
+                names.check(offset, "sh_name of section ", i); // throws, naming the section
+            }
         }
-        return Collections.unmodifiableList(java.util.Arrays.asList(out));
+        return names;
     }
 
     /** {@return section header {@code i}, named {@code name}} (the table's extent was checked by {@link #header}) */
-    private static SectionHeader header(Bytes b, ElfHeader h, int i, String name) {
+    static SectionHeader header(Bytes b, ElfHeader h, int i, String name) {
         long p = h.shoff() + (long) i * h.shentsize();
         long nameOffset = b.u32(p);
         int type = (int) b.u32(p + 4);
@@ -161,23 +169,29 @@ final class HeaderReader {
     }
 
     /**
-     * {@return the name at {@code offset} of the section-name table}: read straight from the array
-     * the file lies in when it lies in one and the name is well formed (inside the table, ended by
-     * a NUL there); otherwise, or to word an error, by {@link StringTable#get}.
+     * {@return the name at {@code offset} of the section-name table {@code names}}, an offset that
+     * {@link #sectionNames} checked: read straight from the array the file lies in when it lies in
+     * one, else through the table. Should the bytes have changed since (a caller's array written
+     * to), the name is what lies there up to a NUL or the table's end, and "" for an offset past it.
      */
-    private static String name(Bytes b, SectionHeader strSh, StringTable names, long offset, int i)
-            throws ElfFormatException {
+    static String name(Bytes b, StringTable names, long offset) {
+        SectionHeader strSh = names.section();
+        if (strSh.type() == SHT_NOBITS || offset < 0 || offset >= strSh.size()) {
+            return "";
+        }
         byte[] a = b.array();
-        if (a != null && offset < strSh.size() && strSh.type() != SHT_NOBITS) {
+        if (a != null) {
             int from = b.arrayIndex(strSh.offset() + offset);
             int end = b.arrayIndex(strSh.offset() + strSh.size());
-            for (int q = from; q < end; q++) {
-                if (a[q] == 0) {
-                    return q == from ? "" : new String(a, from, q - from, StandardCharsets.ISO_8859_1);
-                }
+            int q = from;
+            while (q < end && a[q] != 0) {
+                q++;
             }
+            return q == from ? "" : new String(a, from, q - from, StandardCharsets.ISO_8859_1);
         }
-        return names.get(offset, "sh_name of section ", i);
+        long p = strSh.offset() + offset;
+        long q = StringTable.nul(b.seg, p, strSh.offset() + strSh.size());
+        return q == p ? "" : new String(Bytes.copyOf(b.seg, p, (int) (q - p)), StandardCharsets.ISO_8859_1);
     }
 
     /*

@@ -10,22 +10,33 @@ package dev.kobj.elf;
  * 64-bit addend.
  */
 public final class RelocationTable {
+    private final ElfFile file;
     private final Bytes bytes;
     private final boolean is64;
-    private final SectionHeader section;
-    private final SectionHeader target;
+    private final int index; // of the section in the file
+    private final long start; // sh_offset
+    private final long link; // sh_link
+    private final long info; // sh_info: the target's index, 0 for none
     private final boolean rela;
     private final int entrySize;
     private final long count;
 
-    RelocationTable(Bytes bytes, boolean is64, SectionHeader section, SectionHeader target) {
+    /**
+     * A table of section {@code index} of {@code file}, whose fields (checked by the caller)
+     * are given so that no {@link SectionHeader} is made for it or its target until one is
+     * asked for.
+     */
+    RelocationTable(ElfFile file, Bytes bytes, int index, boolean rela, long start, long size, long link, long info) {
+        this.file = file;
         this.bytes = bytes;
-        this.is64 = is64;
-        this.section = section;
-        this.target = target;
-        this.rela = section.type() == ElfConstants.SHT_RELA;
+        this.is64 = file.header().is64();
+        this.index = index;
+        this.start = start;
+        this.link = link;
+        this.info = info;
+        this.rela = rela;
         this.entrySize = entrySize(is64, rela);
-        this.count = section.size() / entrySize;
+        this.count = size / entrySize;
     }
 
     static int entrySize(boolean is64, boolean rela) {
@@ -34,17 +45,22 @@ public final class RelocationTable {
 
     /** {@return the SHT_REL/SHT_RELA section} */
     public SectionHeader section() {
-        return section;
+        return file.sectionAt(index);
     }
 
     /** {@return the section the entries apply to (sh_info), or null when sh_info is 0} */
     public SectionHeader target() {
-        return target;
+        return info == 0 ? null : file.sectionAt((int) info);
+    }
+
+    /** {@return the index of the section the entries apply to (sh_info), 0 when there is none} */
+    public int targetIndex() {
+        return (int) info;
     }
 
     /** {@return the symbol table the entries refer to (sh_link)} */
     public long symbolTableIndex() {
-        return section.link();
+        return link;
     }
 
     /** {@return true for SHT_RELA} */
@@ -61,7 +77,7 @@ public final class RelocationTable {
         if (i < 0 || i >= count) {
             throw new IndexOutOfBoundsException("relocation " + i + " of " + count);
         }
-        return section.offset() + i * entrySize;
+        return start + i * entrySize;
     }
 
     /**
@@ -131,7 +147,7 @@ public final class RelocationTable {
                     + " into " + out.length + " longs");
         }
         if (is64 && rela) {
-            bytes.u64s(section.offset() + from * entrySize, out, 3 * n);
+            bytes.u64s(start + from * entrySize, out, 3 * n);
             return;
         }
         for (int k = 0; k < n; k++) {

@@ -49,6 +49,26 @@ public final class StringTable {
                 || (offset >= 0 && offset < size && nul(bytes.seg, start + offset, start + size) < start + size);
     }
 
+    /**
+     * {@return true when the string at {@code offset}, an offset {@link #valid} accepts, is
+     * {@code name}} (a name of ISO-8859-1 chars, as {@link #get} decodes them): compared in
+     * place, without making the string
+     */
+    boolean equalsAt(long offset, String name) {
+        int n = name.length();
+        if (offset < 0 || offset > size - 1 - n) {
+            return n == 0 && size == 0 && offset == 0;
+        }
+        long p = start + offset;
+        for (int k = 0; k < n; k++) {
+            int c = bytes.u8(p + k);
+            if (c == 0 || c != name.charAt(k)) {
+                return false;
+            }
+        }
+        return bytes.u8(p + n) == 0;
+    }
+
     /** {@return the section this table lives in} */
     public SectionHeader section() {
         return section;

@@ -32,6 +32,7 @@ final class StatsReader {
     private static final ThreadLocal<StatsReader> READERS = ThreadLocal.withInitial(StatsReader::new);
     /** Relocation entries read at a time into {@link #entries}. */
     private static final int CHUNK = 1024;
+    private static final int[] SYMBOL_TABLES = {SHT_SYMTAB, SHT_DYNSYM};
 
     private final ElfReader reader = new ElfReader();
     private final TypeCounts types = new TypeCounts();
@@ -78,19 +79,12 @@ final class StatsReader {
         MemorySegment seg = f.bytes();
         long fileSize = seg.byteSize();
         long symbols = 0;
-        List<SectionHeader> sections = f.sections();
-        for (SectionHeader s : sections) {
-            int type = s.type();
-            // ElfFile.rawData's check (the bytes lie inside the file), asked only of a section
-            // that would fail it, so that no slice is made per section.
-            if (type != SHT_NOBITS && s.size() != 0
-                    && (s.offset() < 0 || s.size() < 0 || s.offset() > fileSize || s.size() > fileSize - s.offset())) {
-                f.rawData(s); // throws
-            }
-            if (s.isCompressed() && type != SHT_NOBITS) {
-                f.compressionHeader(s);
-            }
-            if (type == SHT_SYMTAB || type == SHT_DYNSYM) {
+        // Every section's bytes and compression header, then the symbol tables: a file with more
+        // than one fault fails with the first of the first kind (no SectionHeader is made for a
+        // section that passes: ElfFile makes them when asked for).
+        f.checkSections();
+        for (int type : SYMBOL_TABLES) {
+            for (SectionHeader s : f.sections(type)) {
                 SymbolTable t = f.symbolTable(s);
                 t.checkAll(); // what reading every symbol checks, without making them
                 symbols += t.size();
@@ -122,6 +116,6 @@ final class StatsReader {
         f.checkModuleSections(); // modinfo() and modversions() would make a String per entry
         f.thisModule();
         return new StatsCommand.FileResult(p, null, reader.lastFileSize(), f.fileBytes().byteSize(),
-                sections.size(), symbols, relocations, ElfNames.arch(h), h.machine(), counts.tally());
+                f.sections().size(), symbols, relocations, ElfNames.arch(h), h.machine(), counts.tally());
     }
 }
