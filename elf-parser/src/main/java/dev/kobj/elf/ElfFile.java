@@ -46,6 +46,8 @@ public final class ElfFile implements AutoCloseable {
     /** Section headers made so far, by index: one is made when first asked for (racing threads make equal ones). */
     private final SectionHeader[] made;
     private final List<SectionHeader> sections = new SectionList();
+    private boolean released; // see release()
+    private boolean closed; // the memory is unmapped: every header was made first (close())
     private final List<ProgramHeader> programHeaders;
     private volatile List<ModInfoEntry> modinfo; // read once (CheckRun asks for several keys)
     private volatile List<RelocationTable> relocationTables; // read once (the linker and its checks ask again)
@@ -144,12 +146,29 @@ public final class ElfFile implements AutoCloseable {
         return new ElfFile(name, arena, kind, elf);
     }
 
-    /** Unmaps the file (frees memory it owns). Views obtained from this object must not be used afterwards. */
+    /**
+     * Unmaps the file (frees memory it owns). Views obtained from this object must not be used
+     * afterwards; its section headers ({@link #sections()}, {@link #section(long)}) stay readable:
+     * those not made yet are made before the memory goes.
+     */
     @Override
     public void close() {
         if (arena != null && arena.scope().isAlive()) {
+            for (int i = 0; i < shnum; i++) {
+                sectionAt(i);
+            }
+            closed = true; // the look-ups by name and type read the headers made, not the memory
             arena.close();
         }
+    }
+
+    /**
+     * Marks the memory this object views as reused ({@link ElfReader}'s buffer holds another file
+     * now): a section header not made yet cannot be made any more, and asking for one fails
+     * rather than reading the other file's bytes.
+     */
+    void release() {
+        released = true;
     }
 
     // ---------------------------------------------------------------- accessors
@@ -216,6 +235,14 @@ public final class ElfFile implements AutoCloseable {
         long fileSize = bytes.size;
         long chdr = is64 ? 24 : 12;
         for (int i = 0; i < shnum; i++) {
+            if (closed) {
+                SectionHeader s = made[i];
+                rawData(s);
+                if (s.isCompressed() && s.type() != SHT_NOBITS) {
+                    compressionHeader(s);
+                }
+                continue;
+            }
             long p = sectionHeaderOffset(i);
             int type = (int) bytes.u32(p + 4);
             if (type == SHT_NOBITS) {
@@ -235,18 +262,22 @@ public final class ElfFile implements AutoCloseable {
 
     /** {@return sh_type of section {@code i}} (an index below the section count) */
     private int typeOf(int i) {
-        return (int) bytes.u32(sectionHeaderOffset(i) + 4);
+        return closed ? made[i].type() : (int) bytes.u32(sectionHeaderOffset(i) + 4);
     }
 
     /** {@return sh_link of section {@code i}} (an index below the section count) */
     private long linkOf(int i) {
-        return bytes.u32(sectionHeaderOffset(i) + (header.is64() ? 40 : 24));
+        return closed ? made[i].link() : bytes.u32(sectionHeaderOffset(i) + (header.is64() ? 40 : 24));
     }
 
     /** {@return section header {@code i}} (an index below the section count), made when first asked for */
     SectionHeader sectionAt(int i) {
         SectionHeader s = made[i];
         if (s == null) {
+            if (released) {
+                throw new IllegalStateException(name + ": section " + i + " asked for after the ElfReader that read the"
+                        + " file read another one (a file from ElfReader.open is valid until the reader's next open)");
+            }
             // A record's fields are final: one published by a plain store is seen whole by other threads.
             s = HeaderReader.header(bytes, header, i, HeaderReader.name(bytes, sectionNames, bytes.u32(sectionHeaderOffset(i))));
             made[i] = s;
@@ -292,7 +323,7 @@ public final class ElfFile implements AutoCloseable {
      */
     public Optional<SectionHeader> section(String name) {
         for (int i = 0; i < shnum; i++) {
-            if (sectionNames.equalsAt(bytes.u32(sectionHeaderOffset(i)), name)) {
+            if (closed ? made[i].name().equals(name) : sectionNames.equalsAt(bytes.u32(sectionHeaderOffset(i)), name)) {
                 return Optional.of(sectionAt(i));
             }
         }
@@ -481,6 +512,10 @@ public final class ElfFile implements AutoCloseable {
             for (int i = 0; i < shnum; i++) {
                 int type = typeOf(i);
                 if (type != SHT_REL && type != SHT_RELA) {
+                    continue;
+                }
+                if (closed) {
+                    out.add(relocationTable(sectionAt(i)));
                     continue;
                 }
                 // relocationTable's checks on the header's fields, so that no SectionHeader is made

@@ -26,7 +26,8 @@ import java.util.List;
  *
  * <p>Not thread-safe: one reader per thread. An {@link ElfFile} from {@link #open} views the
  * buffer, so it and every view taken from it are valid only until the next {@code open} of
- * the same reader. Compressed files are decompressed into a second buffer that stays (by
+ * the same reader; section headers already made stay readable, and one asked for afterwards
+ * fails with an {@code IllegalStateException} rather than read the next file. Compressed files are decompressed into a second buffer that stays (by
  * {@link ModuleDecompressor}: the system's liblzma for xz when it can be called), with the
  * bounds and errors of {@link ElfFile#open}; an xz file that declares more than 16 MiB is
  * decompressed by liblzma into native memory that the {@code ElfFile} frees when it is closed
@@ -80,7 +81,11 @@ public final class ElfReader {
     public ElfFile open(Path path) throws IOException, ElfFormatException {
         String name = path.toString();
         lastFileSize = -1;
-        giveBack(); // the last file's views are invalid from now on
+        if (last != null) {
+            last.release(); // the last file's views are invalid from now on
+            last = null;
+        }
+        giveBack();
         if (owned != null) {
             owned.close(); // a big file's native memory, if its caller did not close it
             owned = null;
@@ -214,7 +219,7 @@ public final class ElfReader {
         if (kind != Compression.NONE) {
             return decompressed(name, kind, n);
         }
-        return ElfFile.of(name, MemorySegment.ofArray(buffer).asSlice(0, n));
+        return last = ElfFile.of(name, MemorySegment.ofArray(buffer).asSlice(0, n));
     }
 
     /**
@@ -245,7 +250,7 @@ public final class ElfReader {
         } catch (ElfFormatException e) {
             return general(name, kind, n);
         }
-        return ElfFile.decompressed(name, kind, MemorySegment.ofArray(decompressor.buffer()).asSlice(0, length), null);
+        return last = ElfFile.decompressed(name, kind, MemorySegment.ofArray(decompressor.buffer()).asSlice(0, length), null);
     }
 
     /**
@@ -276,6 +281,8 @@ public final class ElfReader {
     private static final int KEPT_DECOMPRESSED = 16 << 20;
 
     private ModuleDecompressor decompressor;
+    /** The last file read into {@link #buffer} or the decompressor's, released at the next open. */
+    private ElfFile last;
     /** The last file opened, when it owns native memory ({@link OffHeapXz}); closed at the next open. */
     private ElfFile owned;
 

@@ -82,6 +82,34 @@ class ElfReaderSparesTest {
     }
 
     @Test
+    void sectionHeadersOfAFileStayTrueAfterItsReaderMovesOnOrItIsClosed() throws Exception {
+        List<Path> files = big();
+        Path x = files.get(files.size() - 1);
+        Path y = files.get(files.size() - 2);
+        List<SectionHeader> expected = ElfFile.of(x.toString(), Files.readAllBytes(x)).sections();
+        ElfReader r = reader();
+        ElfFile f = r.open(x);
+        SectionHeader first = f.sections().get(1); // made while the file is there
+        r.open(y);
+        assertThat(first).isEqualTo(expected.get(1));
+        // one not made before the reader moved on fails, naming the file, rather than read y's bytes
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.sections().get(2))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(x.toString());
+        // a mapped file makes its headers before it is unmapped: the list outlives close()
+        ElfFile mapped = ElfFile.open(x);
+        List<SectionHeader> kept = mapped.sections();
+        mapped.close();
+        assertThat(kept).isEqualTo(expected);
+        // and the look-ups by name and type, which read the table in place while it is mapped, read the headers
+        for (SectionHeader s : expected) {
+            assertThat(mapped.section(s.name())).as(s.name())
+                    .isEqualTo(expected.stream().filter(e -> e.name().equals(s.name())).findFirst());
+            assertThat(mapped.sections(s.type())).isEqualTo(expected.stream().filter(e -> e.type() == s.type()).toList());
+        }
+        assertThat(mapped.section(1)).isEqualTo(expected.get(1));
+    }
+
+    @Test
     void threadsReadingSideBySideEachSeeTheirOwnFiles() throws Exception {
         List<Path> files = new ArrayList<>(Fixtures.objects());
         List<byte[]> expected = new ArrayList<>();
