@@ -25,8 +25,9 @@ import java.util.RandomAccess;
  * file (and the program header table, when there is one), every section's name included;
  * section contents, symbols and relocations are checked when their tables are first asked
  * for. A {@link SectionHeader} is made when it is first asked for, so that a reader that
- * looks at a few sections of a big object (a symbol table, {@code .modinfo}) makes only those. Nothing is copied except
- * decompressed data: a plain file is {@code mmap}-ed and every view reads from the mapping.
+ * looks at a few sections of a big object (a symbol table, {@code .modinfo}) makes only
+ * those. Nothing is copied except decompressed data: a plain file is {@code mmap}-ed and
+ * every view reads from the mapping.
  *
  * <p>An {@code ElfFile} that was opened from a path owns its mapping and must be closed;
  * views obtained from it are invalid afterwards. It is safe to read from several threads.

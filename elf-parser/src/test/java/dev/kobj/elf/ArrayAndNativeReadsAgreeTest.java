@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * A file held in a {@code byte[]} is read through plain array loads ({@link Bytes}'s array path,
@@ -17,17 +14,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * On the fixtures and on {@link ElfMutationFuzzTest}'s damaged copies of them, both give the same
  * walk of the whole file ({@link ElfWalk#all}) or the same exception with the same message.
  */
-class ArrayAndNativeReadsAgreeTest {
-
-    @BeforeContainer
-    static void load() {
-        ElfMutationFuzzTest.load();
-    }
-
-    @Provide
-    Arbitrary<ElfMutationFuzzTest.Mutation> mutations() {
-        return new ElfMutationFuzzTest().mutations();
-    }
+class ArrayAndNativeReadsAgreeTest extends MutatedFixtures {
 
     /** {@return the walk's checksum, or the exception's class and message} */
     private static String walk(String name, MemorySegment bytes) {

@@ -8,11 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * {@link ElfFile} makes a {@link SectionHeader} only when one is asked for, and its own look-ups
@@ -22,17 +19,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * the whole list {@link ElfFile#sections()} gives, element by element: the same sections, the same
  * tables, or the same exception with the same message.
  */
-class LazySectionsAgreeTest {
-
-    @BeforeContainer
-    static void load() {
-        ElfMutationFuzzTest.load();
-    }
-
-    @Provide
-    Arbitrary<ElfMutationFuzzTest.Mutation> mutations() {
-        return new ElfMutationFuzzTest().mutations();
-    }
+class LazySectionsAgreeTest extends MutatedFixtures {
 
     /** A question asked of one file, answered or failed. */
     private interface Question {
