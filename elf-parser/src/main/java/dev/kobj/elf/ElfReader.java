@@ -2,11 +2,11 @@ package dev.kobj.elf;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,22 +17,22 @@ import java.util.List;
  * than mapping it (no mmap/munmap per file, no page fault per page, no TLB shoot-down across
  * threads) and allocates nothing per file once the buffer has grown to the largest file.
  *
- * <p>A reader's own buffer grows to 1 MiB at most (the size of nearly every
- * module: 99 % of a Debian tree). A larger file is read into a buffer borrowed from those that
- * the readers of the process share ({@link Spares}) and given back at the reader's next
- * {@code open}: the threads of a tree command then hold one buffer of the largest file between
- * them, not one each grown file by file (the arm64 tree's stats allocated 32 MB of buffers,
- * all of it memory the process touched for the first time).
+ * <p>A reader's own buffer grows to 1 MiB at most (the size of nearly every module: 99 % of a
+ * Debian tree). A larger file is read into a buffer borrowed from those that the readers of the
+ * process share ({@link Spares}) and given back at the reader's next {@code open}: the threads of
+ * a tree command then hold one buffer of the largest file between them, not one each grown file
+ * by file (the arm64 tree's stats allocated 32 MB of buffers, all of it memory the process
+ * touched for the first time).
  *
  * <p>Not thread-safe: one reader per thread. An {@link ElfFile} from {@link #open} views the
- * buffer, so it and every view taken from it are valid only until the next {@code open} of
- * the same reader; section headers already made stay readable, and one asked for afterwards
- * fails with an {@code IllegalStateException} rather than read the next file. Compressed files are decompressed into a second buffer that stays (by
- * {@link ModuleDecompressor}: the system's liblzma for xz when it can be called), with the
- * bounds and errors of {@link ElfFile#open}; an xz file that declares more than 16 MiB is
- * decompressed by liblzma into native memory that the {@code ElfFile} frees when it is closed
- * (or at the next {@code open}, if it was not), so a big module costs no heap. Files larger
- * than {@code maxBuffered} are mapped by {@link ElfFile#open}.
+ * buffer, so it and every view taken from it are valid only until the next {@code open} of the
+ * same reader; section headers already made stay readable, and one asked for afterwards fails
+ * with an {@code IllegalStateException} rather than read the next file. Compressed files are
+ * decompressed into a second buffer that stays (by {@link ModuleDecompressor}: the system's
+ * liblzma for xz when it can be called), with the bounds and errors of {@link ElfFile#open}; an
+ * xz file that declares more than 16 MiB is decompressed by liblzma into native memory that the
+ * {@code ElfFile} frees when it is closed (or at the next {@code open}, if it was not), so a big
+ * module costs no heap. Files larger than {@code maxBuffered} are mapped by {@link ElfFile#open}.
  */
 public final class ElfReader {
     private final long maxBuffered;
