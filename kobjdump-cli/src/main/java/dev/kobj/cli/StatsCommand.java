@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -162,15 +161,14 @@ final class StatsCommand implements Callable<Integer> {
 
     Stats compute(Path root) throws IOException {
         long start = System.nanoTime();
-        Stats st = new Stats();
         List<String[]> walkFailures = new ArrayList<>();
         int cpus = Runtime.getRuntime().availableProcessors();
         int n = threads <= 0 ? cpus : Math.min(threads, cpus);
-        st.threads = n;
-        List<FileResult> results = new ArrayList<>();
         List<Path> files;
+        List<String[]> parseFailures = new ArrayList<>();
+        Stats st;
         // The workers parse each file as the walk finds it (the walk is a good part of a tree's
-        // time); the results are then taken in the sorted order of the walk's list.
+        // time) and add it up there; failures come back sorted by path, the walk's order.
         StatsWork work = new StatsWork(n);
         try (work) {
             files = walk(root, walkFailures, work::submit);
@@ -178,33 +176,12 @@ final class StatsCommand implements Callable<Integer> {
                 work.submit(files.getFirst()); // a regular file given as DIR
             }
             work.showProgress(ProgressBar.on(ctx, files.size(), "files", forceProgress));
-            for (Path p : files) {
-                results.add(work.result(p));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IOException("internal error: " + e.getCause(), e.getCause());
+            st = work.finish(parseFailures);
         }
+        st.threads = n;
         st.failures.addAll(walkFailures);
+        st.failures.addAll(parseFailures);
         st.files = files.size() + walkFailures.size();
-        for (FileResult r : results) {
-            st.bytesRead += r.diskBytes();
-            if (r.error() != null) {
-                st.failures.add(new String[] {r.path().toString(), r.error()});
-                continue;
-            }
-            st.bytesDecoded += r.decodedBytes();
-            st.sections += r.sections();
-            st.symbols += r.symbols();
-            st.relocations += r.relocations();
-            Machine m = st.machines.computeIfAbsent(r.arch(), a -> new Machine(a, r.machine()));
-            m.types.addAll(r.types());
-            for (long c : r.types().counts()) {
-                m.total += c;
-            }
-        }
         st.elapsedNanos = System.nanoTime() - start;
         return st;
     }

@@ -1,27 +1,40 @@
 package dev.kobj.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The worker threads of one {@code kobjdump stats} DIR: files are handed to them as the walk
  * finds them ({@link #submit}), each parsed by {@link StatsCommand#parse} on the worker's own
- * buffers, and their results asked for by path once the walk is over ({@link #result}). The
- * progress bar, which needs the number of files, is made after the walk ({@link #showProgress})
- * and starts with the files already done. {@link #close} waits for the workers and ends them.
+ * buffers and added to the figures there and then ({@link #finish} gives them once every file
+ * is parsed): the main thread has nothing left to add up when the last file is done (it took
+ * 13 ms of an arm64 run, in the interpreter, while both workers were idle). The figures do not
+ * depend on the order the files finish in: failures are sorted by path, and an architecture's
+ * {@code e_machine} is the one of its file first in path order. The progress bar, which needs
+ * the number of files, is made after the walk ({@link #showProgress}) and starts with the files
+ * already done. {@link #close} waits for the workers and ends them.
  */
 final class StatsWork implements AutoCloseable {
     private final ExecutorService pool;
-    private final Map<Path, Future<StatsCommand.FileResult>> pending = new HashMap<>();
+    private int submitted; // by the walk's thread
     private ProgressBar bar; // guarded by this
     private long doneBefore; // files done before the bar was made; guarded by this
     private long bytesBefore; // guarded by this
+    /** What the parsed files add up to so far; guarded by this. */
+    private final StatsCommand.Stats sum = new StatsCommand.Stats();
+    /** Per architecture, the file first in path order: it names the architecture's e_machine; guarded by this. */
+    private final Map<String, StatsCommand.FileResult> firstOf = new TreeMap<>();
+    /** The files that failed to parse, in the order they were done; guarded by this. */
+    private final List<StatsCommand.FileResult> failed = new ArrayList<>();
+    private Throwable internal; // what a worker threw past StatsCommand.parse; guarded by this
 
     StatsWork(int threads) {
         // A factory of its own rather than Thread.ofPlatform().name(prefix, 0).factory(), whose
@@ -36,16 +49,28 @@ final class StatsWork implements AutoCloseable {
 
     /** Starts parsing {@code p} on a worker. */
     void submit(Path p) {
-        pending.put(p, pool.submit(() -> parsed(StatsCommand.parse(p))));
+        submitted++;
+        pool.execute(() -> {
+            try {
+                parsed(StatsCommand.parse(p));
+            } catch (RuntimeException | Error e) {
+                synchronized (this) {
+                    if (internal == null) {
+                        internal = e;
+                    }
+                }
+            }
+        });
     }
 
     /** {@return how many files were submitted} */
     int submitted() {
-        return pending.size();
+        return submitted;
     }
 
-    private StatsCommand.FileResult parsed(StatsCommand.FileResult r) {
+    private void parsed(StatsCommand.FileResult r) {
         synchronized (this) {
+            add(r);
             if (bar != null) {
                 bar.bytes.addAndGet(r.diskBytes());
                 bar.done.incrementAndGet();
@@ -54,7 +79,32 @@ final class StatsWork implements AutoCloseable {
                 doneBefore++;
             }
         }
-        return r;
+    }
+
+    /** Adds one file's figures to {@link #sum}; the caller holds this. */
+    private void add(StatsCommand.FileResult r) {
+        sum.bytesRead += r.diskBytes();
+        if (r.error() != null) {
+            failed.add(r);
+            return;
+        }
+        sum.bytesDecoded += r.decodedBytes();
+        sum.sections += r.sections();
+        sum.symbols += r.symbols();
+        sum.relocations += r.relocations();
+        StatsCommand.Machine m = sum.machines.get(r.arch());
+        if (m == null) {
+            m = new StatsCommand.Machine(r.arch(), r.machine());
+            sum.machines.put(r.arch(), m);
+        }
+        StatsCommand.FileResult first = firstOf.get(r.arch());
+        if (first == null || r.path().compareTo(first.path()) < 0) {
+            firstOf.put(r.arch(), r);
+        }
+        m.types.addAll(r.types());
+        for (long c : r.types().counts()) {
+            m.total += c;
+        }
     }
 
     /** Draws {@code progress} (null: none) from now on, counting the files already done. */
@@ -66,9 +116,33 @@ final class StatsWork implements AutoCloseable {
         }
     }
 
-    /** {@return the result of the file {@code p} submitted}, once it is parsed */
-    StatsCommand.FileResult result(Path p) throws InterruptedException, ExecutionException {
-        return pending.get(p).get();
+    /**
+     * {@return the figures of every file submitted}, once they are all parsed: sums, relocation
+     * types per architecture, and the failures as {@code {path, message}} sorted by path
+     * @param failures where the failures go
+     * @throws IOException when a worker failed past {@link StatsCommand#parse} (an internal error)
+     */
+    StatsCommand.Stats finish(List<String[]> failures) throws IOException {
+        pool.close(); // waits for every file
+        synchronized (this) {
+            if (internal != null) {
+                throw new IOException("internal error: " + internal, internal);
+            }
+            for (Map.Entry<String, StatsCommand.FileResult> e : firstOf.entrySet()) {
+                StatsCommand.Machine m = sum.machines.get(e.getKey());
+                if (m.machine != e.getValue().machine()) {
+                    StatsCommand.Machine named = new StatsCommand.Machine(m.arch, e.getValue().machine());
+                    named.total = m.total;
+                    named.types.addAll(m.types.tally());
+                    sum.machines.put(e.getKey(), named);
+                }
+            }
+            failed.sort(Comparator.comparing(StatsCommand.FileResult::path));
+            for (StatsCommand.FileResult r : failed) {
+                failures.add(new String[] {r.path().toString(), r.error()});
+            }
+            return sum;
+        }
     }
 
     @Override

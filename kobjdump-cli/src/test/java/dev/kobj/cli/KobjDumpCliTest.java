@@ -565,6 +565,52 @@ class KobjDumpCliTest {
                 .contains("Elapsed:");
     }
 
+    /**
+     * The workers add each file up as they finish it, in whatever order that is: the report
+     * must not depend on it. Twenty damaged copies beside good objects of three machines, with
+     * two threads, five times: the failures in path order every time, and the same report.
+     */
+    @Test
+    void statsReportTheSameWhateverOrderTheFilesFinishIn(@TempDir Path tmp) throws IOException {
+        Path tree = tmp.resolve("tree");
+        Files.createDirectories(tree);
+        byte[] whole = Files.readAllBytes(fixture("special/module.ko"));
+        List<String> broken = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Path b = tree.resolve(String.format("d%02d/broken-%02d.ko", (i * 7) % 20, i));
+            Files.createDirectories(b.getParent());
+            Files.write(b, Arrays.copyOf(whole, 100 + 150 * i));
+            broken.add(b.toString());
+        }
+        for (String obj : List.of("obj/x86_64-gcc-kernel", "obj/aarch64-small", "obj/riscv64-medany")) {
+            try (var files = Files.list(fixture(obj))) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".o")).toList()) {
+                    Files.copy(f, tree.resolve(obj.replace('/', '-') + "-" + f.getFileName()));
+                }
+            }
+        }
+        java.util.Collections.sort(broken);
+        String timing = "(?m)^(Elapsed|Files/s|Relocations/s):.*$";
+        String first = null;
+        for (int run = 0; run < 5; run++) {
+            Run r = run("stats", "--threads", "2", "--json", tree.toString());
+            assertThat(r.rc()).isEqualTo(1);
+            JsonNode st = r.only("stats");
+            List<String> failed = new ArrayList<>();
+            st.get("failures").forEach(f -> failed.add(f.get("file").asText()));
+            assertThat(failed).as("failures, run " + run).isEqualTo(broken);
+            List<String> arches = new ArrayList<>();
+            st.get("relocationsByType").forEach(m -> arches.add(m.get("arch").asText() + "/" + m.get("machine").asText()));
+            assertThat(arches).as("machines").containsExactlyInAnyOrder("x86_64/Advanced Micro Devices X86-64",
+                    "aarch64/AArch64", "riscv64/RISC-V");
+            String text = run("stats", "--threads", "2", tree.toString()).out().replaceAll(timing, "$1");
+            if (first == null) {
+                first = text;
+            }
+            assertThat(text).as("report, run " + run).isEqualTo(first);
+        }
+    }
+
     @Test
     void statsReportFilesThatFailAndDrawProgressOnlyWhenAsked(@TempDir Path tmp) throws IOException {
         Path tree = tmp.resolve("tree");
