@@ -232,28 +232,13 @@ public final class ElfFile implements AutoCloseable {
      * @throws ElfFormatException for the first section that fails
      */
     public void checkSections() throws ElfFormatException {
-        boolean is64 = header.is64();
-        long fileSize = bytes.size;
-        long chdr = is64 ? 24 : 12;
+        long chdr = header.is64() ? 24 : 12;
         for (int i = 0; i < shnum; i++) {
-            if (closed) {
-                SectionHeader s = made[i];
-                rawData(s);
-                if (s.isCompressed() && s.type() != SHT_NOBITS) {
-                    compressionHeader(s);
-                }
+            if (typeOf(i) == SHT_NOBITS) {
                 continue;
             }
-            long p = sectionHeaderOffset(i);
-            int type = (int) bytes.u32(p + 4);
-            if (type == SHT_NOBITS) {
-                continue;
-            }
-            long flags = is64 ? bytes.u64(p + 8) : bytes.u32(p + 8);
-            long offset = is64 ? bytes.u64(p + 24) : bytes.u32(p + 16);
-            long size = is64 ? bytes.u64(p + 32) : bytes.u32(p + 20);
-            boolean outside = size != 0 && (offset < 0 || size < 0 || offset > fileSize || size > fileSize - offset);
-            if (outside || ((flags & SHF_COMPRESSED) != 0 && size < chdr)) {
+            long size = field(i, 32, 20);
+            if (!HeaderReader.inside(bytes, field(i, 24, 16), size) || ((field(i, 8, 8) & SHF_COMPRESSED) != 0 && size < chdr)) {
                 SectionHeader s = sectionAt(i);
                 rawData(s); // throws when outside
                 compressionHeader(s); // throws when too short
@@ -263,12 +248,31 @@ public final class ElfFile implements AutoCloseable {
 
     /** {@return sh_type of section {@code i}} (an index below the section count) */
     private int typeOf(int i) {
-        return closed ? made[i].type() : (int) bytes.u32(sectionHeaderOffset(i) + 4);
+        return (int) field(i, 4, 4);
     }
 
-    /** {@return sh_link of section {@code i}} (an index below the section count) */
-    private long linkOf(int i) {
-        return closed ? made[i].link() : bytes.u32(sectionHeaderOffset(i) + (header.is64() ? 40 : 24));
+    /**
+     * {@return the field of section header {@code i} at {@code at64} (ELF64) or {@code at32} (ELF32)},
+     * read in place, a word of the class (u32 for sh_name, sh_type, sh_link and sh_info); from
+     * the header made once the memory is unmapped ({@link #close})
+     */
+    private long field(int i, int at64, int at32) {
+        if (closed) {
+            SectionHeader s = made[i];
+            return switch (at64) {
+                case 4 -> s.type();
+                case 8 -> s.flags();
+                case 24 -> s.offset();
+                case 32 -> s.size();
+                case 40 -> s.link();
+                case 44 -> s.info();
+                case 56 -> s.entsize();
+                default -> throw new IllegalArgumentException("sh field at " + at64);
+            };
+        }
+        long p = sectionHeaderOffset(i);
+        boolean word = at64 == 8 || at64 == 24 || at64 == 32 || at64 == 56;
+        return header.is64() ? (word ? bytes.u64(p + at64) : bytes.u32(p + at64)) : bytes.u32(p + at32);
     }
 
     /** {@return section header {@code i}} (an index below the section count), made when first asked for */
@@ -457,7 +461,7 @@ public final class ElfFile implements AutoCloseable {
         StringTable strings = stringTable(strSh);
         SectionHeader shndx = null;
         for (int i = 0; i < shnum; i++) {
-            if (typeOf(i) == SHT_SYMTAB_SHNDX && linkOf(i) == s.index()) {
+            if (typeOf(i) == SHT_SYMTAB_SHNDX && field(i, 40, 24) == s.index()) {
                 SectionHeader x = sectionAt(i);
                 String xw = "section " + x.index() + " (" + x.name() + ")";
                 checkData(x);
@@ -509,28 +513,19 @@ public final class ElfFile implements AutoCloseable {
         List<RelocationTable> r = relocationTables;
         if (r == null) {
             List<RelocationTable> out = new ArrayList<>();
-            boolean is64 = header.is64();
             for (int i = 0; i < shnum; i++) {
                 int type = typeOf(i);
                 if (type != SHT_REL && type != SHT_RELA) {
                     continue;
                 }
-                if (closed) {
-                    out.add(relocationTable(sectionAt(i)));
-                    continue;
-                }
                 // relocationTable's checks on the header's fields, so that no SectionHeader is made
                 // for a good table (most sections of a module are relocation tables)
-                long p = sectionHeaderOffset(i);
-                long offset = is64 ? bytes.u64(p + 24) : bytes.u32(p + 16);
-                long size = is64 ? bytes.u64(p + 32) : bytes.u32(p + 20);
-                long link = bytes.u32(p + (is64 ? 40 : 24));
-                long info = bytes.u32(p + (is64 ? 44 : 28));
-                long entsize = is64 ? bytes.u64(p + 56) : bytes.u32(p + 36);
-                int ent = RelocationTable.entrySize(is64, type == SHT_RELA);
-                boolean inside = size == 0 || (offset >= 0 && size >= 0 && offset <= bytes.size && size <= bytes.size - offset);
-                if (inside && entsize == ent && size % ent == 0 && info < shnum) {
-                    out.add(new RelocationTable(this, bytes, i, type == SHT_RELA, offset, size, link, info));
+                long offset = field(i, 24, 16);
+                long size = field(i, 32, 20);
+                long info = field(i, 44, 28);
+                int ent = RelocationTable.entrySize(header.is64(), type == SHT_RELA);
+                if (HeaderReader.inside(bytes, offset, size) && field(i, 56, 36) == ent && size % ent == 0 && info < shnum) {
+                    out.add(new RelocationTable(this, bytes, i, type == SHT_RELA, offset, size, field(i, 40, 24), info));
                 } else {
                     out.add(relocationTable(sectionAt(i))); // throws
                 }

@@ -215,12 +215,17 @@ final class HeaderReader {
         return Collections.unmodifiableList(out);
     }
 
+    /** {@return whether {@code size} bytes at {@code offset} (fields as read: a u64 past 2^63 is negative) lie inside the file}; nothing for an empty section */
+    static boolean inside(Bytes bytes, long offset, long size) {
+        return size == 0 || (offset >= 0 && size >= 0 && offset <= bytes.size && size <= bytes.size - offset);
+    }
+
     /** Checks that a section's bytes (unless NOBITS or empty) lie inside the file. */
     static void checkData(Bytes bytes, ElfHeader header, SectionHeader s) throws ElfFormatException {
-        if (s.type() == SHT_NOBITS || s.size() == 0) {
+        if (s.type() == SHT_NOBITS) {
             return;
         }
-        if (s.offset() < 0 || s.size() < 0 || s.offset() > bytes.size || s.size() > bytes.size - s.offset()) {
+        if (!inside(bytes, s.offset(), s.size())) {
             throw bytes.error(header.shoff() + s.index() * header.shentsize() + (header.is64() ? 24 : 16),
                     "sh_offset of section " + s.index() + " (" + s.name() + ")", s.offset(),
                     "its " + Long.toUnsignedString(s.size()) + " bytes extend past the end of the file ("
