@@ -150,8 +150,18 @@ final class Bytes {
         return (le ? seg.get(LE64, off) : seg.get(BE64, off));
     }
 
-    /** Copies {@code n} unchecked u64 words from {@code off} into {@code out[0, n)}: one bulk copy. */
+    /**
+     * Copies {@code n} unchecked u64 words from {@code off} into {@code out[0, n)}: one bulk copy.
+     * From an array through a {@code LongBuffer} view: {@code MemorySegment.copy} into an array
+     * first spins a type-switch class with the class-file API (about 5 ms of a cold start, on
+     * each worker that gets there at once), which the AOT cache does not hold.
+     */
     void u64s(long off, long[] out, int n) {
+        if (array != null && n <= Integer.MAX_VALUE / 8) {
+            java.nio.ByteBuffer.wrap(array, at(off, 8 * n), 8 * n).order(le ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN)
+                    .asLongBuffer().get(out, 0, n);
+            return;
+        }
         MemorySegment.copy(seg, le ? LE64 : BE64, off, out, 0, n);
     }
 
