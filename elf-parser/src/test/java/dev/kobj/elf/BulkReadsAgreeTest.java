@@ -1,0 +1,67 @@
+package dev.kobj.elf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bulk reads ({@link RelocationTable#read}, {@link SymbolTable#read}) give the same words
+ * whether the file is in an array (as {@link ElfReader} and {@link ElfFile#of(String, byte[])}
+ * hold it: a view of the array) or in a mapping ({@link ElfFile#open}, for files of 4 KiB and more: a
+ * copy from the segment),
+ * on every committed object of both byte orders. The two copy by different means; the mapped
+ * one is compared with the per-entry accessors by {@link RelocationTableReadTest} and
+ * {@link SymbolTableReadTest}.
+ */
+class BulkReadsAgreeTest {
+    private static final int CHUNK = 1024;
+
+    @Test
+    void anArrayAndAMappingGiveTheSameWords() throws Exception {
+        long words = 0;
+        boolean bigEndian64 = false;
+        for (Path p : Fixtures.objects()) {
+            ElfFile inArray = ElfFile.of(p.toString(), Fixtures.read(p));
+            try (ElfFile mapped = ElfFile.open(p)) {
+                List<RelocationTable> a = inArray.relocationTables();
+                List<RelocationTable> m = mapped.relocationTables();
+                assertThat(a).as(p.toString()).hasSameSizeAs(m);
+                for (int i = 0; i < a.size(); i++) {
+                    RelocationTable ta = a.get(i);
+                    RelocationTable tm = m.get(i);
+                    String at = p + " " + ta.section().name();
+                    for (long from = 0; from < ta.size(); from += CHUNK) {
+                        int n = (int) Math.min(CHUNK, ta.size() - from);
+                        long[] wa = new long[3 * n];
+                        long[] wm = new long[3 * n];
+                        ta.read(from, n, wa);
+                        tm.read(from, n, wm);
+                        assertThat(wa).as(at + " from " + from).isEqualTo(wm);
+                        words += 3L * n;
+                    }
+                    bigEndian64 |= inArray.header().order() == java.nio.ByteOrder.BIG_ENDIAN && inArray.header().is64() && ta.isRela() && ta.size() > 0;
+                }
+                var sa = inArray.symbolTable();
+                var sm = mapped.symbolTable();
+                assertThat(sa.isPresent()).as(p.toString()).isEqualTo(sm.isPresent());
+                if (sa.isPresent()) {
+                    SymbolTable ta = sa.get();
+                    SymbolTable tm = sm.get();
+                    for (int from = 0; from < ta.size(); from += CHUNK) {
+                        int n = Math.min(CHUNK, ta.size() - from);
+                        long[] wa = new long[3 * n];
+                        long[] wm = new long[3 * n];
+                        ta.read(from, n, wa);
+                        tm.read(from, n, wm);
+                        assertThat(wa).as(p + " symbols from " + from).isEqualTo(wm);
+                        words += 3L * n;
+                    }
+                }
+            }
+        }
+        assertThat(words).isPositive();
+        assertThat(bigEndian64).as("a big-endian ELF64 RELA table among the fixtures (the byte-swapping copy)").isTrue();
+    }
+}
