@@ -9,11 +9,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The bulk reads ({@link RelocationTable#read}, {@link SymbolTable#read}) give the same words
  * whether the file is in an array (as {@link ElfReader} and {@link ElfFile#of(String, byte[])}
- * hold it: a view of the array) or in a mapping ({@link ElfFile#open}, for files of 4 KiB and more: a
- * copy from the segment),
- * on every committed object of both byte orders. The two copy by different means; the mapped
- * one is compared with the per-entry accessors by {@link RelocationTableReadTest} and
- * {@link SymbolTableReadTest}.
+ * hold it: a view of the array) or in a mapping ({@link ElfFile#open}, for files of 4 KiB and
+ * more: a copy from the segment), on every committed object of both byte orders. The two copy
+ * by different means; the mapped one is compared with the per-entry accessors by
+ * {@link RelocationTableReadTest} and {@link SymbolTableReadTest}.
  */
 class BulkReadsAgreeTest {
     private static final int CHUNK = 1024;
