@@ -30,16 +30,7 @@ class BulkReadsAgreeTest {
                 for (int i = 0; i < a.size(); i++) {
                     RelocationTable ta = a.get(i);
                     RelocationTable tm = m.get(i);
-                    String at = p + " " + ta.section().name();
-                    for (long from = 0; from < ta.size(); from += CHUNK) {
-                        int n = (int) Math.min(CHUNK, ta.size() - from);
-                        long[] wa = new long[3 * n];
-                        long[] wm = new long[3 * n];
-                        ta.read(from, n, wa);
-                        tm.read(from, n, wm);
-                        assertThat(wa).as(at + " from " + from).isEqualTo(wm);
-                        words += 3L * n;
-                    }
+                    words += agree(p + " " + ta.section().name(), ta.size(), ta::read, tm::read);
                     bigEndian64 |= inArray.header().order() == java.nio.ByteOrder.BIG_ENDIAN && inArray.header().is64() && ta.isRela() && ta.size() > 0;
                 }
                 var sa = inArray.symbolTable();
@@ -48,19 +39,30 @@ class BulkReadsAgreeTest {
                 if (sa.isPresent()) {
                     SymbolTable ta = sa.get();
                     SymbolTable tm = sm.get();
-                    for (int from = 0; from < ta.size(); from += CHUNK) {
-                        int n = Math.min(CHUNK, ta.size() - from);
-                        long[] wa = new long[3 * n];
-                        long[] wm = new long[3 * n];
-                        ta.read(from, n, wa);
-                        tm.read(from, n, wm);
-                        assertThat(wa).as(p + " symbols from " + from).isEqualTo(wm);
-                        words += 3L * n;
-                    }
+                    words += agree(p + " symbols", ta.size(), (from, n, out) -> ta.read((int) from, n, out),
+                            (from, n, out) -> tm.read((int) from, n, out));
                 }
             }
         }
         assertThat(words).isPositive();
         assertThat(bigEndian64).as("a big-endian ELF64 RELA table among the fixtures (the byte-swapping copy)").isTrue();
+    }
+
+    /** A bulk read: {@code n} entries from {@code from}, three words each, into {@code out}. */
+    private interface BulkRead {
+        void read(long from, int n, long[] out) throws ElfFormatException;
+    }
+
+    /** {@return the words compared}: {@code size} entries read in chunks by both, which must agree */
+    private static long agree(String at, long size, BulkRead inArray, BulkRead mapped) throws ElfFormatException {
+        for (long from = 0; from < size; from += CHUNK) {
+            int n = (int) Math.min(CHUNK, size - from);
+            long[] wa = new long[3 * n];
+            long[] wm = new long[3 * n];
+            inArray.read(from, n, wa);
+            mapped.read(from, n, wm);
+            assertThat(wa).as(at + " from " + from).isEqualTo(wm);
+        }
+        return 3 * size;
     }
 }
