@@ -9,6 +9,7 @@ import static dev.kobj.elf.ByteOrderLayouts.LE64;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -158,8 +159,10 @@ final class Bytes {
      */
     void u64s(long off, long[] out, int n) {
         if (array != null && n <= Integer.MAX_VALUE / 8) {
-            java.nio.ByteBuffer.wrap(array, at(off, 8 * n), 8 * n).order(le ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN)
-                    .asLongBuffer().get(out, 0, n);
+            ByteBuffer.wrap(array, at(off, 8 * n), 8 * n)
+                    .order(le ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN)
+                    .asLongBuffer()
+                    .get(out, 0, n);
             return;
         }
         MemorySegment.copy(seg, le ? LE64 : BE64, off, out, 0, n);

@@ -132,7 +132,8 @@ public final class Training {
         Files.copy(special.resolve("module-signed.ko"), dir.resolve("kobj_demo_signed.ko"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         byte[] module = Files.readAllBytes(special.resolve("module.ko"));
-        Files.write(dir.resolve("kobj_demo_padded.ko"), java.util.Arrays.copyOf(module, Math.max(module.length, 5 << 18)));
+        int padded = Math.max(module.length, 5 << 18); // 1.25 MiB: past the reader's own 1 MiB
+        Files.write(dir.resolve("kobj_demo_padded.ko"), java.util.Arrays.copyOf(module, padded));
     }
 
     /** Modules in the training's big tree (copies of testdata's module.ko). */
