@@ -115,7 +115,8 @@ final class StatsCommand implements Callable<Integer> {
     /** Relocation counts of one machine. */
     static final class Machine {
         final String arch;
-        final int machine;
+        /** e_machine of the architecture's file first in path order (set by {@link StatsWork#finish}) */
+        int machine;
         long total;
         final TypeCounts types = new TypeCounts();
 

@@ -128,13 +128,7 @@ final class StatsWork implements AutoCloseable {
                 throw new IOException("internal error: " + internal, internal);
             }
             for (Map.Entry<String, StatsCommand.FileResult> e : firstOf.entrySet()) {
-                StatsCommand.Machine m = sum.machines.get(e.getKey());
-                if (m.machine != e.getValue().machine()) {
-                    StatsCommand.Machine named = new StatsCommand.Machine(m.arch, e.getValue().machine());
-                    named.total = m.total;
-                    named.types.addAll(m.types.tally());
-                    sum.machines.put(e.getKey(), named);
-                }
+                sum.machines.get(e.getKey()).machine = e.getValue().machine();
             }
             // Not Comparator.comparing: its comparator is a serializable lambda, which the AOT
             // cache does not hold, so it was spun (3-5 ms, interpreted) after the last file.
