@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 
 /**
  * Bounds-checked reads of the file's fields in the file's byte order. Every read names the
@@ -34,6 +35,13 @@ final class Bytes {
      */
     private final byte[] array;
     private final long base;
+    /**
+     * A view of all of {@link #array} as u64 words in the file's byte order, made at the first
+     * {@link #u64s} from a word-aligned index: one view per file, where a view per call made two
+     * objects per relocation table (4.4 MB of an arm64 tree's stats run, which C1 does not
+     * scalar-replace). Volatile: an {@link ElfFile} may be read by several threads.
+     */
+    private volatile LongBuffer words;
 
     Bytes(String file, MemorySegment seg, ByteOrder order) {
         this.file = file;
@@ -158,14 +166,27 @@ final class Bytes {
      * each worker that gets there at once), which the AOT cache does not hold.
      */
     void u64s(long off, long[] out, int n) {
+        // A word-aligned index (every relocation and symbol table of a file read from offset 0)
+        // reads through the file's one view; any other through a view of its own.
         if (array != null && n <= Integer.MAX_VALUE / 8) {
-            ByteBuffer.wrap(array, at(off, 8 * n), 8 * n)
-                    .order(le ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN)
-                    .asLongBuffer()
-                    .get(out, 0, n);
+            int i = at(off, 8 * n);
+            if ((i & 7) == 0) {
+                LongBuffer w = words;
+                if (w == null) {
+                    w = ByteBuffer.wrap(array).order(order()).asLongBuffer();
+                    words = w;
+                }
+                w.get(i >>> 3, out, 0, n);
+            } else {
+                ByteBuffer.wrap(array, i, 8 * n).order(order()).asLongBuffer().get(out, 0, n);
+            }
             return;
         }
         MemorySegment.copy(seg, le ? LE64 : BE64, off, out, 0, n);
+    }
+
+    private ByteOrder order() {
+        return le ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
     }
 
     long word(boolean is64, long off) {

@@ -2,6 +2,7 @@ package dev.kobj.elf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,9 @@ import org.junit.jupiter.api.Test;
  * The bulk reads ({@link RelocationTable#read}, {@link SymbolTable#read}) give the same words
  * whether the file is in an array (as {@link ElfReader} and {@link ElfFile#of(String, byte[])}
  * hold it: a view of the array) or in a mapping ({@link ElfFile#open}, for files of 4 KiB and
- * more: a copy from the segment), on every committed object of both byte orders. The two copy
+ * more: a copy from the segment), on every committed object of both byte orders; the array
+ * reads are made twice, with the file at the array's start (one view of the array per file,
+ * every table word-aligned) and 4 bytes into it (a view per read). The two copy
  * by different means; the mapped one is compared with the per-entry accessors by
  * {@link RelocationTableReadTest} and {@link SymbolTableReadTest}.
  */
@@ -22,24 +25,36 @@ class BulkReadsAgreeTest {
         long words = 0;
         boolean bigEndian64 = false;
         for (Path p : Fixtures.objects()) {
-            ElfFile inArray = ElfFile.of(p.toString(), Fixtures.read(p));
+            byte[] data = Fixtures.read(p);
+            ElfFile inArray = ElfFile.of(p.toString(), data);
+            // The same bytes 4 bytes into an array: no table is word-aligned in it (the view per call).
+            byte[] shifted = new byte[data.length + 4];
+            System.arraycopy(data, 0, shifted, 4, data.length);
+            ElfFile unaligned = ElfFile.of(p.toString(), MemorySegment.ofArray(shifted).asSlice(4, data.length));
             try (ElfFile mapped = ElfFile.open(p)) {
                 List<RelocationTable> a = inArray.relocationTables();
+                List<RelocationTable> u = unaligned.relocationTables();
                 List<RelocationTable> m = mapped.relocationTables();
-                assertThat(a).as(p.toString()).hasSameSizeAs(m);
+                assertThat(a).as(p.toString()).hasSameSizeAs(m).hasSameSizeAs(u);
                 for (int i = 0; i < a.size(); i++) {
                     RelocationTable ta = a.get(i);
+                    RelocationTable tu = u.get(i);
                     RelocationTable tm = m.get(i);
                     words += agree(p + " " + ta.section().name(), ta.size(), ta::read, tm::read);
+                    agree(p + " " + ta.section().name() + ", unaligned", ta.size(), tu::read, tm::read);
                     bigEndian64 |= inArray.header().order() == java.nio.ByteOrder.BIG_ENDIAN && inArray.header().is64() && ta.isRela() && ta.size() > 0;
                 }
                 var sa = inArray.symbolTable();
+                var su = unaligned.symbolTable();
                 var sm = mapped.symbolTable();
-                assertThat(sa.isPresent()).as(p.toString()).isEqualTo(sm.isPresent());
+                assertThat(sa.isPresent()).as(p.toString()).isEqualTo(sm.isPresent()).isEqualTo(su.isPresent());
                 if (sa.isPresent()) {
                     SymbolTable ta = sa.get();
+                    SymbolTable tu = su.get();
                     SymbolTable tm = sm.get();
                     words += agree(p + " symbols", ta.size(), (from, n, out) -> ta.read((int) from, n, out),
+                            (from, n, out) -> tm.read((int) from, n, out));
+                    agree(p + " symbols, unaligned", ta.size(), (from, n, out) -> tu.read((int) from, n, out),
                             (from, n, out) -> tm.read((int) from, n, out));
                 }
             }
