@@ -170,9 +170,10 @@ final class StatsCommand implements Callable<Integer> {
         Stats st;
         // The workers parse each file as the walk finds it (the walk is a good part of a tree's
         // time) and add it up there; failures come back sorted by path, the walk's order.
-        StatsWork work = new StatsWork(n);
+        StatsWork work = new StatsWork(n, cpus);
         try (work) {
             files = walk(root, walkFailures, work::submit);
+            work.walked();
             if (work.submitted() == 0 && files.size() == 1) {
                 work.submit(files.getFirst()); // a regular file given as DIR
             }
