@@ -28,7 +28,6 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.opentest4j.TestAbortedException;
@@ -420,10 +419,5 @@ class LdOracleTest {
                 Files.deleteIfExists(p);
             }
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static void unused() {
-        Assumptions.assumeTrue(true);
     }
 }
