@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * adds the rest when the walk ends. Two cores, interleaved pairs, each run after {@code depmod
  * -n}: arm64 tree 0.292 -> 0.281 s (21 pairs, paired median -22 ms, CPU 0.506 -> 0.485 s),
  * amd64 0.364 -> 0.329 s (15 pairs, -41 ms); riscv64's compressed tree, 4.9 s, within the spread.
+ * {@code kobjdump depmod} keeps the same rule its own way ({@code Depmod.run} in module-registry:
+ * one helper fewer than the processors while the walk runs, and the walk's thread reads after it).
  */
 final class StatsWork implements AutoCloseable {
     private final ThreadPoolExecutor pool;

@@ -43,14 +43,14 @@ class StatsWorkTest {
             a = ramped.finish(new ArrayList<>());
         }
 
-        // Two workers from the start (eight processors), and a walk whose end is never told:
-        // the one worker still parses every file.
+        // Two workers from the start (eight processors).
         StatsCommand.Stats b;
         try (StatsWork all = new StatsWork(2, 8)) {
             assertThat(all.workers()).isEqualTo(2);
             files.forEach(all::submit);
             b = all.finish(new ArrayList<>());
         }
+        // A walk whose end is never told: the one worker still parses every file.
         StatsCommand.Stats c;
         try (StatsWork lone = new StatsWork(2, 2)) {
             files.forEach(lone::submit);
